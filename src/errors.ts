@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   EDGECAM_ERR_OUTPUT_SIZE: 'Input size, kernel size, padding and stride do not give a whole output size.',
   EDGECAM_ERR_ARGUMENT: 'A function or command was called with an invalid argument.',
   EDGECAM_ERR_IMAGE_READ: 'An image file cannot be read or decoded.',
+  EDGECAM_ERR_IMAGE_WRITE: 'An output image file cannot be written.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,24 @@
+/**
+ * The configuration stage: one YAML file, EDGECAM_* env variables and CLI overrides, merged in
+ * that order over the schema's defaults, validated once (every problem at once, each with a fix)
+ * and deep-frozen. Kernel chains are checked against every camera's frame size at load.
+ */
+export type {
+  ChainConfig,
+  ChainRefConfig,
+  EdgeStepConfig,
+  KernelStepConfig,
+  StepConfig,
+} from './chain-schema.js';
+export { cameraChains, chainFor, type ResolvedStep, resolveChain } from './chains.js';
+export { ENV_ALLOWLIST, ENV_PREFIX, ENV_SEPARATOR, envName } from './env.js';
+export { formatProblems } from './format.js';
+export {
+  type ConfigCheck,
+  type ConfigOptions,
+  checkConfig,
+  DEFAULT_CONFIG_FILE,
+  loadConfig,
+} from './load.js';
+export { ConfigError, type ConfigErrorCode, type ConfigProblem } from './problem.js';
+export { type CameraConfig, type Config, type ConfigInput, configSchema } from './schema.js';

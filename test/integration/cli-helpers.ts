@@ -1,0 +1,38 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The built CLI, as `npm install` leaves it: tests run what users run. */
+export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+export const FRUITS = fileURLToPath(new URL('../fixtures/images/fruits.jpg', import.meta.url));
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `edgecam ARGS` in a child process and resolves with its exit code and output. */
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: { ...cleanEnv(), ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** The parent's environment without EDGECAM_* variables, which would change the config under test. */
+function cleanEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!k.startsWith('EDGECAM_') && v !== undefined) env[k] = v;
+  }
+  return env;
+}

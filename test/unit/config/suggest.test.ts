@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { didYouMean, editDistance } from '../../../src/config/suggest.js';
+
+describe('editDistance', () => {
+  it('counts inserts, deletes, substitutions and adjacent swaps as one edit each', () => {
+    expect(editDistance('fps', 'fps')).toBe(0);
+    expect(editDistance('fpss', 'fps')).toBe(1);
+    expect(editDistance('hst', 'host')).toBe(1);
+    expect(editDistance('levle', 'level')).toBe(1);
+    expect(editDistance('prot', 'port')).toBe(1);
+    expect(editDistance('', 'abc')).toBe(3);
+  });
+});
+
+describe('didYouMean', () => {
+  it('finds the closest candidate, ignoring case', () => {
+    expect(didYouMean('prot', ['host', 'port'])).toBe('port');
+    expect(didYouMean('statedir', ['device', 'stateDir'])).toBe('stateDir');
+  });
+
+  it('suggests nothing when no candidate is a plausible typo', () => {
+    expect(didYouMean('timeoutSeconds', ['host', 'port'])).toBeUndefined();
+    expect(didYouMean('id', ['fps'])).toBeUndefined();
+  });
+});
