@@ -1,0 +1,17 @@
+/**
+ * Median milliseconds per call of `fn` after warm-up, running until `budgetMs` is spent (at least
+ * 15 runs, at most 500). Medians, because these machines are noisy (MEASURED.md).
+ * @example const ms = await medianMs(() => plan.run(frame))
+ */
+export async function medianMs(fn: () => unknown, budgetMs = 400): Promise<number> {
+  for (let i = 0; i < 10; i++) await fn();
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < 500 && (performance.now() - start < budgetMs || times.length < 15)) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[times.length >> 1]!;
+}

@@ -1,0 +1,174 @@
+import type { Image } from '../../frame.js';
+import type { ConvGeometry } from '../geometry.js';
+import type { Uint8Policy } from '../types.js';
+import type { KernelModule } from '../wasm/module.js';
+import { PaddedInput } from './frame-copy.js';
+import { type OutputMode, outputMode } from './output-mode.js';
+import type { KernelRecipe, Tap } from './quantize.js';
+import { ScratchLayout } from './scratch.js';
+
+/** A wasm filter for one input shape: frame bytes in, filtered bytes out, nothing allocated per run. */
+export interface WasmPass {
+  run(input: Image<Uint8Array>, out: Uint8Array): void;
+}
+
+/**
+ * The wasm pass for a checked stride-1, depth-1 geometry and its recipe, or undefined when the
+ * policy has no fixed output mode. Grows the module's memory now, never during `run`.
+ * @example const pass = createFilterPass(mod, planConv(shape, k, {}), chooseRecipe(...)!, { kind: 'clamp' });
+ */
+export function createFilterPass(
+  mod: KernelModule,
+  g: ConvGeometry,
+  recipe: KernelRecipe,
+  policy: Uint8Policy,
+): WasmPass | undefined {
+  const C = g.inChannels;
+  const layout = new ScratchLayout();
+  const source = new PaddedInput(
+    mod,
+    layout,
+    { width: g.inWidth, height: g.inHeight, channels: C },
+    g.padX,
+    g.padY,
+    g.border,
+  );
+  const rowBytes = g.outWidth * C;
+  const rows = g.outHeight;
+  const outBytes = rowBytes * rows;
+  const outAt = layout.take(outBytes);
+  const stride = source.stride;
+
+  let mode: OutputMode | undefined;
+  let taps: Int32Array;
+  let call: (src: number, dst: number, tapsAt: number) => void;
+  if (recipe.kind === 'int16') {
+    mode = outputMode(policy, recipe.scale, true);
+    const plus = recipe.taps.filter((t) => t.weight === 1);
+    const minus = recipe.taps.filter((t) => t.weight === -1);
+    const other = recipe.taps.filter((t) => t.weight !== 1 && t.weight !== -1);
+    const offset = (t: Tap) => t.dy * stride + t.dx * C;
+    taps = Int32Array.from([
+      ...plus.map(offset),
+      ...minus.map(offset),
+      ...other.flatMap((t) => [offset(t), t.weight]),
+    ]);
+    const m = mode;
+    call = (src, dst, tapsAt) =>
+      mod.exports.convInt16(
+        src,
+        stride,
+        dst,
+        rowBytes,
+        rowBytes,
+        rows,
+        tapsAt,
+        plus.length,
+        minus.length,
+        other.length,
+        m?.mode ?? 0,
+        m?.a ?? 1,
+        m?.bias ?? 0,
+      );
+  } else if (recipe.kind === 'separable-int16') {
+    mode = outputMode(policy, recipe.scale, !recipe.unsigned);
+    const tmpLength = rowBytes + (Math.max(...recipe.row.map((t) => t.dx)) + 1) * C;
+    const tmpAt = layout.take(2 * (tmpLength + 48));
+    taps = Int32Array.from([
+      ...recipe.column.flatMap((t) => [t.dy * stride, t.weight]),
+      ...recipe.row.flatMap((t) => [t.dx * C, t.weight]),
+    ]);
+    const nCol = recipe.column.length;
+    const nRow = recipe.row.length;
+    const m = mode;
+    const unsigned = recipe.unsigned ? 1 : 0;
+    call = (src, dst, tapsAt) =>
+      mod.exports.separableInt16(
+        src,
+        stride,
+        dst,
+        rowBytes,
+        rowBytes,
+        rows,
+        mod.base + tmpAt,
+        tmpLength,
+        tapsAt,
+        nCol,
+        tapsAt + 8 * nCol,
+        nRow,
+        m?.mode ?? 0,
+        m?.a ?? 1,
+        m?.bias ?? 0,
+        unsigned,
+      );
+  } else {
+    // Q15 sums are v * 64: clamp and abs round inside the pass, affine modes take a / 64.
+    if (policy.kind === 'clamp') mode = { mode: 0, a: 1, bias: 0 };
+    else if (policy.kind === 'abs') mode = { mode: 1, a: 1, bias: 0 };
+    else mode = outputMode(policy, 1 / 64, false);
+    const tmpLength = rowBytes + (Math.max(...recipe.row.map((t) => Math.max(t.a, t.b))) + 1) * C;
+    const tmpAt = layout.take(2 * (tmpLength + 48));
+    taps = Int32Array.from([
+      ...recipe.column.flatMap((t) => [t.a * stride, t.b * stride, t.weight]),
+      ...recipe.row.flatMap((t) => [t.a * C, t.b * C, t.weight]),
+    ]);
+    const nCol = recipe.column.length;
+    const nRow = recipe.row.length;
+    const m = mode;
+    call = (src, dst, tapsAt) =>
+      mod.exports.separableQ15(
+        src,
+        stride,
+        dst,
+        rowBytes,
+        rowBytes,
+        rows,
+        mod.base + tmpAt,
+        tmpLength,
+        tapsAt,
+        nCol,
+        tapsAt + 12 * nCol,
+        nRow,
+        m?.mode ?? 0,
+        m?.a ?? 1,
+        m?.bias ?? 0,
+      );
+  }
+  if (mode === undefined) return undefined;
+  const tapsAt = layout.take(4 * taps.length);
+  mod.reserve(layout.size);
+  const result = new ResultCopy(mod, outAt, outBytes);
+  return {
+    run(input, out) {
+      source.load(input);
+      const at = mod.base + tapsAt;
+      mod.words.set(taps, at >> 2);
+      call(source.address, mod.base + outAt, at);
+      result.copyTo(out);
+    },
+  };
+}
+
+/** Copies a result region out of wasm memory through a view rebuilt only when memory grows. */
+export class ResultCopy {
+  readonly #mod: KernelModule;
+  readonly #at: number;
+  readonly #length: number;
+  #bytes: Uint8Array | undefined;
+  #view: Uint8Array = new Uint8Array(0);
+
+  constructor(mod: KernelModule, at: number, length: number) {
+    this.#mod = mod;
+    this.#at = at;
+    this.#length = length;
+  }
+
+  copyTo(out: Uint8Array): void {
+    const bytes = this.#mod.bytes;
+    if (bytes !== this.#bytes) {
+      this.#bytes = bytes;
+      this.#view = bytes.subarray(this.#mod.base + this.#at, this.#mod.base + this.#at + this.#length);
+    }
+    out.set(this.#view);
+  }
+}

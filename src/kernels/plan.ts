@@ -1,0 +1,211 @@
+import { EdgecamError } from '../errors.js';
+import type { Image, Shape } from '../frame.js';
+import { type EdgeMapOptions, sobelMagnitude } from './edges.js';
+import { createEdgePass } from './fast/edge-pass.js';
+import { createFilterPass, type WasmPass } from './fast/filter-pass.js';
+import { policyGain } from './fast/output-mode.js';
+import { chooseRecipe } from './fast/quantize.js';
+import { createReferenceEdges, createReferenceFilter } from './fast/reference-pass.js';
+import { planConv } from './geometry.js';
+import { checkShape, shapeText } from './image.js';
+import { checkKernel, flippedWeights, separate } from './kernel.js';
+import type { ConvOptions, Kernel, Uint8Policy } from './types.js';
+import { toUint8 } from './uint8.js';
+import { loadKernelModule } from './wasm/module.js';
+
+/**
+ * A filter prepared once for one input shape: the hot-path entry of the pipeline. Every check
+ * happened at creation; `run` allocates nothing and gives the same bytes whichever engine runs it
+ * (integer kernels exactly; fixed-point float kernels within +-1 of the TypeScript reference).
+ */
+export interface FilterPlan {
+  readonly input: Shape;
+  readonly output: Shape;
+  /** Which path this plan runs, for logs and metrics. */
+  readonly engine: 'wasm-simd' | 'typescript';
+  /** Filters `input`; returns a buffer owned by the plan (overwritten by the next run) unless `out` is given. */
+  run(input: Image<Uint8Array>, out?: Image<Uint8Array>): Image<Uint8Array>;
+}
+
+/** One step of a chain plan. */
+export interface ChainStep {
+  readonly kernel: Kernel;
+  readonly options?: ConvOptions;
+  readonly policy?: Uint8Policy;
+}
+
+/**
+ * Set to `typescript` to keep every plan off WebAssembly (a debugging switch, and how tests
+ * reach the fallback); read at plan creation.
+ */
+export const ENGINE_ENV = 'EDGECAM_KERNEL_ENGINE';
+
+const CLAMP: Uint8Policy = Object.freeze({ kind: 'clamp' });
+
+/**
+ * A uint8 -> uint8 filter (conv2d then toUint8 by `policy`, default clamp) for frames of `input`'s
+ * shape, on WebAssembly SIMD where it covers the kernel (stride 1, 2-D kernels, fixed policies).
+ * @example const plan = createFilterPlan(resolveKernel('gaussian5'), { width: 640, height: 480, channels: 1 }); plan.run(frame)
+ */
+export function createFilterPlan(
+  kernel: Kernel,
+  input: Shape,
+  options?: ConvOptions,
+  policy: Uint8Policy = CLAMP,
+): FilterPlan {
+  checkKernel(kernel);
+  const g = planConv(input, kernel, options);
+  checkPolicy(policy);
+  const inShape = shapeOf(input);
+  const output = { width: g.outWidth, height: g.outHeight, channels: g.outChannels };
+  const mod = fastEngineAllowed() ? loadKernelModule() : undefined;
+  let pass: WasmPass | undefined;
+  if (mod !== undefined && g.stride === 1 && kernel.depth === 1) {
+    const convolve = g.mode === 'convolve';
+    const weights = convolve ? flippedWeights(kernel) : kernel.weights;
+    const f = separate(kernel);
+    const factors =
+      f === undefined
+        ? undefined
+        : {
+            column: convolve ? f.column.slice().reverse() : f.column,
+            row: convolve ? f.row.slice().reverse() : f.row,
+          };
+    const recipe = chooseRecipe(weights, kernel.width, factors, policyGain(policy));
+    if (recipe !== undefined) pass = createFilterPass(mod, g, recipe, policy);
+  }
+  if (pass !== undefined) return makePlan(inShape, output, 'wasm-simd', pass);
+  return makePlan(inShape, output, 'typescript', createReferenceFilter(kernel, output, options, policy));
+}
+
+/**
+ * Filters applied left to right, each uint8 -> uint8 with its own policy (as OpenCV's filter2D
+ * saturates per step); `wasm-simd` only when every step runs there.
+ * @example createChainPlan([{ kernel: resolveKernel('gaussian5') }, { kernel: resolveKernel('outline') }], shape)
+ */
+export function createChainPlan(steps: readonly ChainStep[], input: Shape): FilterPlan {
+  if (!Array.isArray(steps) || steps.length === 0) {
+    throw new EdgecamError(
+      'EDGECAM_ERR_ARGUMENT',
+      `Expected a non-empty array of chain steps ({ kernel, options?, policy? }) but received ${steps === null ? 'null' : Array.isArray(steps) ? 'an empty array' : typeof steps}`,
+    );
+  }
+  const plans: FilterPlan[] = [];
+  let shape: Shape = input;
+  steps.forEach((step, i) => {
+    try {
+      const plan = createFilterPlan(step?.kernel, shape, step?.options, step?.policy);
+      plans.push(plan);
+      shape = plan.output;
+    } catch (err) {
+      if (!(err instanceof EdgecamError)) throw err;
+      throw new EdgecamError(err.code, `Chain step ${i} (${describeStep(step)}): ${err.message}`, {
+        cause: err,
+      });
+    }
+  });
+  const last = plans[plans.length - 1]!;
+  const engine = plans.every((p) => p.engine === 'wasm-simd') ? 'wasm-simd' : 'typescript';
+  const pass: WasmPass = {
+    run(frame, out) {
+      let image = frame;
+      for (let i = 0; i < plans.length - 1; i++) image = plans[i]!.run(image);
+      last.run(image, { ...last.output, data: out });
+    },
+  };
+  return makePlan(shapeOf(input), last.output, engine, pass);
+}
+
+/**
+ * A Sobel magnitude edge map (see sobelMagnitude: L1 or L2, optional threshold, default border
+ * reflect; RGB becomes gray first) for frames of `input`'s shape; wasm for gray frames.
+ * @example createEdgePlan({ width: 640, height: 480, channels: 1 }, { norm: 'L1', threshold: 96 }).run(frame)
+ */
+export function createEdgePlan(input: Shape, options: EdgeMapOptions): FilterPlan {
+  checkShape(input, 'input');
+  // The reference validates channels, norm, threshold and border with its own messages.
+  sobelMagnitude(
+    { width: 1, height: 1, channels: input.channels, data: new Uint8Array(input.channels) },
+    options,
+  );
+  const inShape = shapeOf(input);
+  const output = { width: input.width, height: input.height, channels: 1 };
+  const mod = fastEngineAllowed() && input.channels === 1 ? loadKernelModule() : undefined;
+  if (mod !== undefined) {
+    const pass = createEdgePass(
+      mod,
+      input.width,
+      input.height,
+      options.norm,
+      options.threshold,
+      options.border ?? 'reflect',
+    );
+    return makePlan(inShape, output, 'wasm-simd', pass);
+  }
+  return makePlan(inShape, output, 'typescript', createReferenceEdges(output, { ...options }));
+}
+
+function makePlan(input: Shape, output: Shape, engine: FilterPlan['engine'], pass: WasmPass): FilterPlan {
+  const own: Image<Uint8Array> = {
+    ...output,
+    data: new Uint8Array(output.width * output.height * output.channels),
+  };
+  const inLength = input.width * input.height * input.channels;
+  return Object.freeze({
+    input,
+    output,
+    engine,
+    run(frame: Image<Uint8Array>, out?: Image<Uint8Array>): Image<Uint8Array> {
+      checkRunImage(frame, input, inLength, 'input');
+      const target = out ?? own;
+      if (out !== undefined) {
+        checkRunImage(out, output, own.data.length, 'out');
+        if (out.data.buffer === frame.data.buffer) {
+          throw new EdgecamError(
+            'EDGECAM_ERR_ARGUMENT',
+            'Expected out not to share memory with the input: pass a separate buffer or omit out',
+          );
+        }
+      }
+      pass.run(frame, target.data);
+      return target;
+    },
+  });
+}
+
+function checkRunImage(img: Image<Uint8Array>, shape: Shape, length: number, what: string): void {
+  if (
+    img?.width !== shape.width ||
+    img.height !== shape.height ||
+    img.channels !== shape.channels ||
+    !(img.data instanceof Uint8Array) ||
+    img.data.length !== length
+  ) {
+    const got =
+      img?.data instanceof Uint8Array
+        ? `${shapeText(img)} with ${img.data.length} bytes`
+        : 'an image without Uint8Array data';
+    throw new EdgecamError(
+      'EDGECAM_ERR_ARGUMENT',
+      `Expected ${what} to be a ${shapeText(shape)} Uint8Array image (the plan's ${what} shape) but received ${got}: create a plan for each frame size`,
+    );
+  }
+}
+
+function checkPolicy(policy: Uint8Policy): void {
+  // toUint8 owns the policy rules and messages; one pixel is enough to apply them.
+  toUint8({ width: 1, height: 1, channels: 1, data: new Float32Array(1) }, policy);
+}
+
+function shapeOf(s: Shape): Shape {
+  return Object.freeze({ width: s.width, height: s.height, channels: s.channels });
+}
+
+function fastEngineAllowed(): boolean {
+  return process.env[ENGINE_ENV] !== 'typescript';
+}
+
+function describeStep(step: ChainStep | undefined): string {
+  const name = step?.kernel?.name;
+  return typeof name === 'string' ? `'${name}'` : 'no kernel';
+}

@@ -1,0 +1,12 @@
+// The edgecam kernel module: SIMD passes over uint8 images in this module's memory.
+// The host (src/kernels/wasm/module.ts) owns the memory layout; these functions only
+// read and write at the addresses it passes, up to 16 bytes past each row's end.
+export { convInt16 } from './conv-int16';
+export { padImage } from './pad';
+export { separableInt16, separableQ15 } from './separable';
+export { sobelMagnitude } from './sobel-magnitude';
+
+/** First free byte after the module's static data: the host allocates from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,36 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import './cli-helpers.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs an ES module snippet in a child node inside the package, so `import 'edgecam'` resolves via "exports". */
+function runModule(code: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--input-type=module', '-e', code], { cwd: root }, (err, stdout, stderr) =>
+      err ? reject(new Error(stderr || String(err))) : resolve(stdout),
+    );
+  });
+}
+
+describe("the package as a library: import { ... } from 'edgecam'", () => {
+  it('exposes the kernel engine from the built package', async () => {
+    const out = await runModule(`
+      import { conv1d, conv2d, kernels, outputSize, resolveKernel, EdgecamError } from 'edgecam';
+      const farmer = Array.from(conv1d([1, 2, 3, 4, 5], [2, 3, 4], { padding: 'full' }));
+      const img = { width: 3, height: 3, channels: 1, data: new Uint8Array([0, 0, 9, 0, 0, 9, 0, 0, 9]) };
+      const edge = conv2d(img, resolveKernel('sobel-left'), { padding: 'valid' });
+      let error = '';
+      try { outputSize(10, 3, 0, 2); } catch (e) { error = e instanceof EdgecamError ? e.code : 'other'; }
+      console.log(JSON.stringify({ farmer, edge: Array.from(edge.data), n: kernels.length, six: outputSize(13, 3, 0, 2), error }));
+    `);
+    const result = JSON.parse(out);
+    expect(result.farmer).toEqual([2, 7, 16, 25, 34, 31, 20]);
+    // sobel-left under convolve: brighter to the right gives a positive response, 1*9 + 2*9 + 1*9.
+    expect(result.edge).toEqual([36]);
+    expect(result.n).toBeGreaterThanOrEqual(13);
+    expect(result.six).toBe(6);
+    expect(result.error).toBe('EDGECAM_ERR_OUTPUT_SIZE');
+  });
+});
