@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import type { z } from 'zod';
+import { editDistance } from '../suggest.js';
 import { formatPath, isMapping, type PathSegment } from './key-path.js';
 import {
   alternatives,
@@ -11,7 +12,6 @@ import {
   recordValueSchema,
   valueKinds,
 } from './schema-walk.js';
-import { editDistance } from './suggest.js';
 
 /**
  * Setting one key path inside a raw (not yet validated) config, guided by the schema: the

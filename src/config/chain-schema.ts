@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { isEdgecamError } from '../errors.js';
 import { kernelNames } from '../kernels/library.js';
+import { didYouMean } from '../suggest.js';
 import { buildKernel, type KernelRef } from './kernel-ref.js';
 import { splitRemedy } from './remedy.js';
-import { didYouMean } from './suggest.js';
 
 /**
  * The schema of kernel chains: named lists of steps, each a kernel step (a convolution with

@@ -1,13 +1,13 @@
 import { isEdgecamError } from '../errors.js';
 import type { Shape } from '../frame.js';
 import { conv2dShape } from '../kernels/conv2d.js';
+import { didYouMean } from '../suggest.js';
 import { type ChainConfig, chainSchema, INLINE_KERNEL_NAME } from './chain-schema.js';
 import type { PathProblem } from './issues.js';
 import { buildKernel } from './kernel-ref.js';
 import { formatPath, isMapping, type PathSegment } from './key-path.js';
 import { splitRemedy } from './remedy.js';
 import { cameraSchema, defaultCamera, defaultChains } from './schema.js';
-import { didYouMean } from './suggest.js';
 
 /**
  * Checks that span keys, which the schema checks one by one: unique camera ids, chain names a

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
+import { didYouMean } from '../suggest.js';
 import { isMapping, type PathSegment, valueAt } from './key-path.js';
 import { alternatives, describeSchema, elementSchema, objectKeys, schemaAt, unwrap } from './schema-walk.js';
-import { didYouMean } from './suggest.js';
 
 /**
  * zod's issues rewritten as a maker's problems: what is wrong in words, and a fix (a

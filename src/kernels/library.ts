@@ -1,7 +1,7 @@
 import { EdgecamError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
 import { describe } from './describe.js';
 import { createKernel } from './kernel.js';
-import { closestName } from './suggest.js';
 import type { Kernel } from './types.js';
 
 // Orientation below is stated for both modes because the default, `convolve`, rotates the kernel
@@ -271,7 +271,7 @@ export function resolveKernel(name: string): Kernel {
     }
     return gaussian(size, sigma);
   }
-  const suggestion = closestName(key, kernelNames());
+  const suggestion = didYouMean(key, kernelNames());
   throw new EdgecamError(
     'EDGECAM_ERR_KERNEL_UNKNOWN',
     `Unknown kernel '${name}'${suggestion === undefined ? '' : `: did you mean '${suggestion}'?`} ` +

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, editDistance } from '../../../src/config/suggest.js';
+import { didYouMean, editDistance } from '../../src/suggest.js';
 
 describe('editDistance', () => {
   it('counts inserts, deletes, substitutions and adjacent swaps as one edit each', () => {
@@ -16,6 +16,13 @@ describe('didYouMean', () => {
   it('finds the closest candidate, ignoring case', () => {
     expect(didYouMean('prot', ['host', 'port'])).toBe('port');
     expect(didYouMean('statedir', ['device', 'stateDir'])).toBe('stateDir');
+  });
+
+  it('finds kernel-name typos', () => {
+    expect(didYouMean('sobel-lft', ['sobel-left', 'sobel-right'])).toBe('sobel-left');
+    expect(didYouMean('sharpn', ['sharpen', 'outline'])).toBe('sharpen');
+    expect(didYouMean('embos', ['emboss', 'box3'])).toBe('emboss');
+    expect(didYouMean('wavelet', ['emboss', 'box3'])).toBeUndefined();
   });
 
   it('suggests nothing when no candidate is a plausible typo', () => {
