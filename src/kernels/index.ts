@@ -20,6 +20,7 @@ export {
 } from './kernel.js';
 export { type ConvLayerShape, type ConvLayerSpec, convLayerShape } from './layer.js';
 export { box, defaultSigma, gaussian, gaussian1d, kernelNames, kernels, resolveKernel } from './library.js';
+export { createChainPlan, createEdgePlan, createFilterPlan, type FilterPlan } from './plan.js';
 export { avgPool2d, maxPool2d, type PoolOptions } from './pool.js';
 export { conv2dSeparable } from './separable.js';
 export { outputSize } from './size.js';

@@ -33,4 +33,20 @@ describe("the package as a library: import { ... } from 'edgecam'", () => {
     expect(result.six).toBe(6);
     expect(result.error).toBe('EDGECAM_ERR_OUTPUT_SIZE');
   });
+
+  it('runs plans on WebAssembly SIMD from the built package (the .wasm is shipped in dist/)', async () => {
+    const out = await runModule(`
+      import { createEdgePlan, createFilterPlan, resolveKernel } from 'edgecam';
+      const shape = { width: 32, height: 8, channels: 1 };
+      const frame = { ...shape, data: new Uint8Array(256).map((_, i) => (i % 32 < 16 ? 0 : 200)) };
+      const blur = createFilterPlan(resolveKernel('box3'), shape);
+      const edges = createEdgePlan(shape, { norm: 'L1' });
+      const map = edges.run(frame);
+      console.log(JSON.stringify({ engines: [blur.engine, edges.engine], row: Array.from(map.data.subarray(32 * 4 + 14, 32 * 4 + 18)) }));
+    `);
+    const result = JSON.parse(out);
+    expect(result.engines).toEqual(['wasm-simd', 'wasm-simd']);
+    // A 0 -> 200 step between columns 15 and 16: |gx| = 4 * 200, clamped to 255, on both sides of it.
+    expect(result.row).toEqual([0, 255, 255, 0]);
+  });
 });
