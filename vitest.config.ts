@@ -6,5 +6,6 @@ export default defineConfig({
     testTimeout: 30_000,
     // Integration tests spawn processes; two cores are all CI has.
     maxWorkers: 2,
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
