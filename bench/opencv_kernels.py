@@ -51,7 +51,7 @@ def main():
             fn = lambda: cv2.GaussianBlur(src, (c["size"], c["size"]), c["sigma"])
         elif op == "SobelL1":
             if c["channels"] == 3:
-                # edgecam's edge map turns RGB into BT.601 gray first: time the same work.
+                # edgecam's edge map turns RGB into 8-bit BT.601 gray first: time the same work.
                 fn = lambda: sobel_l1(cv2.cvtColor(src, cv2.COLOR_RGB2GRAY))
             else:
                 fn = lambda: sobel_l1(src)

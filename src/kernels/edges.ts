@@ -1,6 +1,7 @@
 import { EdgecamError } from '../errors.js';
 import type { Image } from '../frame.js';
 import { describe } from './describe.js';
+import { grayLevel } from './gray.js';
 import { checkImage, prepareUint8Out } from './image.js';
 import { resolveConvOptions } from './options.js';
 import { borderIndexMap } from './padding.js';
@@ -16,17 +17,14 @@ export interface EdgeMapOptions {
   readonly border?: BorderFill;
 }
 
-// BT.601 luma, what JPEG and most camera pipelines use for gray.
-const R = 0.299;
-const G = 0.587;
-const B = 0.114;
-
 // The gray image with a 1-pixel border filled in, reused across frames of one size.
 let padded = new Float32Array(0);
 
 /**
  * Sobel gradient magnitude as an 8-bit edge map: gx, gy from the 3x3 Sobel pair, combined by
- * `norm`, rounded, clamped to 255, optionally thresholded. RGB input becomes BT.601 gray first.
+ * `norm`, rounded, clamped to 255, optionally thresholded. RGB input becomes 8-bit gray first
+ * (rgbToGray's integer BT.601), so an RGB frame's edge map is its gray image's edge map
+ * (Float32 RGB uses the same weights unrounded).
  * @example sobelMagnitude(frame, { norm: 'L1', threshold: 128 })
  */
 export function sobelMagnitude(
@@ -94,6 +92,8 @@ function padGray(input: Image, border: BorderFill): Float32Array {
   const plane = padded;
   const rowMap = borderIndexMap(H, 1, border);
   const colMap = borderIndexMap(W, 1, border);
+  // Float feature maps have no 8-bit gray: the same weights, unrounded.
+  const bytes = !(data instanceof Float32Array);
   let o = 0;
   for (let py = 0; py < H + 2; py++) {
     const sy = rowMap[py]!;
@@ -103,7 +103,9 @@ function padGray(input: Image, border: BorderFill): Float32Array {
       else if (C === 1) plane[o++] = data[sy * W + sx]!;
       else {
         const s = (sy * W + sx) * 3;
-        plane[o++] = R * data[s]! + G * data[s + 1]! + B * data[s + 2]!;
+        plane[o++] = bytes
+          ? grayLevel(data[s]!, data[s + 1]!, data[s + 2]!)
+          : (77 * data[s]! + 150 * data[s + 1]! + 29 * data[s + 2]!) / 256;
       }
     }
   }

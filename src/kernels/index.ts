@@ -8,6 +8,7 @@ export { conv2dBank } from './bank.js';
 export { conv1d } from './conv1d.js';
 export { conv2d, conv2dShape, resolvePadding } from './conv2d.js';
 export { type EdgeMapOptions, type EdgePngOptions, encodeEdgeMapPng, sobelMagnitude } from './edges.js';
+export { grayLevel, rgbToGray } from './gray.js';
 export {
   createKernel,
   flipKernel,

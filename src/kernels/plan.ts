@@ -118,7 +118,8 @@ export function createChainPlan(steps: readonly ChainStep[], input: Shape): Filt
 
 /**
  * A Sobel magnitude edge map (see sobelMagnitude: L1 or L2, optional threshold, default border
- * reflect; RGB becomes gray first) for frames of `input`'s shape; wasm for gray frames.
+ * reflect; RGB becomes 8-bit gray first, as rgbToGray) for frames of `input`'s shape, on wasm for
+ * gray and RGB frames, byte for byte the reference's.
  * @example createEdgePlan({ width: 640, height: 480, channels: 1 }, { norm: 'L1', threshold: 96 }).run(frame)
  */
 export function createEdgePlan(input: Shape, options: EdgeMapOptions): FilterPlan {
@@ -130,12 +131,13 @@ export function createEdgePlan(input: Shape, options: EdgeMapOptions): FilterPla
   );
   const inShape = shapeOf(input);
   const output = { width: input.width, height: input.height, channels: 1 };
-  const mod = fastEngineAllowed() && input.channels === 1 ? loadKernelModule() : undefined;
+  const mod = fastEngineAllowed() ? loadKernelModule() : undefined;
   if (mod !== undefined) {
     const pass = createEdgePass(
       mod,
       input.width,
       input.height,
+      input.channels === 3 ? 3 : 1,
       options.norm,
       options.threshold,
       options.border ?? 'reflect',

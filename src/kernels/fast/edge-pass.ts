@@ -6,19 +6,22 @@ import { PaddedInput } from './frame-copy.js';
 import { ScratchLayout } from './scratch.js';
 
 /**
- * The fused wasm Sobel magnitude for a gray frame of `width` x `height` (1-pixel border fill),
- * with the reference's rounding and threshold (`>= threshold` becomes 255; undefined: none).
- * @example createEdgePass(mod, 640, 480, 'L1', undefined, 'reflect').run(frame, out)
+ * The fused wasm Sobel magnitude for a gray or RGB frame of `width` x `height` (1-pixel border
+ * fill), with the reference's rounding and threshold (`>= threshold` becomes 255; undefined:
+ * none). RGB goes through the module's rgbToGray first, the same bytes as src/kernels/gray.ts.
+ * @example createEdgePass(mod, 640, 480, 3, 'L1', undefined, 'reflect').run(frame, out)
  */
 export function createEdgePass(
   mod: KernelModule,
   width: number,
   height: number,
+  channels: 1 | 3,
   norm: 'L1' | 'L2',
   threshold: number | undefined,
   border: BorderFill,
 ): WasmPass {
   const layout = new ScratchLayout();
+  const rgbAt = channels === 3 ? layout.take(width * height * 3) : -1;
   const source = new PaddedInput(mod, layout, { width, height, channels: 1 }, 1, 1, border);
   const outAt = layout.take(width * height);
   mod.reserve(layout.size);
@@ -28,7 +31,13 @@ export function createEdgePass(
   const l2 = norm === 'L2' ? 1 : 0;
   return {
     run(input, out) {
-      source.load(input);
+      if (rgbAt < 0) {
+        source.load(input);
+      } else {
+        mod.bytes.set(input.data, mod.base + rgbAt);
+        mod.exports.rgbToGray(mod.base + rgbAt, source.inputAddress, width * height);
+        source.pad();
+      }
       mod.exports.sobelMagnitude(
         source.address,
         source.stride,

@@ -101,6 +101,39 @@ export function createFilterPass(
         m?.bias ?? 0,
         unsigned,
       );
+  } else if (recipe.kind === 'separable-symmetric5') {
+    // Sums are v * 2^21: clamp and abs round inside the pass, affine modes take a / 2^21.
+    if (policy.kind === 'clamp') mode = { mode: 0, a: 1, bias: 0 };
+    else if (policy.kind === 'abs') mode = { mode: 1, a: 1, bias: 0 };
+    else mode = outputMode(policy, 2 ** -21, false);
+    const tmpLength = rowBytes + 4 * C;
+    const tmpAt = layout.take(2 * (tmpLength + 48));
+    const [c0, c1, c2] = recipe.column;
+    const [r0, r1, r2] = recipe.row;
+    // Six v128 constants (see symmetric5.ts): i16 pairs packed low lane first, 4 times each.
+    const rounding = mode?.mode === 0 ? 16384 : 0;
+    taps = Int32Array.from(
+      [pack(c0, c1), pack(c2, 256), pack(r0, r1), pack(r2, rounding), pack(1, 1), pack(64, 64)].flatMap(
+        (v) => [v, v, v, v],
+      ),
+    );
+    const m = mode;
+    call = (src, dst, tapsAt) =>
+      mod.exports.separableSymmetric5(
+        src,
+        stride,
+        dst,
+        rowBytes,
+        rowBytes,
+        rows,
+        C,
+        mod.base + tmpAt,
+        tmpLength,
+        tapsAt,
+        m?.mode ?? 0,
+        m?.a ?? 1,
+        m?.bias ?? 0,
+      );
   } else {
     // Q15 sums are v * 64: clamp and abs round inside the pass, affine modes take a / 64.
     if (policy.kind === 'clamp') mode = { mode: 0, a: 1, bias: 0 };
@@ -147,6 +180,11 @@ export function createFilterPass(
       result.copyTo(out);
     },
   };
+}
+
+/** Two i16 lanes in one i32, `low` first (little-endian memory). */
+function pack(low: number, high: number): number {
+  return (high << 16) | (low & 0xffff);
 }
 
 /** Copies a result region out of wasm memory through a view rebuilt only when memory grows. */

@@ -55,10 +55,26 @@ export class PaddedInput {
       mod.bytes.set(frame.data, padded);
       return;
     }
-    const input = mod.base + this.#input;
-    mod.bytes.set(frame.data, input);
+    mod.bytes.set(frame.data, mod.base + this.#input);
+    this.pad();
+  }
+
+  /**
+   * Where a wasm pass may write the unpadded image itself (width x height x channels bytes, 64
+   * of slack) and then call `pad`, instead of `load` copying a frame in.
+   */
+  get inputAddress(): number {
+    return this.#mod.base + (this.#input < 0 ? this.#padded : this.#input);
+  }
+
+  /** Pads the image at `inputAddress` into the padded region; afterwards `address` points there. */
+  pad(): void {
+    const mod = this.#mod;
+    const padded = mod.base + this.#padded;
+    this.address = padded;
+    if (this.#input < 0) return;
     mod.exports.padImage(
-      input,
+      mod.base + this.#input,
       this.#width,
       this.#height,
       this.#channels,

@@ -6,6 +6,8 @@
  * - `separable-int16`: the same for a rank-1 kernel as column x row of small integers.
  * - `separable-q15`: a rank-1 float kernel (Gaussian) in fixed point, `maxError` < 1 in
  *   output units, so each byte is within +-1 of the reference.
+ * - `separable-symmetric5`: the same for 5x5 kernels with symmetric factors (a Gaussian 5x5), with
+ *   exact i32 sums and one rounding per pass (src/kernels/wasm/assembly/symmetric5.ts).
  */
 export type KernelRecipe =
   | { readonly kind: 'int16'; readonly taps: readonly Tap[]; readonly scale: number }
@@ -22,6 +24,15 @@ export type KernelRecipe =
       readonly column: readonly PairTap[];
       readonly row: readonly PairTap[];
       /** Bound on |result - exact result| before the output policy's scale, in gray levels. */
+      readonly maxError: number;
+    }
+  | {
+      readonly kind: 'separable-symmetric5';
+      /** Q15 weights (w0, w1, w2) of the column factor w0 w1 w2 w1 w0. */
+      readonly column: readonly [number, number, number];
+      /** Q15 weights (w0, w1, w2) of the row factor. */
+      readonly row: readonly [number, number, number];
+      /** As for separable-q15. */
       readonly maxError: number;
     };
 
@@ -73,7 +84,10 @@ export function chooseRecipe(
   if (direct !== undefined) return direct;
   // Integer kernels must match the reference exactly: no fixed point for them.
   if (whole !== undefined && whole.scale === 1) return undefined;
-  return factors === undefined ? undefined : separableQ15(factors.column, factors.row, gain);
+  if (factors === undefined) return undefined;
+  return (
+    separableSymmetric5(factors.column, factors.row, gain) ?? separableQ15(factors.column, factors.row, gain)
+  );
 }
 
 /** q and scale with weights[i] = q[i] * scale (q small integers), or undefined. */
@@ -140,6 +154,63 @@ function separableQ15(
   if (2 * tmpMax > I16_MAX || pass2.max + 64 > I16_MAX || maxError * gain >= Q15_ERROR_LIMIT)
     return undefined;
   return { kind: 'separable-q15', column: col.map((p) => p.tap), row: rw.map((p) => p.tap), maxError };
+}
+
+/**
+ * The exact-i32 recipe for 5-tap symmetric factors. Pass 1 computes
+ * V = (c0 (y0 + y4) + c1 (y1 + y3) + c2 y2 + 256) >> 9, the column sum in Q6 rounded once;
+ * pass 2 S = r0 (V0 + V4) + r1 (V1 + V3) + r2 V2, the result in Q21 (v * 2^21), exact in i32.
+ */
+function separableSymmetric5(
+  column: ArrayLike<number>,
+  row: ArrayLike<number>,
+  gain: number,
+): KernelRecipe | undefined {
+  if (column.length !== 5 || row.length !== 5) return undefined;
+  const k = Math.sqrt(sumAbs(row) / sumAbs(column));
+  const col = Array.from(column, (v) => v * k);
+  const rw = Array.from(row, (v) => v / k);
+  const c = symmetricQ15(col);
+  const r = symmetricQ15(rw);
+  if (c === undefined || r === undefined) return undefined;
+  // Pass 1, in gray levels: one rounding of half a Q6 step, and each Q15 weight's distance from
+  // the true weight at its tap (both ends of a pair) times bytes of at most 255.
+  const e1 = 0.5 / 64 + 255 * weightError(c, col);
+  const vMax = (255 * memberSum(c) + 256) / 512;
+  // Pass 2: pass 1's error through the row weights, plus the row weights' own error times the
+  // largest column sum; the affine modes then go through f32 (relative error 2^-24 per step).
+  const vTrue = 255 * sumAbs(col);
+  const outMax = (memberSum(r) / Q15) * (vMax / 64);
+  const maxError = (memberSum(r) / Q15) * e1 + weightError(r, rw) * vTrue + outMax * 2 ** -22;
+  // V0 + V4 must fit i16, and the pass-2 sum (with mode 0's 2^20 of rounding) i32.
+  const sumMax = memberSum(r) * vMax + 2 ** 20;
+  if (2 * vMax > I16_MAX || sumMax > 2 ** 31 - 1 || maxError * gain >= Q15_ERROR_LIMIT) return undefined;
+  return { kind: 'separable-symmetric5', column: c, row: r, maxError };
+}
+
+/** Q15 weights (w0, w1, w2) of a symmetric 5-vector w0 w1 w2 w1 w0, or undefined. */
+function symmetricQ15(v: number[]): [number, number, number] | undefined {
+  const largest = Math.max(...v.map(Math.abs));
+  const symmetric = v.every((w, i) => Math.abs(w - v[4 - i]!) <= 1e-6 * largest);
+  if (!symmetric) return undefined;
+  const q: [number, number, number] = [
+    Math.round(((v[0]! + v[4]!) / 2) * Q15),
+    Math.round(((v[1]! + v[3]!) / 2) * Q15),
+    Math.round(v[2]! * Q15),
+  ];
+  return q.every((w) => Math.abs(w) <= I16_MAX) ? q : undefined;
+}
+
+/** Sum over the 5 taps of |Q15 weight - true weight|, the Q15 weights as w0 w1 w2 w1 w0. */
+function weightError(q: readonly [number, number, number], v: number[]): number {
+  let e = 0;
+  for (let i = 0; i < 5; i++) e += Math.abs(q[Math.min(i, 4 - i)]! / Q15 - v[i]!);
+  return e;
+}
+
+/** Sum of |Q15 weight| over the 5 taps. */
+function memberSum(q: readonly [number, number, number]): number {
+  return 2 * Math.abs(q[0]) + 2 * Math.abs(q[1]) + Math.abs(q[2]);
 }
 
 interface QuantizedPair {

@@ -77,6 +77,22 @@ export interface KernelExports {
     a: number,
     bias: number,
   ): void;
+  separableSymmetric5(
+    src: number,
+    srcStride: number,
+    dst: number,
+    dstStride: number,
+    rowBytes: number,
+    rows: number,
+    channels: number,
+    tmp: number,
+    tmpLength: number,
+    weights: number,
+    mode: number,
+    a: number,
+    bias: number,
+  ): void;
+  rgbToGray(src: number, dst: number, pixels: number): void;
   sobelMagnitude(
     src: number,
     srcStride: number,

@@ -1,7 +1,9 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { syntheticPhoto } from '../../../bench/photo.js';
 import type { Image } from '../../../src/frame.js';
 import { encodeEdgeMapPng, sobelMagnitude } from '../../../src/kernels/edges.js';
+import { rgbToGray } from '../../../src/kernels/gray.js';
 import { thrown } from './helpers.js';
 
 /** A W x H gray image from a function of (x, y). */
@@ -50,11 +52,12 @@ describe('sobelMagnitude', () => {
     ]);
   });
 
-  it('converts RGB to gray with BT.601 weights first', () => {
-    // A pure green step of 50: gray 0.587 * 50 = 29.35, so L1 at the step = 4 * 29.35 = 117.4 -> 117.
+  it('converts RGB to 8-bit gray with integer BT.601 weights first', () => {
+    // A pure green step of 50: gray (150 * 50 + 128) >> 8 = 29, so L1 at the step = 4 * 29 = 116
+    // (a float gray 0.587 * 50 = 29.35 would give 117).
     const rgb: Image<Uint8Array> = { width: 6, height: 3, channels: 3, data: new Uint8Array(6 * 3 * 3) };
     for (let y = 0; y < 3; y++) for (let x = 3; x < 6; x++) rgb.data[(y * 6 + x) * 3 + 1] = 50;
-    expect(columnsOf(sobelMagnitude(rgb, { norm: 'L1' }), 1)).toEqual([0, 0, 117, 117, 0, 0]);
+    expect(columnsOf(sobelMagnitude(rgb, { norm: 'L1' }), 1)).toEqual([0, 0, 116, 116, 0, 0]);
     // Equal channels give the same map as the gray image.
     const step = gray(6, 3, (x) => (x < 3 ? 10 : 90));
     const grayRgb: Image<Uint8Array> = {
@@ -63,6 +66,18 @@ describe('sobelMagnitude', () => {
       data: Uint8Array.from(Array.from(step.data).flatMap((v) => [v, v, v])),
     };
     expect(sobelMagnitude(grayRgb, { norm: 'L2' }).data).toEqual(sobelMagnitude(step, { norm: 'L2' }).data);
+    // Float RGB has no 8-bit gray: the same weights unrounded, 4 * 150 * 50 / 256 = 117.2 -> 117.
+    const floatRgb: Image<Float32Array> = { ...rgb, data: Float32Array.from(rgb.data) };
+    expect(columnsOf(sobelMagnitude(floatRgb, { norm: 'L1' }), 1)).toEqual([0, 0, 117, 117, 0, 0]);
+  });
+
+  it('gives an RGB frame the edge map of its rgbToGray image, so gray and RGB frames agree', () => {
+    const rgb = syntheticPhoto(37, 23, 3);
+    for (const norm of ['L1', 'L2'] as const) {
+      expect(sobelMagnitude(rgb, { norm, threshold: 40 }).data).toEqual(
+        sobelMagnitude(rgbToGray(rgb), { norm, threshold: 40 }).data,
+      );
+    }
   });
 
   it('draws a frame with a zero border, which is why reflect is the default', () => {

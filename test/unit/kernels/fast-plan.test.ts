@@ -4,7 +4,8 @@ import { isEdgecamError } from '../../../src/errors.js';
 import type { Image } from '../../../src/frame.js';
 import { conv2d } from '../../../src/kernels/conv2d.js';
 import { sobelMagnitude } from '../../../src/kernels/edges.js';
-import { createKernel } from '../../../src/kernels/kernel.js';
+import { chooseRecipe } from '../../../src/kernels/fast/quantize.js';
+import { createKernel, separate } from '../../../src/kernels/kernel.js';
 import { kernels, resolveKernel } from '../../../src/kernels/library.js';
 import { createChainPlan, createEdgePlan, createFilterPlan, ENGINE_ENV } from '../../../src/kernels/plan.js';
 import type { BorderFill, ConvMode, ConvOptions, Kernel, Uint8Policy } from '../../../src/kernels/types.js';
@@ -143,6 +144,67 @@ describe('createFilterPlan against the TypeScript reference', () => {
   });
 });
 
+describe('the exact-i32 recipe for 5x5 kernels with symmetric factors', () => {
+  const symmetric = (name: string, v: number[]) =>
+    createKernel({ name, weights: v.map((a) => v.map((b) => a * b)) });
+  // Gaussians from nearly a point to nearly a box, and a sharpening profile whose negative
+  // outputs exercise the abs policy.
+  const KERNELS = [
+    ...['gaussian5', 'gaussian5:0.3', 'gaussian5:0.6', 'gaussian5:3', 'gaussian5:100'].map(resolveKernel),
+    symmetric('dip', [-Math.SQRT1_2 / 8, 0.2, Math.PI / 10, 0.2, -Math.SQRT1_2 / 8]),
+  ];
+  const recipeOf = (k: Kernel) => chooseRecipe(k.weights, k.width, separate(k), 1);
+
+  it('is what these kernels get, with a computed error bound under 0.9 gray levels', () => {
+    for (const k of KERNELS) {
+      const recipe = recipeOf(k);
+      expect(recipe?.kind, k.name).toBe('separable-symmetric5');
+      if (recipe?.kind !== 'separable-symmetric5') continue;
+      expect(recipe.maxError).toBeGreaterThan(0);
+      expect(recipe.maxError).toBeLessThan(0.9);
+    }
+  });
+
+  it('stays within +-1 of the reference on noise, extremes and steps, every policy, 1 and 3 channels', () => {
+    const extremes = (w: number, h: number, c: number): Image<Uint8Array> => {
+      const data = new Uint8Array(w * h * c);
+      for (let i = 0; i < data.length; i++) data[i] = (i * 7) % 3 === 0 ? 255 : 0;
+      return { width: w, height: h, channels: c, data };
+    };
+    for (const channels of [1, 3]) {
+      const inputs = [
+        randomImage(37, 9, channels, 5),
+        extremes(21, 8, channels),
+        syntheticPhoto(40, 30, channels),
+      ];
+      for (const k of KERNELS) {
+        for (const img of inputs) {
+          for (const policy of POLICIES) {
+            for (const border of BORDERS) {
+              const plan = createFilterPlan(k, img, { border }, policy);
+              expect(plan.engine).toBe('wasm-simd');
+              const diff = maxDiff(plan.run(img).data, reference(img, k, { border }, policy));
+              expect(
+                diff,
+                `${k.name} ${img.width}x${img.height}x${channels} ${policy.kind} ${border}`,
+              ).toBeLessThanOrEqual(1);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('is refused when the Q6 column sums could overflow i16, and the plan still gives +-1', () => {
+    // Factors with sum |w| = 1.6 reach 255 * 1.6 * 64 = 26112 in Q6: x0 + x4 would wrap.
+    const loud = symmetric('loud', [0.16, 0.32, 0.64, 0.32, 0.16]);
+    expect(recipeOf(loud)?.kind).not.toBe('separable-symmetric5');
+    const img = syntheticPhoto(23, 11, 1);
+    const plan = createFilterPlan(loud, img);
+    expect(maxDiff(plan.run(img).data, reference(img, loud, {}, { kind: 'clamp' }))).toBeLessThanOrEqual(1);
+  });
+});
+
 describe('plans in steady state', () => {
   it('return the same buffer on every run, refilled, and write into out when given', () => {
     const a = syntheticPhoto(64, 48, 1, 1);
@@ -224,12 +286,33 @@ describe('createEdgePlan', () => {
     }
   });
 
-  it('gives RGB frames to the TypeScript reference (BT.601 gray first)', () => {
+  it('runs RGB frames on wasm too (8-bit gray first), byte for byte the reference, at any width', () => {
+    // Widths around the 16-pixel steps of the gray and Sobel passes.
+    for (const img of [
+      ...images(3),
+      syntheticPhoto(50, 33, 3),
+      syntheticPhoto(16, 4, 3),
+      syntheticPhoto(33, 7, 3),
+    ]) {
+      for (const norm of ['L1', 'L2'] as const) {
+        for (const border of BORDERS) {
+          for (const threshold of [undefined, 99.5]) {
+            const options = { norm, border, ...(threshold === undefined ? {} : { threshold }) };
+            const plan = createEdgePlan(img, options);
+            expect(plan.engine).toBe('wasm-simd');
+            expect(plan.output).toEqual({ width: img.width, height: img.height, channels: 1 });
+            expect(plan.run(img).data, `${img.width}x${img.height} ${norm} ${border} ${threshold}`).toEqual(
+              sobelMagnitude(img, options).data,
+            );
+          }
+        }
+      }
+    }
+    process.env[ENGINE_ENV] = 'typescript';
     const img = syntheticPhoto(30, 20, 3);
-    const plan = createEdgePlan(img, { norm: 'L2' });
-    expect(plan.engine).toBe('typescript');
-    expect(plan.output).toEqual({ width: 30, height: 20, channels: 1 });
-    expect(plan.run(img).data).toEqual(sobelMagnitude(img, { norm: 'L2' }).data);
+    const slow = createEdgePlan(img, { norm: 'L2' });
+    expect(slow.engine).toBe('typescript');
+    expect(slow.run(img).data).toEqual(sobelMagnitude(img, { norm: 'L2' }).data);
   });
 
   it('rounds L2 exactly: float32 sqrt of every gx^2 + gy^2 the wasm pass can see rounds like float64', () => {

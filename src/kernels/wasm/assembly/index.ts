@@ -2,9 +2,11 @@
 // The host (src/kernels/wasm/module.ts) owns the memory layout; these functions only
 // read and write at the addresses it passes, up to 16 bytes past each row's end.
 export { convInt16 } from './conv-int16';
+export { rgbToGray } from './gray';
 export { padImage } from './pad';
 export { separableInt16, separableQ15 } from './separable';
 export { sobelMagnitude } from './sobel-magnitude';
+export { separableSymmetric5 } from './symmetric5';
 
 /** First free byte after the module's static data: the host allocates from here. */
 export function heapBase(): usize {
