@@ -1,5 +1,5 @@
 // After tsc: copies the non-TypeScript files the compiled code loads at run time (the wasm
-// kernel module) from src/ to the same place under dist/, so import.meta.url finds them there.
+// kernel module, payload schemas) from src/ to the same place under dist/, so import.meta.url finds them there.
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
 const dist = join(root, 'dist');
-const ASSET = /\.wasm$/;
+// The payload JSON Schemas ship too (src/publish/schemas/*.schema.json).
+const ASSET = /\.wasm$|\.schema\.json$/;
 
 let copied = 0;
 for (const file of walk(src)) {

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { probeCommand, snapshotCommand } from './cli/capture-commands.js';
 import { checkConfigCommand } from './cli/config-commands.js';
 import { applyKernels, listKernels, writeEdgeMap } from './cli/kernel-commands.js';
+import { inspectModelCommand, type ModelRunFlags, runModelCommand } from './cli/model-commands.js';
 import { EdgecamError } from './errors.js';
 
 /** sysexits.h EX_CONFIG: systemd's RestartPreventExitStatus keeps a bad config from looping. */
@@ -28,6 +30,22 @@ function buildProgram(): Command {
       const { output, ok } = await checkConfigCommand(file ?? program.opts().config);
       process.stdout.write(output);
       if (!ok) process.exitCode = EXIT_CONFIG;
+    });
+
+  const capture = program.command('capture').description('cameras: what they offer, and a frame from one');
+  capture
+    .command('probe [devices...]')
+    .description('list V4L2 cameras (/dev/video*) with their formats, sizes and frame rates')
+    .action(async (devices: string[]) => {
+      process.stdout.write(await probeCommand(devices));
+    });
+  capture
+    .command('snapshot <out>')
+    .description('write one frame from a configured camera to OUT (.jpg, .png)')
+    .requiredOption('--camera <id>', 'the camera id from the config')
+    .option('--timeout <seconds>', 'give up when no frame came in this long', '20')
+    .action(async (out: string, flags: { camera: string; timeout: string }) => {
+      console.log(await snapshotCommand(program.opts().config, flags.camera, out, Number(flags.timeout)));
     });
 
   const kernel = program.command('kernel').description('the convolution kernel engine');
@@ -58,6 +76,29 @@ function buildProgram(): Command {
     .option('--blur <kernel>', 'smooth first, e.g. gaussian5')
     .action(async (input: string, output: string, flags: Record<string, string | undefined>) => {
       console.log(await writeEdgeMap(input, output, flags));
+    });
+  const model = program
+    .command('model')
+    .description('CNN models: inspect a model package, run it on an image');
+  model
+    .command('inspect <path>')
+    .description(
+      "print an ONNX model's inputs, outputs, opset and operators, and its manifest's mismatches (exit 1)",
+    )
+    .option('--json', 'print the report as JSON')
+    .action(async (path: string, flags: { json?: boolean }) => {
+      const { output, ok } = await inspectModelCommand(path, flags);
+      process.stdout.write(output);
+      if (!ok) process.exitCode = 1;
+    });
+  model
+    .command('run <path> <image>')
+    .description('run a model package on an image and print the detections as JSON')
+    .option('--out <file>', 'also write the image with boxes and labels drawn (.jpg, .png, .webp)')
+    .option('--accelerator <name>', 'auto, cpu, cuda, tensorrt or webgpu', 'auto')
+    .option('--threads <n>', 'ONNX Runtime threads; 0 = one per core', '0')
+    .action(async (path: string, image: string, flags: ModelRunFlags) => {
+      process.stdout.write(await runModelCommand(path, image, flags));
     });
   return program;
 }

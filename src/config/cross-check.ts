@@ -8,6 +8,7 @@ import { buildKernel } from './kernel-ref.js';
 import { formatPath, isMapping, type PathSegment } from './key-path.js';
 import { splitRemedy } from './remedy.js';
 import { cameraSchema, defaultCamera, defaultChains } from './schema.js';
+import { cropOverflow, frameSize } from './source-schema.js';
 
 /**
  * Checks that span keys, which the schema checks one by one: unique camera ids, chain names a
@@ -39,9 +40,29 @@ export function crossCheck(raw: Readonly<Record<string, unknown>>): PathProblem[
     }
     const width = cameraSchema.shape.width.safeParse(camera.width);
     const height = cameraSchema.shape.height.safeParse(camera.height);
-    const frame =
-      width.success && height.success ? { width: width.data, height: height.data, channels: 1 } : undefined;
+    const crop = cameraSchema.shape.crop.safeParse(camera.crop);
+    const rotate = cameraSchema.shape.rotate.safeParse(camera.rotate);
     const name = typeof id === 'string' ? `camera "${id}"` : `cameras[${index}]`;
+    const overflow =
+      width.success && height.success && crop.success && crop.data !== undefined
+        ? cropOverflow(crop.data, width.data, height.data)
+        : undefined;
+    if (overflow !== undefined) {
+      problems.push({
+        segments: ['cameras', index, 'crop'],
+        value: camera.crop,
+        message: `the crop does not fit in ${name}'s ${width.data}x${height.data} frame: ${overflow}`,
+        fix: 'make x + width <= width and y + height <= height (the crop is taken before rotation)',
+      });
+    }
+    // Chains run on the frames the camera delivers: cropped, then rotated.
+    const frame =
+      width.success && height.success && crop.success && rotate.success && overflow === undefined
+        ? {
+            ...frameSize({ width: width.data, height: height.data, rotate: rotate.data, crop: crop.data }),
+            channels: 1,
+          }
+        : undefined;
     for (const slot of ['preprocess', 'edges'] as const) {
       const ref = camera[slot];
       const at: PathSegment[] = ['cameras', index, slot];

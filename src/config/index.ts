@@ -22,3 +22,5 @@ export {
 } from './load.js';
 export { ConfigError, type ConfigErrorCode, type ConfigProblem } from './problem.js';
 export { type CameraConfig, type Config, type ConfigInput, configSchema } from './schema.js';
+export type { CropConfig, SourceConfig, SourceKind } from './source-schema.js';
+export { frameSize } from './source-schema.js';

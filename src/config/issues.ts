@@ -47,7 +47,8 @@ function convert(
       out.push({ segments: at, value: v, message, fix });
     switch (issue.code) {
       case 'unrecognized_keys': {
-        const allowed = node === undefined ? [] : alternatives(node).flatMap((b) => objectKeys(b) ?? []);
+        const allowed =
+          node === undefined ? [] : [...new Set(alternatives(node).flatMap((b) => objectKeys(b) ?? []))];
         for (const key of issue.keys) {
           const suggestion = didYouMean(key, allowed);
           push(
@@ -95,9 +96,19 @@ function convert(
           'names use letters, digits, "-" and "_", and start with a letter or digit (they appear in env variable names and logs)',
         );
         break;
-      case 'invalid_union':
-        convertUnion(issue, node, value, segments, out);
+      case 'invalid_union': {
+        // A discriminated union (a camera's source) names the values its discriminator takes.
+        const { options } = issue as { options?: unknown };
+        if ('discriminator' in issue && Array.isArray(options)) {
+          const allowed = options.map(String);
+          const suggestion = typeof value === 'string' ? didYouMean(value, allowed) : undefined;
+          push(
+            value === undefined ? 'required key is missing' : `not one of ${allowed.join(', ')}`,
+            suggestion === undefined ? `use one of ${allowed.join(', ')}` : `did you mean "${suggestion}"?`,
+          );
+        } else convertUnion(issue, node, value, segments, out);
         break;
+      }
       case 'custom': {
         const fix = (issue.params as { fix?: unknown } | undefined)?.fix;
         push(

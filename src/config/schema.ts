@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { CHAIN_NAME_PATTERN, chainRefSchema, chainSchema } from './chain-schema.js';
+import { inferenceSchema } from './inference-schema.js';
+import { checkHttpSection, checkMqttSection, httpAccessShape, mqttClientShape } from './publish-schema.js';
+import { cropSchema, FLIPS, ROTATIONS, sourceSchema } from './source-schema.js';
 
 /**
  * The configuration schema: one YAML file, every key with a default (an empty file is valid),
- * camelCase keys, unknown keys rejected everywhere except in a camera's `source`, whose details
- * each source kind checks for itself. config/default.yaml documents every key; a test keeps the
- * two in step.
+ * camelCase keys, unknown keys rejected everywhere (a camera's `source` has one shape per kind,
+ * in source-schema.ts). config/default.yaml documents every key; a test keeps the two in step.
  */
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -82,15 +84,18 @@ const cameraIdSchema = z.string().superRefine((id, ctx) => {
   }
 });
 
-/** A source's own keys (device path, URL, ...) are checked by that source kind (a later issue). */
-export const sourceSchema = z.looseObject({ kind: z.enum(SOURCE_KINDS) });
-
 export const cameraSchema = z.strictObject({
   id: cameraIdSchema,
+  // One shape per kind (source-schema.ts); capture/ has a file per kind that reads it.
   source: sourceSchema,
   width: z.number().int().min(1).max(16384).default(640),
   height: z.number().int().min(1).max(16384).default(480),
   fps: z.number().positive().max(1000).default(10),
+  rotate: z.literal(ROTATIONS).default(0),
+  flip: z.enum(FLIPS).default('none'),
+  crop: cropSchema.optional(),
+  gray: z.boolean().default(false),
+  stallTimeout: z.number().positive().max(3600).default(10),
   preprocess: chainRefSchema.optional(),
   edges: chainRefSchema.optional(),
 });
@@ -107,7 +112,7 @@ export function defaultChains(): Record<string, z.input<typeof chainSchema>> {
 export function defaultCamera(): z.input<typeof cameraSchema> {
   return {
     id: 'demo',
-    source: { kind: 'synthetic', seed: 1 },
+    source: { kind: 'synthetic', seed: 1, signs: 4 },
     width: 640,
     height: 480,
     fps: 10,
@@ -121,7 +126,12 @@ export const configSchema = z.strictObject({
   stateDir: z.string().min(1).default('./.edgecam'),
   log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).prefault({}),
   http: z
-    .strictObject({ host: hostSchema.default('127.0.0.1'), port: portSchema.default(8080) })
+    .strictObject({
+      host: hostSchema.default('127.0.0.1'),
+      port: portSchema.default(8080),
+      ...httpAccessShape,
+    })
+    .superRefine(checkHttpSection)
     .prefault({}),
   mqtt: z
     .strictObject({
@@ -130,7 +140,9 @@ export const configSchema = z.strictObject({
         .strictObject({ host: hostSchema.default('127.0.0.1'), port: portSchema.default(1883) })
         .prefault({}),
       topicPrefix: topicPrefixSchema.default(''),
+      ...mqttClientShape,
     })
+    .superRefine(checkMqttSection)
     .prefault({}),
   kernels: z
     .strictObject({
@@ -138,6 +150,8 @@ export const configSchema = z.strictObject({
       chains: z.record(z.string().regex(CHAIN_NAME_PATTERN), chainSchema).prefault(defaultChains),
     })
     .prefault({}),
+  capture: z.strictObject({ ffmpegPath: z.string().default('') }).prefault({}),
+  inference: inferenceSchema.prefault({}),
   cameras: z.array(cameraSchema).prefault(() => [defaultCamera()]),
 });
 

@@ -52,11 +52,11 @@ describe('kernel chains at load', () => {
     ];
     // 641 -> 639 -> (639 - 3) / 2 + 1 = 319; a stride-2 first step would have left 320 -> 159.5.
     const fits = await problemsIn('empty.yaml', {
-      overrides: { cameras: [{ id: 'a', source: { kind: 'file' }, width: 641, height: 481, edges: steps }] },
+      overrides: { cameras: [{ id: 'a', source: { kind: 'v4l2' }, width: 641, height: 481, edges: steps }] },
     });
     expect(fits).toEqual([]);
     const problems = await problemsIn('empty.yaml', {
-      overrides: { cameras: [{ id: 'a', source: { kind: 'file' }, width: 640, height: 481, edges: steps }] },
+      overrides: { cameras: [{ id: 'a', source: { kind: 'v4l2' }, width: 640, height: 481, edges: steps }] },
     });
     const problem = problemAt(problems, 'cameras[0].edges[1]');
     expect(problem.message).toContain('camera "a" (640x481) cannot run its edges steps: step 1');

@@ -36,7 +36,11 @@ function commentAt(line: number): string {
 }
 
 // Steps inside a camera's inline chain are the same steps as under kernels.chains, documented there.
-const paths = keyPaths(configSchema).filter((p) => !/^cameras\[\]\.(preprocess|edges)\[\]/.test(p));
+// A source's keys (one set per kind) and the optional crop are documented in comments, since the
+// default camera is one kind and has no crop.
+const inComments = /^cameras\[\]\.(source\.(?!kind$)|crop($|\.))/;
+const allPaths = keyPaths(configSchema).filter((p) => !/^cameras\[\]\.(preprocess|edges)\[\]/.test(p));
+const paths = allPaths.filter((p) => !inComments.test(p));
 const isLeaf = (path: string) => !paths.some((p) => p.startsWith(`${path}.`) || p.startsWith(`${path}[]`));
 
 describe('config/default.yaml', () => {
@@ -67,6 +71,11 @@ describe('config/default.yaml', () => {
       }
     },
   );
+
+  it.each(allPaths.filter((p) => inComments.test(p)))('documents camera key %s in a comment', (path) => {
+    const key = path.split('.').pop()!;
+    expect(lines.some((l) => new RegExp(`^\\s*#.*\\b${key}:`).test(l))).toBe(true);
+  });
 
   it.each(paths.filter((p) => p.includes('*')))('documents chain step key %s in a comment', (path) => {
     const key = path.split(/\.|\[\]/).pop()!;

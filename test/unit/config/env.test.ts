@@ -81,7 +81,8 @@ describe('environment variables', () => {
     expect(problemAt(problems, 'EDGECAM_HTTP__PROT')).toEqual({
       path: 'EDGECAM_HTTP__PROT',
       value: '9000',
-      message: 'names no config key: "PROT" is not a key of http (allowed: host, port)',
+      message:
+        'names no config key: "PROT" is not a key of http (allowed: host, port, token, metricsOpen, frameTimeout)',
       fix: 'did you mean EDGECAM_HTTP__PORT?',
     });
     expect(problemAt(problems, 'EDGECAM_LOG_LEVEL').fix).toBe('did you mean EDGECAM_LOG__LEVEL?');
@@ -144,7 +145,7 @@ describe('CLI overrides', () => {
     const problems = await problemsIn('empty.yaml', { overrides: { 'htp.port': 9000 } });
     expect(problemAt(problems, 'htp.port')).toMatchObject({
       message:
-        'names no config key: "htp" is not a key of the top level (allowed: device, stateDir, log, http, mqtt, kernels, cameras)',
+        'names no config key: "htp" is not a key of the top level (allowed: device, stateDir, log, http, mqtt, kernels, capture, inference, cameras)',
       fix: 'did you mean "http.port"?',
     });
   });

@@ -20,7 +20,8 @@ describe('config problems', () => {
   it('lists the allowed keys when no key is close to an unknown one', async () => {
     const problems = await problemsIn('empty.yaml', { overrides: { 'http.timeoutSeconds': 5 } });
     expect(problemAt(problems, 'http.timeoutSeconds')).toMatchObject({
-      message: 'names no config key: "timeoutSeconds" is not a key of http (allowed: host, port)',
+      message:
+        'names no config key: "timeoutSeconds" is not a key of http (allowed: host, port, token, metricsOpen, frameTimeout)',
       fix: 'use a key path from config/default.yaml, e.g. http.port or cameras.0.fps',
     });
   });
@@ -97,7 +98,7 @@ describe('config problems', () => {
     });
   });
 
-  it('rejects an unknown source kind and lets other source keys through', async () => {
+  it('rejects an unknown source kind, naming the kinds', async () => {
     const problems = await problemsIn('empty.yaml', {
       overrides: { 'cameras.0.source': { kind: 'usb', device: '/dev/video0' } },
     });
@@ -112,7 +113,7 @@ describe('config problems', () => {
     expect(problemAt(problems, 'cameras[0].source')).toMatchObject({
       value: undefined,
       message: 'required key is missing',
-      fix: 'add source: a mapping with keys kind',
+      fix: 'add source: a mapping with kind (v4l2, libcamera, rtsp, http, node-webcam, file, synthetic) and its keys',
     });
   });
 

@@ -1,0 +1,107 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+
+/**
+ * A capture program (ffmpeg, rpicam-vid) run in a process group of its own, so that stopping it
+ * ends whatever it started too. If Node itself dies, the program's stdout pipe breaks and it exits
+ * on the next write (ffmpeg, rpicam-vid and fswebcam all do), so no capture program outlives edgecam.
+ */
+
+/** How long a program gets to exit after SIGTERM before SIGKILL. */
+export const KILL_GRACE_MS = 2000;
+/** Lines of stderr kept for the offline reason. */
+const STDERR_LINES = 8;
+
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** Set when the program could not be started at all (ENOENT, EACCES). */
+  readonly error?: Error;
+}
+
+export interface CaptureProcess {
+  readonly pid: number | undefined;
+  readonly stdout: Readable;
+  /** Resolves once the process has exited (never rejects). */
+  readonly exited: Promise<Exit>;
+  /** The last lines the program wrote to stderr. */
+  stderrTail(): string;
+  /** SIGTERM to the group, SIGKILL after KILL_GRACE_MS; resolves once the process has exited. */
+  stop(): Promise<Exit>;
+}
+
+/**
+ * Starts `command args` with stdout piped, stdin closed and stderr kept (last lines).
+ * @example const ffmpeg = startProcess('ffmpeg', ['-i', url, '-f', 'mjpeg', 'pipe:1']); ffmpeg.stdout.on('data', push); await ffmpeg.stop();
+ */
+export function startProcess(command: string, args: readonly string[]): CaptureProcess {
+  const child: ChildProcess = spawn(command, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // a process group of its own: kill(-pid) reaches its children
+  });
+  const tail: string[] = [];
+  let partial = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (text: string) => {
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) if (line.trim() !== '') tail.push(line.trim());
+    if (tail.length > STDERR_LINES) tail.splice(0, tail.length - STDERR_LINES);
+  });
+  const exited = new Promise<Exit>((resolve) => {
+    child.once('error', (error) => resolve({ code: null, signal: null, error }));
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  let stopping: Promise<Exit> | undefined;
+  return {
+    pid: child.pid,
+    stdout: child.stdout!,
+    exited,
+    stderrTail: () => [...tail, partial.trim()].filter((l) => l !== '').join('\n'),
+    stop() {
+      stopping ??= (async () => {
+        signalGroup(child, 'SIGTERM');
+        let cancel: NodeJS.Timeout | undefined;
+        const killed = new Promise<void>((resolve) => {
+          cancel = setTimeout(() => {
+            signalGroup(child, 'SIGKILL');
+            resolve();
+          }, KILL_GRACE_MS);
+        });
+        const exit = await Promise.race([exited, killed.then(() => exited)]);
+        clearTimeout(cancel);
+        // The leader is gone; anything it left in its group goes too.
+        signalGroup(child, 'SIGKILL');
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        return exit;
+      })();
+      return stopping;
+    },
+  };
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch (err) {
+    // ESRCH: the group is already gone, which is what stopping wants.
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
+/**
+ * The exit in words, with the program's last stderr line: "ffmpeg exited with code 1: No such device".
+ * @example describeExit('ffmpeg', { code: 1, signal: null }, 'Connection refused')
+ */
+export function describeExit(program: string, exit: Exit, stderr: string): string {
+  const how =
+    exit.error !== undefined
+      ? `could not start ${program}: ${exit.error.message}`
+      : exit.signal !== null
+        ? `${program} was killed by ${exit.signal}`
+        : `${program} exited with code ${exit.code}`;
+  const last = stderr.split('\n').pop();
+  return last === undefined || last === '' ? how : `${how}: ${last}`;
+}

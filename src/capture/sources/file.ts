@@ -1,0 +1,176 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import sharp from 'sharp';
+import type { FileSourceConfig } from '../../config/source-schema.js';
+import { EdgecamError } from '../../errors.js';
+import { sleep } from '../clock.js';
+import { resolveFfmpeg } from '../programs.js';
+import type { CameraDriver, FrameSink, SessionEnd } from '../source.js';
+import { runStream } from '../stream-process.js';
+import type { CameraShape, DriverContext } from './context.js';
+import { FFMPEG_PREFIX, rawOutput } from './ffmpeg-args.js';
+
+/**
+ * Recorded frames: a video file through ffmpeg, or images (a directory, or a glob such as
+ * shots/*.jpg) in name order; optionally looping, paced at the camera's fps (realtime) or as
+ * fast as the consumer takes them (fast: nothing is dropped).
+ */
+
+export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.gif', '.avif'] as const;
+
+/** What a file source's path names. */
+export type FileInput =
+  | { readonly kind: 'video'; readonly path: string }
+  | { readonly kind: 'images'; readonly files: string[] };
+
+/**
+ * Resolves `path` (relative to `cwd`): a directory or glob gives its images sorted by name, an
+ * image file gives itself, any other file is a video. Throws EDGECAM_ERR_CAMERA_FILE otherwise.
+ * @example await resolveFileInput('shots/*.jpg', 'front') // { kind: 'images', files: [...] }
+ */
+export async function resolveFileInput(
+  path: string,
+  cameraId: string,
+  cwd = process.cwd(),
+): Promise<FileInput> {
+  const full = resolve(cwd, path);
+  const fail = (why: string) =>
+    new EdgecamError(
+      'EDGECAM_ERR_CAMERA_FILE',
+      `camera "${cameraId}": source.path "${path}" ${why}: write the path of a video file, a directory of images or a glob such as shots/*.jpg (relative to ${cwd})`,
+    );
+  if (/[*?[]/.test(basename(full))) {
+    const dir = dirname(full);
+    const pattern = globToRegExp(basename(full));
+    const names = await readdir(dir).catch(() => undefined);
+    if (names === undefined) throw fail(`is in a directory that cannot be read (${dir})`);
+    const files = names
+      .filter((n) => pattern.test(n) && isImage(n))
+      .sort(byName)
+      .map((n) => join(dir, n));
+    if (files.length === 0) throw fail('matches no image files');
+    return { kind: 'images', files };
+  }
+  const info = await stat(full).catch(() => undefined);
+  if (info === undefined) throw fail('does not exist');
+  if (info.isDirectory()) {
+    const files = (await readdir(full))
+      .filter(isImage)
+      .sort(byName)
+      .map((n) => join(full, n));
+    if (files.length === 0) throw fail(`is a directory with no images (${IMAGE_EXTENSIONS.join(', ')})`);
+    return { kind: 'images', files };
+  }
+  if (!info.isFile()) throw fail('is not a file or directory');
+  return isImage(full) ? { kind: 'images', files: [full] } : { kind: 'video', path: full };
+}
+
+function isImage(name: string): boolean {
+  return (IMAGE_EXTENSIONS as readonly string[]).includes(extname(name).toLowerCase());
+}
+
+// Names with numbers sort as people expect: frame2 before frame10.
+const collator = new Intl.Collator('en', { numeric: true });
+function byName(a: string, b: string): number {
+  return collator.compare(a, b);
+}
+
+function globToRegExp(glob: string): RegExp {
+  let source = '';
+  for (const c of glob) {
+    source +=
+      c === '*'
+        ? '[^/]*'
+        : c === '?'
+          ? '[^/]'
+          : c === '[' || c === ']'
+            ? c
+            : c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}
+
+/**
+ * ffmpeg's arguments for a video file: -re paces it in real time, -stream_loop -1 loops it.
+ * @example videoArgs(camera, source, '/videos/door.mp4')
+ */
+export function videoArgs(camera: CameraShape, source: FileSourceConfig, path: string): string[] {
+  return [
+    ...FFMPEG_PREFIX,
+    ...(source.pace === 'realtime' ? ['-re'] : []),
+    ...(source.loop ? ['-stream_loop', '-1'] : []),
+    '-i',
+    path,
+    '-an',
+    ...rawOutput(camera.width, camera.height, camera.fps),
+  ];
+}
+
+/**
+ * The file driver.
+ * @example fileDriver(camera, { kind: 'file', path: 'door.mp4', loop: true, pace: 'realtime' }, context)
+ */
+export function fileDriver(
+  camera: CameraShape,
+  source: FileSourceConfig,
+  context: DriverContext,
+): CameraDriver {
+  let input: FileInput | undefined;
+  let ffmpeg: string | undefined;
+  let next = 0; // the next image, across restarts
+  return {
+    description: `file ${source.path}`,
+    async preflight() {
+      input = await resolveFileInput(source.path, camera.id);
+      if (input.kind === 'video') ffmpeg = resolveFfmpeg(context.ffmpegPath, context.path);
+    },
+    async run(sink, signal) {
+      input ??= await resolveFileInput(source.path, camera.id);
+      if (input.kind === 'images') return playImages(input.files, sink, signal);
+      ffmpeg ??= resolveFfmpeg(context.ffmpegPath, context.path);
+      const format = { kind: 'raw', width: camera.width, height: camera.height, channels: 3 } as const;
+      return runStream(
+        {
+          command: ffmpeg,
+          args: videoArgs(camera, source, input.path),
+          format,
+          program: 'ffmpeg',
+          finite: !source.loop,
+        },
+        sink,
+        signal,
+        source.pace === 'fast',
+      );
+    },
+  };
+
+  async function playImages(files: string[], sink: FrameSink, signal: AbortSignal): Promise<SessionEnd> {
+    const period = 1000 / camera.fps;
+    const start = context.clock.now();
+    for (let shown = 0; !signal.aborted; shown++) {
+      if (next >= files.length) {
+        if (!source.loop) return { reason: 'end of the images', finished: true };
+        next = 0;
+      }
+      const file = files[next++]!;
+      const image = await decodeImage(file, camera).catch((err: unknown) => err as Error);
+      if (image instanceof Error) sink.corrupt(`${file}: ${image.message}`);
+      else sink.raw(image, camera.width, camera.height, 3);
+      if (source.pace === 'fast') await sink.whenTaken();
+      else
+        await sleep(context.clock, Math.max(0, start + (shown + 1) * period - context.clock.now()), signal);
+    }
+    return { reason: 'stopped' };
+  }
+}
+
+/** An image file as RGB at the camera's size (scaled to cover it, centred). */
+async function decodeImage(file: string, camera: CameraShape): Promise<Uint8Array> {
+  const bytes = await readFile(file);
+  return sharp(bytes, { failOn: 'truncated' })
+    .removeAlpha()
+    .resize(camera.width, camera.height, { fit: 'cover' })
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer();
+}

@@ -1,0 +1,152 @@
+import type { Readable } from 'node:stream';
+import { describeExit, startProcess } from './child.js';
+import { JpegSplitter } from './mjpeg.js';
+import type { FrameSink, SessionEnd } from './source.js';
+
+/** What a capture program writes to stdout: concatenated JPEGs, or raw frames of a fixed size. */
+export type StreamFormat =
+  | { readonly kind: 'mjpeg' }
+  | { readonly kind: 'raw'; readonly width: number; readonly height: number; readonly channels: 1 | 3 };
+
+/** A program to run and what its stdout carries. */
+export interface StreamCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly format: StreamFormat;
+  /** The program's name in messages ("ffmpeg", "rpicam-vid"). */
+  readonly program: string;
+  /** True when the program ending means the stream is complete (a file played once). */
+  readonly finite?: boolean;
+}
+
+/**
+ * Runs one capture program for one session: its stdout goes to `sink` (split into JPEGs, or cut
+ * into raw frames) until it exits or `signal` aborts; resolves once it has exited. With
+ * `waitForConsumer` (raw frames only: a file at pace fast) reading pauses after each frame until
+ * the consumer has taken it, so the program waits instead of frames being dropped.
+ * @example await runStream({ command: ffmpeg, args, format: { kind: 'mjpeg' }, program: 'ffmpeg' }, sink, signal)
+ */
+export async function runStream(
+  stream: StreamCommand,
+  sink: FrameSink,
+  signal: AbortSignal,
+  waitForConsumer = false,
+): Promise<SessionEnd> {
+  if (signal.aborted) return { reason: 'stopped' };
+  const child = startProcess(stream.command, stream.args);
+  const paced =
+    waitForConsumer && stream.format.kind === 'raw'
+      ? pacedRawPusher(sink, stream.format, child.stdout)
+      : undefined;
+  const push =
+    paced?.push ?? (stream.format.kind === 'mjpeg' ? jpegPusher(sink) : rawPusher(sink, stream.format));
+  // Everything the program wrote is read once stdout closes (it may close after the exit).
+  const closed = new Promise<void>((resolve) => child.stdout.once('close', resolve));
+  child.stdout.on('data', push);
+  // A read error (the pipe torn down as the program dies) ends the session like the exit does.
+  let readError: Error | undefined;
+  child.stdout.on('error', (err) => {
+    readError = err;
+  });
+  const stop = () => void child.stop();
+  signal.addEventListener('abort', stop, { once: true });
+  try {
+    const exit = await child.exited;
+    if (signal.aborted) {
+      await child.stop();
+      return { reason: 'stopped' };
+    }
+    const clean = exit.code === 0 && exit.error === undefined;
+    if (clean && stream.finite === true) {
+      // A file's last frames may still be in the pipe: deliver them before the stream ends.
+      await untilAborted(closed, signal);
+      await paced?.idle();
+      await child.stop();
+      return { reason: 'end of file', finished: true };
+    }
+    await child.stop();
+    const reason = describeExit(stream.program, exit, child.stderrTail());
+    return { reason: readError === undefined ? reason : `${reason} (${readError.message})` };
+  } finally {
+    signal.removeEventListener('abort', stop);
+    child.stdout.off('data', push);
+  }
+}
+
+function jpegPusher(sink: FrameSink): (chunk: Buffer) => void {
+  const splitter = new JpegSplitter({
+    jpeg: (jpeg) => sink.jpeg(jpeg),
+    corrupt: (reason) => sink.corrupt(reason),
+  });
+  return (chunk) => splitter.push(chunk);
+}
+
+type RawFormat = { readonly width: number; readonly height: number; readonly channels: 1 | 3 };
+
+/** Cuts a byte stream into frames of width x height x channels, each in a buffer the sink keeps. */
+function rawFramer(format: RawFormat) {
+  const size = format.width * format.height * format.channels;
+  let frame = new Uint8Array(size);
+  let filled = 0;
+  /** Copies from `chunk` at `offset` until a frame is complete or the chunk is used up; returns the new offset and the frame. */
+  return (chunk: Buffer, offset: number): { offset: number; frame?: Uint8Array } => {
+    const n = Math.min(size - filled, chunk.length - offset);
+    frame.set(chunk.subarray(offset, offset + n), filled);
+    filled += n;
+    if (filled < size) return { offset: offset + n };
+    const done = frame;
+    frame = new Uint8Array(size);
+    filled = 0;
+    return { offset: offset + n, frame: done };
+  };
+}
+
+function rawPusher(sink: FrameSink, format: RawFormat) {
+  const next = rawFramer(format);
+  return (chunk: Buffer) => {
+    for (let offset = 0; offset < chunk.length; ) {
+      const cut = next(chunk, offset);
+      offset = cut.offset;
+      if (cut.frame !== undefined) sink.raw(cut.frame, format.width, format.height, format.channels);
+    }
+  };
+}
+
+/**
+ * Like rawPusher, but after each frame reading pauses until the consumer has taken it (even in
+ * the middle of a chunk that holds several small frames), so the program waits instead of frames
+ * being dropped.
+ */
+function pacedRawPusher(sink: FrameSink, format: RawFormat, stdout: Readable) {
+  const next = rawFramer(format);
+  let chain = Promise.resolve();
+  const idle = () => chain;
+  const push = (chunk: Buffer) => {
+    stdout.pause();
+    chain = chain.then(async () => {
+      for (let offset = 0; offset < chunk.length; ) {
+        const cut = next(chunk, offset);
+        offset = cut.offset;
+        if (cut.frame === undefined) continue;
+        sink.raw(cut.frame, format.width, format.height, format.channels);
+        // whenTaken never rejects: it resolves when the frame is taken or the session ends.
+        await sink.whenTaken();
+      }
+      stdout.resume();
+    });
+  };
+  return { push, idle };
+}
+
+/** `promise`, or sooner when `signal` aborts. */
+function untilAborted(promise: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void promise.then(done);
+  });
+}

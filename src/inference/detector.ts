@@ -1,0 +1,203 @@
+import { Worker } from 'node:worker_threads';
+import { EdgecamError } from '../errors.js';
+import type { Image } from '../frame.js';
+import type { BackendOptions, InferenceLogger } from './backend.js';
+import type { Detection } from './detection.js';
+import type { ModelInfo, RunTimings } from './model-info.js';
+import { DEFAULT_INFERENCE_OPTIONS } from './options.js';
+import { type FromWorker, fromWire, type ToWorker, type WorkerStart } from './worker-protocol.js';
+
+/** A model running in its own worker thread. */
+export interface Detector {
+  readonly info: ModelInfo;
+  /** The step timings of the last completed run (for metrics and the benchmark). */
+  readonly lastTimings: RunTimings | undefined;
+  /**
+   * Detections for one frame, boxes normalised to it. Runs are serialised; the frame's bytes must
+   * stay unchanged until the promise settles (frames are immutable by convention).
+   */
+  run(frame: Image<Uint8Array>): Promise<Detection[]>;
+  /** Finishes queued runs, releases the model and stops the worker. */
+  close(): Promise<void>;
+}
+
+export interface DetectorOptions extends Partial<BackendOptions> {
+  /** A model package folder (models/signs) or its model.json. */
+  readonly model: string;
+  /** Where load-time warnings (accelerator fallback) and the 'model loaded' line go. Default: nowhere. */
+  readonly logger?: InferenceLogger;
+}
+
+const SILENT: InferenceLogger = { warn: () => {}, info: () => {} };
+
+/**
+ * Loads a model package in a worker thread: the main thread only copies each frame into shared
+ * memory and waits. Rejects with an EdgecamError naming the problem when the model cannot load.
+ * @example const detector = await createDetector({ model: 'models/signs', accelerator: 'auto' });
+ * const detections = await detector.run(frame); await detector.close();
+ */
+export async function createDetector(options: DetectorOptions): Promise<Detector> {
+  const { model, logger = SILENT, ...rest } = options;
+  const start: WorkerStart = { model, options: { ...DEFAULT_INFERENCE_OPTIONS, ...definedOnly(rest) } };
+  const worker = startWorker(start);
+  const detector = new WorkerDetector(worker, logger);
+  await detector.ready;
+  return detector;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Starts worker.js next to this file; from TypeScript sources, worker.ts through tsx's loader. */
+function startWorker(start: WorkerStart): Worker {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = new URL(fromSource ? './worker-from-source.mjs' : './worker.js', import.meta.url);
+  return new Worker(entry, { workerData: start });
+}
+
+interface Pending {
+  resolve(detections: Detection[]): void;
+  reject(err: Error): void;
+}
+
+class WorkerDetector implements Detector {
+  readonly ready: Promise<void>;
+  lastTimings: RunTimings | undefined;
+  private infoValue: ModelInfo | undefined;
+  private readonly worker: Worker;
+  private readonly log: InferenceLogger;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private shared = new SharedArrayBuffer(0);
+  // Runs go one at a time: they share one buffer, and the worker runs one model anyway.
+  private queue: Promise<unknown> = Promise.resolve();
+  private failure: EdgecamError | undefined;
+  private closing: Promise<void> | undefined;
+  private onClosed: (() => void) | undefined;
+
+  constructor(worker: Worker, log: InferenceLogger) {
+    this.worker = worker;
+    this.log = log;
+    this.ready = new Promise<void>((resolve, reject) => {
+      const onLoad = (m: FromWorker) => {
+        if (m.type === 'ready') {
+          this.infoValue = m.info;
+          resolve();
+        } else if (m.type === 'load-failed') {
+          reject(fromWire(m.error));
+          this.closing = worker.terminate().then(() => undefined);
+        } else return;
+        worker.off('message', onLoad);
+      };
+      worker.on('message', onLoad);
+      worker.once('error', (err) => reject(this.died(`crashed while loading: ${err.message}`, err)));
+      worker.once('exit', (code) => reject(this.died(`exited with code ${code} while loading`)));
+    });
+    worker.on('message', (m: FromWorker) => this.onMessage(m));
+    worker.on('error', (err) => this.fail(this.died(`crashed: ${err.message}`, err)));
+    worker.on('messageerror', (err) =>
+      this.fail(this.died(`sent an unreadable message: ${err.message}`, err)),
+    );
+    worker.on('exit', (code) => {
+      if (this.closing === undefined) this.fail(this.died(`exited with code ${code}`));
+    });
+  }
+
+  get info(): ModelInfo {
+    if (this.infoValue === undefined) throw new Error('the detector is not loaded');
+    return this.infoValue;
+  }
+
+  run(frame: Image<Uint8Array>): Promise<Detection[]> {
+    if (this.closing !== undefined) {
+      return Promise.reject(new EdgecamError('EDGECAM_ERR_ARGUMENT', 'Detector.run() after close()'));
+    }
+    const result = this.queue.then(() => this.runNow(frame));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private runNow(frame: Image<Uint8Array>): Promise<Detection[]> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    const n = frame.width * frame.height * frame.channels;
+    if (frame.data.length < n) {
+      return Promise.reject(
+        new EdgecamError(
+          'EDGECAM_ERR_ARGUMENT',
+          `Expected ${n} bytes for a ${frame.width}x${frame.height}x${frame.channels} frame but received ${frame.data.length}`,
+        ),
+      );
+    }
+    // One shared buffer, grown to the largest frame seen: posting it shares memory, copies nothing.
+    if (this.shared.byteLength < n) this.shared = new SharedArrayBuffer(n);
+    new Uint8Array(this.shared, 0, n).set(frame.data.subarray(0, n));
+    const id = this.nextId++;
+    return new Promise<Detection[]>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      const message: ToWorker = {
+        type: 'run',
+        id,
+        width: frame.width,
+        height: frame.height,
+        channels: frame.channels,
+        buffer: this.shared,
+      };
+      this.worker.postMessage(message);
+    });
+  }
+
+  private onMessage(m: FromWorker): void {
+    switch (m.type) {
+      case 'result': {
+        this.lastTimings = m.timings;
+        const p = this.pending.get(m.id);
+        this.pending.delete(m.id);
+        p?.resolve(m.detections);
+        break;
+      }
+      case 'failed': {
+        const p = this.pending.get(m.id);
+        this.pending.delete(m.id);
+        p?.reject(fromWire(m.error));
+        break;
+      }
+      case 'log':
+        this.log[m.level](m.fields, m.message);
+        break;
+      case 'closed':
+        this.onClosed?.();
+        break;
+    }
+  }
+
+  private died(what: string, cause?: unknown): EdgecamError {
+    return new EdgecamError(
+      'EDGECAM_ERR_INFERENCE',
+      `The inference worker ${what}; the model must be loaded again (the daemon restarts it)`,
+      { cause },
+    );
+  }
+
+  private fail(err: EdgecamError): void {
+    this.failure ??= err;
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.queue;
+      if (this.failure === undefined) {
+        const closed = new Promise<void>((resolve) => {
+          this.onClosed = resolve;
+          this.worker.once('exit', () => resolve());
+        });
+        this.worker.postMessage({ type: 'close' } satisfies ToWorker);
+        await closed;
+      }
+      await this.worker.terminate();
+    })();
+    return this.closing;
+  }
+}

@@ -1,0 +1,210 @@
+import { readFile } from 'node:fs/promises';
+import * as ort from 'onnxruntime-node';
+import { EdgecamError } from '../errors.js';
+import type { BackendLoader, BackendOptions, BackendSession, InferenceLogger } from './backend.js';
+import type { ValueMeta } from './check.js';
+import type { ModelOutputs, OutputTensor } from './decode/index.js';
+import { firstLine, type ModelPackage } from './model.js';
+import { decodeOnnxModel, type OnnxModel } from './onnx-model.js';
+import { threadCount } from './options.js';
+import type { InputData } from './tensor.js';
+
+const RUNTIME = `onnxruntime-node ${ort.env.versions.node ?? ort.env.versions.common}`;
+
+// ORT's process-wide logger prints a missing provider library (CUDA on a Pi) as an error on
+// stderr, outside our JSON logs; every failure reaches the user as an EdgecamError with ORT's
+// message instead. This module runs in the inference worker, so only edgecam's sessions see it.
+ort.env.logLevel = 'fatal';
+
+/** Providers `auto` tries before the CPU, best first. webgpu only when named (see default.yaml). */
+const AUTO_ORDER = ['tensorrt', 'cuda'] as const;
+
+// ORT's severity levels: 3 = errors only (its warnings are about graph rewrites); 4 = fatal, for
+// probing providers that are expected to be missing (we log our own single line instead).
+const LOG_ERRORS = 3;
+const LOG_FATAL = 4;
+
+/**
+ * ONNX Runtime (onnxruntime-node): reads the model once (our reader checks it is an ONNX file and
+ * lists its operators), then creates the session on the best provider the options allow.
+ * @example const session = await loadOnnx(pkg, { accelerator: 'auto', required: false, threads: 0, graphOptimizationLevel: 'all' }, logger)
+ */
+export const loadOnnx: BackendLoader = async (pkg, options, log) => {
+  const bytes = await readModelBytes(pkg.modelPath);
+  const model = parseModel(bytes, pkg.modelPath);
+  const { session, provider } = await createSession(bytes, model, pkg, options, log);
+  return new OnnxSession(session, provider);
+};
+
+async function readModelBytes(path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (err) {
+    throw new EdgecamError(
+      'EDGECAM_ERR_MODEL_READ',
+      `Cannot read the model file ${path}: ${firstLine(err)}`,
+      {
+        cause: err,
+      },
+    );
+  }
+}
+
+function parseModel(bytes: Uint8Array, path: string): OnnxModel {
+  try {
+    return decodeOnnxModel(bytes);
+  } catch (err) {
+    throw new EdgecamError(
+      'EDGECAM_ERR_MODEL_READ',
+      `${path} is not a readable ONNX model (${firstLine(err)}; ${bytes.length} bytes): ` +
+        'the file is corrupt or truncated, or not ONNX; export or copy it again',
+      { cause: err },
+    );
+  }
+}
+
+/** The providers to try, in order, for an accelerator setting; the CPU always ends the list. */
+export function providerOrder(accelerator: BackendOptions['accelerator']): string[] {
+  if (accelerator === 'cpu') return ['cpu'];
+  if (accelerator !== 'auto') return [accelerator, 'cpu'];
+  const offered = new Set(ort.listSupportedBackends().map((b) => b.name));
+  return [...AUTO_ORDER.filter((p) => offered.has(p)), 'cpu'];
+}
+
+async function createSession(
+  bytes: Uint8Array,
+  model: OnnxModel,
+  pkg: ModelPackage,
+  options: BackendOptions,
+  log: InferenceLogger,
+): Promise<{ session: ort.InferenceSession; provider: string }> {
+  const order = providerOrder(options.accelerator);
+  const failures: string[] = [];
+  for (const provider of order) {
+    const sessionOptions: ort.InferenceSession.SessionOptions = {
+      executionProviders: [provider],
+      graphOptimizationLevel: options.graphOptimizationLevel,
+      intraOpNumThreads: threadCount(options.threads),
+      logSeverityLevel: provider === 'cpu' ? LOG_ERRORS : LOG_FATAL,
+      // ORT's pool threads spin after each run by default; on a 2-4 core board that spinning takes
+      // the cores the main thread needs to receive the result (measured: +2 ms per frame on 2 cores).
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    };
+    try {
+      const session = await ort.InferenceSession.create(bytes, sessionOptions);
+      if (failures.length > 0) {
+        const named =
+          options.accelerator === 'auto'
+            ? 'no accelerator is available'
+            : `accelerator ${options.accelerator} is not available`;
+        log.warn(
+          { model: pkg.manifest.name, provider, tried: failures },
+          `${named} (${failures.join('; ')}); running ${pkg.manifest.name} on the CPU`,
+        );
+      }
+      return { session, provider };
+    } catch (err) {
+      const reason = firstLine(err);
+      if (provider === 'cpu') throw sessionError(err, model, pkg, provider);
+      failures.push(`${provider}: ${reason}`);
+      if (options.required && provider === options.accelerator) {
+        // Tell a missing provider from a bad model: if the CPU cannot load it either, the model is the problem.
+        await probeCpu(bytes, model, pkg, options);
+        throw new EdgecamError(
+          'EDGECAM_ERR_ACCELERATOR',
+          `The accelerator ${provider} is required (inference.required: true) but ${RUNTIME} cannot use it: ${reason}. ` +
+            `Install ONNX Runtime's ${provider} provider files for this board, or set inference.accelerator: auto`,
+          { cause: err },
+        );
+      }
+    }
+  }
+  throw new Error('unreachable: the provider order always ends with cpu');
+}
+
+async function probeCpu(
+  bytes: Uint8Array,
+  model: OnnxModel,
+  pkg: ModelPackage,
+  options: BackendOptions,
+): Promise<void> {
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: options.graphOptimizationLevel,
+      logSeverityLevel: LOG_FATAL,
+    });
+  } catch (err) {
+    throw sessionError(err, model, pkg, 'cpu');
+  }
+  await session.release();
+}
+
+/** A session that failed to load: an operator the runtime lacks, or a model it rejects. */
+function sessionError(err: unknown, model: OnnxModel, pkg: ModelPackage, provider: string): EdgecamError {
+  const message = err instanceof Error ? err.message : String(err);
+  // ORT: "No Op registered for Foo with domain_version of 13" / "Could not find an implementation for Foo(13) node".
+  const op =
+    /No Op registered for (\S+)/.exec(message)?.[1] ??
+    /Could not find an implementation for (\w+)/.exec(message)?.[1];
+  if (op !== undefined) {
+    const node = model.graph.nodes.find((n) => n.opType === op);
+    const domain = node?.domain ? ` (domain ${node.domain})` : '';
+    const opset = model.opsetImports.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ');
+    return new EdgecamError(
+      'EDGECAM_ERR_MODEL_OPERATOR',
+      `${pkg.modelPath} uses operator ${op}${domain}${node?.name ? ` in node '${node.name}'` : ''}, which ${RUNTIME} (${provider}) ` +
+        `cannot run at the model's opset (${opset}): re-export the model with standard operators ` +
+        '(e.g. a lower opset, or without custom layers)',
+      { cause: err },
+    );
+  }
+  return new EdgecamError(
+    'EDGECAM_ERR_MODEL_READ',
+    `${RUNTIME} cannot load ${pkg.modelPath}: ${firstLine(err)}. Check that the file is a complete ONNX export`,
+    { cause: err },
+  );
+}
+
+class OnnxSession implements BackendSession {
+  readonly runtime = RUNTIME;
+  readonly provider: string;
+  readonly inputs: readonly ValueMeta[];
+  readonly outputs: readonly ValueMeta[];
+  private readonly session: ort.InferenceSession;
+  // One ort.Tensor per input buffer: the buffer is refilled in place before every run.
+  private feed: { data: InputData; tensor: ort.Tensor } | undefined;
+
+  constructor(session: ort.InferenceSession, provider: string) {
+    this.session = session;
+    this.provider = provider;
+    this.inputs = session.inputMetadata.map(toMeta);
+    this.outputs = session.outputMetadata.map(toMeta);
+  }
+
+  async run(name: string, data: InputData, dims: readonly number[]): Promise<ModelOutputs> {
+    if (this.feed?.data !== data) {
+      const type = data instanceof Float32Array ? 'float32' : data instanceof Int8Array ? 'int8' : 'uint8';
+      this.feed = { data, tensor: new ort.Tensor(type, data, dims) };
+    }
+    const results = await this.session.run({ [name]: this.feed.tensor });
+    const out = new Map<string, OutputTensor>();
+    for (const o of this.session.outputNames) {
+      const t = results[o]!;
+      // int64 outputs (class ids, counts) come back as BigInt64Array; decoders read numbers.
+      const data = t.data instanceof BigInt64Array ? Float64Array.from(t.data, Number) : t.data;
+      out.set(o, { dims: t.dims, data: data as ArrayLike<number> });
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+function toMeta(m: ort.InferenceSession.ValueMetadata): ValueMeta {
+  if (!m.isTensor) return { name: m.name, dtype: 'non-tensor', shape: undefined };
+  return { name: m.name, dtype: m.type, shape: m.shape.length === 0 ? undefined : [...m.shape] };
+}

@@ -1,0 +1,275 @@
+import { EdgecamError } from '../errors.js';
+import type { Image } from '../frame.js';
+import type { InputSpec } from './manifest.js';
+import { type Placement, placeFrame } from './placement.js';
+
+/** The typed array behind a model input of each dtype. */
+export type InputData = Float32Array | Uint8Array | Int8Array;
+
+// ITU-R BT.601 luma, what sharp's and OpenCV's gray conversions use.
+const LUMA = [0.299, 0.587, 0.114] as const;
+
+interface AxisMap {
+  /** Index of the lower source sample (x: premultiplied by channels; y: premultiplied by the row stride). */
+  lo: Int32Array;
+  hi: Int32Array;
+  /** Weight of the upper sample, 0..1. */
+  frac: Float32Array;
+  /** Every weight is 0: output pixels sit exactly on source pixels. */
+  exact: boolean;
+}
+
+/**
+ * A model's input tensor, allocated once, and the one pass that fills it from a frame: bilinear
+ * resize (stretch, letterbox or centre crop), colour order, normalisation ((pixel * scale - mean) /
+ * std, per channel in the model's colour order), integer rounding and layout (NCHW or NHWC).
+ * The resize tables are built once per frame size.
+ * @example const input = new InputTensor(manifest.input); const placement = input.fill(frame);
+ */
+export class InputTensor {
+  readonly spec: InputSpec;
+  readonly channels: 1 | 3;
+  /** [1, C, H, W] or [1, H, W, C]. */
+  readonly dims: readonly number[];
+  readonly data: InputData;
+  private readonly gain: Float64Array;
+  private readonly bias: Float64Array;
+  /** Model channel k takes frame channel source[k] (RGB order); GRAY takes luma. */
+  private readonly source: readonly number[];
+  private readonly padValues: Float64Array;
+  private cache:
+    | { width: number; height: number; channels: number; placement: Placement; x: AxisMap; y: AxisMap }
+    | undefined;
+
+  constructor(spec: InputSpec) {
+    this.spec = spec;
+    const C = spec.colorOrder === 'GRAY' ? 1 : 3;
+    this.channels = C;
+    const { width: W, height: H } = spec;
+    this.dims = spec.layout === 'NCHW' ? [1, C, H, W] : [1, H, W, C];
+    const n = C * W * H;
+    this.data =
+      spec.dtype === 'float32'
+        ? new Float32Array(n)
+        : spec.dtype === 'uint8'
+          ? new Uint8Array(n)
+          : new Int8Array(n);
+    this.source = spec.colorOrder === 'BGR' ? [2, 1, 0] : [0, 1, 2];
+    const scale = spec.scale ?? (spec.dtype === 'float32' ? 1 / 255 : 1);
+    this.gain = new Float64Array(C);
+    this.bias = new Float64Array(C);
+    for (let k = 0; k < C; k++) {
+      const mean = channelValue(spec.mean, k, 'mean', C);
+      const std = channelValue(spec.std, k, 'std', C);
+      this.gain[k] = scale / std;
+      this.bias[k] = -mean / std;
+    }
+    this.padValues = new Float64Array(C);
+    const pad = spec.padColor;
+    for (let k = 0; k < C; k++) {
+      const raw = C === 1 ? LUMA[0] * pad[0] + LUMA[1] * pad[1] + LUMA[2] * pad[2] : pad[this.source[k]!]!;
+      this.padValues[k] = this.store(raw * this.gain[k]! + this.bias[k]!);
+    }
+  }
+
+  /** Rounds and clamps for integer inputs (what a Uint8Array or Int8Array store would otherwise wrap). */
+  private store(v: number): number {
+    const dtype = this.spec.dtype;
+    if (dtype === 'float32') return v;
+    return dtype === 'uint8' ? clampRound(v, 0, 255) : clampRound(v, -128, 127);
+  }
+
+  /**
+   * Fills the tensor from a gray or RGB frame; returns where the frame landed, for mapping boxes back.
+   * @example const placement = input.fill(frame); // then run the model on input.data
+   */
+  fill(frame: Image<Uint8Array>): Placement {
+    const { width: FW, height: FH, channels: FC } = frame;
+    if (FC !== 1 && FC !== 3) {
+      throw new EdgecamError(
+        'EDGECAM_ERR_ARGUMENT',
+        `Expected a frame with 1 or 3 channels but received ${FC}: models take gray or RGB frames`,
+      );
+    }
+    if (frame.data.length < FW * FH * FC) {
+      throw new EdgecamError(
+        'EDGECAM_ERR_ARGUMENT',
+        `Expected ${FW * FH * FC} bytes for a ${FW}x${FH}x${FC} frame but received ${frame.data.length}`,
+      );
+    }
+    let c = this.cache;
+    if (c === undefined || c.width !== FW || c.height !== FH || c.channels !== FC) {
+      const placement = placeFrame(FW, FH, this.spec);
+      c = {
+        width: FW,
+        height: FH,
+        channels: FC,
+        placement,
+        x: axisMap(placement.contentX0, placement.contentX1, placement.scaleX, placement.offsetX, FW, FC),
+        y: axisMap(
+          placement.contentY0,
+          placement.contentY1,
+          placement.scaleY,
+          placement.offsetY,
+          FH,
+          FW * FC,
+        ),
+      };
+      this.cache = c;
+    }
+    const p = c.placement;
+    if (p.contentX0 > 0 || p.contentY0 > 0 || p.contentX1 < p.inputWidth || p.contentY1 < p.inputHeight) {
+      this.fillPadding(p);
+    }
+    this.resample(frame.data, FC, p, c.x, c.y);
+    return p;
+  }
+
+  private fillPadding(p: Placement): void {
+    const { width: W, height: H } = this.spec;
+    const C = this.channels;
+    const nchw = this.spec.layout === 'NCHW';
+    const out = this.data;
+    for (let y = 0; y < H; y++) {
+      const inRows = y >= p.contentY0 && y < p.contentY1;
+      for (let x = 0; x < W; x++) {
+        if (inRows && x >= p.contentX0 && x < p.contentX1) {
+          x = p.contentX1 - 1; // skip the content span; the resample pass writes it
+          continue;
+        }
+        const pix = y * W + x;
+        for (let k = 0; k < C; k++) out[nchw ? k * W * H + pix : pix * C + k] = this.padValues[k]!;
+      }
+    }
+  }
+
+  private resample(src: Uint8Array, FC: number, p: Placement, xm: AxisMap, ym: AxisMap): void {
+    const { width: W, height: H, dtype } = this.spec;
+    const C = this.channels;
+    const out = this.data;
+    const nchw = this.spec.layout === 'NCHW';
+    const pixStride = nchw ? 1 : C;
+    const plane = nchw ? W * H : 1;
+    const integer = dtype !== 'float32';
+    const lo = dtype === 'int8' ? -128 : 0;
+    const hi = dtype === 'int8' ? 127 : 255;
+    const gray = C === 1;
+    // Frame channel for each model channel (gray frames feed every channel from their one).
+    const s0 = FC === 1 ? 0 : this.source[0]!;
+    const s1 = FC === 1 ? 0 : this.source[1]!;
+    const s2 = FC === 1 ? 0 : this.source[2]!;
+    const g0 = this.gain[0]!;
+    const b0 = this.bias[0]!;
+    const g1 = gray ? 0 : this.gain[1]!;
+    const b1 = gray ? 0 : this.bias[1]!;
+    const g2 = gray ? 0 : this.gain[2]!;
+    const b2 = gray ? 0 : this.bias[2]!;
+    const { lo: xlo, hi: xhi, frac: xf } = xm;
+    const { lo: ylo, hi: yhi, frac: yf } = ym;
+    const x0 = p.contentX0;
+    const nx = p.contentX1 - x0;
+    if (xm.exact && ym.exact && !gray && FC === 3 && !integer) {
+      // Same size (a 640x480 frame letterboxed into 640x640): no interpolation, just the affine pass.
+      for (let j = 0; j < ym.lo.length; j++) {
+        const row = ylo[j]!;
+        let o = ((p.contentY0 + j) * W + x0) * pixStride;
+        for (let i = 0; i < nx; i++, o += pixStride) {
+          const a = row + xlo[i]!;
+          out[o] = src[a + s0]! * g0 + b0;
+          out[o + plane] = src[a + s1]! * g1 + b1;
+          out[o + 2 * plane] = src[a + s2]! * g2 + b2;
+        }
+      }
+      return;
+    }
+    for (let j = 0; j < ym.lo.length; j++) {
+      const rowA = ylo[j]!;
+      const rowB = yhi[j]!;
+      const fy = yf[j]!;
+      let o = ((p.contentY0 + j) * W + x0) * pixStride;
+      for (let i = 0; i < nx; i++, o += pixStride) {
+        const a = rowA + xlo[i]!;
+        const b = rowA + xhi[i]!;
+        const cc = rowB + xlo[i]!;
+        const d = rowB + xhi[i]!;
+        const fx = xf[i]!;
+        if (gray) {
+          let v: number;
+          if (FC === 1) v = bilerp(src[a]!, src[b]!, src[cc]!, src[d]!, fx, fy);
+          else {
+            const r = bilerp(src[a]!, src[b]!, src[cc]!, src[d]!, fx, fy);
+            const g = bilerp(src[a + 1]!, src[b + 1]!, src[cc + 1]!, src[d + 1]!, fx, fy);
+            const bl = bilerp(src[a + 2]!, src[b + 2]!, src[cc + 2]!, src[d + 2]!, fx, fy);
+            v = LUMA[0] * r + LUMA[1] * g + LUMA[2] * bl;
+          }
+          v = v * g0 + b0;
+          if (integer) v = clampRound(v, lo, hi);
+          out[o] = v;
+          continue;
+        }
+        let v0 = bilerp(src[a + s0]!, src[b + s0]!, src[cc + s0]!, src[d + s0]!, fx, fy) * g0 + b0;
+        let v1 = bilerp(src[a + s1]!, src[b + s1]!, src[cc + s1]!, src[d + s1]!, fx, fy) * g1 + b1;
+        let v2 = bilerp(src[a + s2]!, src[b + s2]!, src[cc + s2]!, src[d + s2]!, fx, fy) * g2 + b2;
+        if (integer) {
+          v0 = clampRound(v0, lo, hi);
+          v1 = clampRound(v1, lo, hi);
+          v2 = clampRound(v2, lo, hi);
+        }
+        out[o] = v0;
+        out[o + plane] = v1;
+        out[o + 2 * plane] = v2;
+      }
+    }
+  }
+}
+
+function bilerp(a: number, b: number, c: number, d: number, fx: number, fy: number): number {
+  const top = a + (b - a) * fx;
+  const bottom = c + (d - c) * fx;
+  return top + (bottom - top) * fy;
+}
+
+function clampRound(v: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, Math.round(v)));
+}
+
+/**
+ * Source sample pairs and weights for output pixels [from, to) along one axis, with half-pixel
+ * centres: src = (dst + 0.5 - offset) / scale - 0.5, clamped to the frame (OpenCV's INTER_LINEAR).
+ */
+function axisMap(
+  from: number,
+  to: number,
+  scale: number,
+  offset: number,
+  size: number,
+  stride: number,
+): AxisMap {
+  const n = Math.max(0, to - from);
+  const lo = new Int32Array(n);
+  const hi = new Int32Array(n);
+  const frac = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = (from + i + 0.5 - offset) / scale - 0.5;
+    if (s < 0) s = 0;
+    if (s > size - 1) s = size - 1;
+    const s0 = Math.floor(s);
+    const s1 = Math.min(s0 + 1, size - 1);
+    lo[i] = s0 * stride;
+    hi[i] = s1 * stride;
+    frac[i] = s - s0;
+  }
+  return { lo, hi, frac, exact: frac.every((f) => f === 0) };
+}
+
+function channelValue(v: number | readonly number[], k: number, what: string, channels: number): number {
+  if (typeof v === 'number') return v;
+  if (v.length === 1) return v[0]!;
+  if (v.length !== channels) {
+    throw new EdgecamError(
+      'EDGECAM_ERR_MODEL_MANIFEST',
+      `input.${what} lists ${v.length} values but the input has ${channels} channel(s): give one value or ${channels}`,
+    );
+  }
+  return v[k]!;
+}

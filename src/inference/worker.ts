@@ -1,0 +1,56 @@
+// The inference worker: loads one model and runs it on frames the main thread shares with it.
+// onnxruntime-node's run() blocks its thread for the whole inference (dist/backend.js wraps a
+// synchronous native call in setImmediate), so it runs here, leaving the main thread free for
+// MQTT keepalives and HTTP.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { InferenceLogger } from './backend.js';
+import { type InferenceEngine, loadEngine } from './engine.js';
+import { type FromWorker, type ToWorker, toWire, type WorkerStart } from './worker-protocol.js';
+
+const port = parentPort;
+if (port === null) throw new Error('worker.ts runs as a worker thread, started by createDetector');
+
+const send = (message: FromWorker) => port.postMessage(message);
+const log: InferenceLogger = {
+  warn: (fields, message) => send({ type: 'log', level: 'warn', fields, message }),
+  info: (fields, message) => send({ type: 'log', level: 'info', fields, message }),
+};
+
+const start = workerData as WorkerStart;
+let engine: InferenceEngine | undefined;
+try {
+  engine = await loadEngine(start.model, start.options, log);
+  send({ type: 'ready', info: engine.info });
+} catch (err) {
+  send({ type: 'load-failed', error: toWire(err) });
+}
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'close') {
+    const closing = engine?.close() ?? Promise.resolve();
+    engine = undefined;
+    closing.then(
+      () => send({ type: 'closed' }),
+      (err: unknown) => {
+        send({
+          type: 'log',
+          level: 'warn',
+          fields: { error: toWire(err) },
+          message: 'closing the model failed',
+        });
+        send({ type: 'closed' });
+      },
+    );
+    return;
+  }
+  const { id, width, height, channels, buffer } = message;
+  if (engine === undefined) {
+    send({ type: 'failed', id, error: { message: 'the model is not loaded (closed or failed to load)' } });
+    return;
+  }
+  const frame = { width, height, channels, data: new Uint8Array(buffer, 0, width * height * channels) };
+  engine.run(frame).then(
+    ({ detections, timings }) => send({ type: 'result', id, detections, timings }),
+    (err: unknown) => send({ type: 'failed', id, error: toWire(err) }),
+  );
+});

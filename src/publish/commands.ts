@@ -1,0 +1,66 @@
+import { EdgecamError } from '../errors.js';
+import type { CameraState } from './payloads.js';
+import { SETTINGS, type Setting } from './topics.js';
+
+/**
+ * Command topics, `<prefix>/<camera>/set/<setting>`: what each setting accepts. Payloads are
+ * plain text, as Home Assistant's switch, number and button entities send them.
+ */
+
+export type Command =
+  | { readonly camera: string; readonly setting: 'enabled'; readonly value: boolean }
+  | { readonly camera: string; readonly setting: 'threshold'; readonly value: number }
+  | { readonly camera: string; readonly setting: 'snapshot'; readonly value: true };
+
+const TRUE = new Set(['true', 'on', '1', 'yes']);
+const FALSE = new Set(['false', 'off', '0', 'no']);
+
+/**
+ * Validates a command; throws EDGECAM_ERR_MQTT_COMMAND naming the topic, the payload and what fits.
+ * @example parseCommand('front', 'enabled', 'OFF', topic) // { camera: 'front', setting: 'enabled', value: false }
+ */
+export function parseCommand(camera: string, setting: string, payload: string, topic: string): Command {
+  const text = payload.trim();
+  const bad = (expected: string) =>
+    new EdgecamError(
+      'EDGECAM_ERR_MQTT_COMMAND',
+      `ignored command on ${topic}: payload ${JSON.stringify(text.slice(0, 64))} is not ${expected}`,
+    );
+  if (!(SETTINGS as readonly string[]).includes(setting)) {
+    throw new EdgecamError(
+      'EDGECAM_ERR_MQTT_COMMAND',
+      `ignored command on ${topic}: no setting "${setting}". Fix: publish to one of ${SETTINGS.map((s) => `set/${s}`).join(', ')}`,
+    );
+  }
+  switch (setting as Setting) {
+    case 'enabled': {
+      const lower = text.toLowerCase();
+      if (TRUE.has(lower)) return { camera, setting: 'enabled', value: true };
+      if (FALSE.has(lower)) return { camera, setting: 'enabled', value: false };
+      throw bad('true/false (or ON/OFF, 1/0)');
+    }
+    case 'threshold': {
+      const value = text === '' ? Number.NaN : Number(text);
+      if (!Number.isFinite(value) || value < 0 || value > 1) throw bad('a number from 0 to 1 (e.g. 0.6)');
+      return { camera, setting: 'threshold', value };
+    }
+    case 'snapshot':
+      // Any payload asks for one (Home Assistant's button sends PRESS).
+      return { camera, setting: 'snapshot', value: true };
+  }
+}
+
+/**
+ * The state after a command (snapshot changes nothing).
+ * @example applyCommand({ enabled: true, threshold: 0.5 }, { camera: 'front', setting: 'threshold', value: 0.7 }) // { enabled: true, threshold: 0.7 }
+ */
+export function applyCommand(state: CameraState, command: Command): CameraState {
+  switch (command.setting) {
+    case 'enabled':
+      return { ...state, enabled: command.value };
+    case 'threshold':
+      return { ...state, threshold: command.value };
+    case 'snapshot':
+      return state;
+  }
+}

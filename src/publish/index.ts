@@ -1,0 +1,25 @@
+/**
+ * The publish stage: MQTT topics and payloads, the persistent outbox, command topics, Home
+ * Assistant discovery and the embedded broker. The daemon uses MqttPublisher; the rest is
+ * exported for tests, tools and other daemons.
+ */
+export { Backoff } from './backoff.js';
+export { type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
+export { type Clock, systemClock } from './clock.js';
+export { applyCommand, type Command, parseCommand } from './commands.js';
+export { connectError } from './connect-errors.js';
+export { connectOptions, redactUrl } from './connect-options.js';
+export { discoveryMessages } from './homeassistant.js';
+export { Outbox, type OutboxEntry, type OutboxLimits, type OutboxMessage } from './outbox.js';
+export { OutboxPump } from './outbox-pump.js';
+export * from './payloads.js';
+export {
+  type CameraInfo,
+  CameraPublisher,
+  type CommandHandler,
+  MqttPublisher,
+  type PublisherOptions,
+} from './publisher.js';
+export { MinInterval } from './rate-limit.js';
+export { type FailReason, type MessageKind, noStats, type PublishStats } from './stats.js';
+export * from './topics.js';

@@ -1,0 +1,200 @@
+/**
+ * The JSON payloads edgecam publishes. Every one carries `v` (this schema version), the device,
+ * a `seq`, the time in ms and ISO 8601; camera payloads add the camera, the model (name and
+ * version) and the image size. Boxes are normalised to 0..1 of the image. Each has a JSON Schema
+ * in schemas/ (tests validate what is published against them). Like pino, the part of a camera's
+ * payload that never changes is serialised once, at start-up.
+ */
+
+/** Bumped when a payload changes incompatibly; subscribers can check it. */
+export const PAYLOAD_VERSION = 1;
+
+export interface ModelRef {
+  readonly name: string;
+  readonly version: string;
+}
+
+/** What stays the same in every payload of one camera. */
+export interface CameraContext {
+  readonly device: string;
+  readonly camera: string;
+  readonly model: ModelRef;
+  readonly image: { readonly width: number; readonly height: number };
+}
+
+/** The frame a payload is about: its seq and capture time (a Frame fits). */
+export interface FrameRef {
+  readonly seq: number;
+  /** Milliseconds since the epoch, at capture. */
+  readonly timestamp: number;
+}
+
+/** A box normalised to the image: x, y of the top-left corner, w, h; all 0..1. */
+export interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+/** One detected object (the inference stage's Detection fits). */
+export interface DetectionItem {
+  readonly label: string;
+  readonly classId: number;
+  readonly score: number;
+  readonly box?: Box;
+}
+
+/** One class of a classification's top-k. */
+export interface ClassScore {
+  readonly label: string;
+  readonly classId: number;
+  readonly score: number;
+}
+
+export const EVENT_TYPES = ['start', 'update', 'end'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** An object or label becoming present, changing, or leaving (from the pipeline's debouncer). */
+export interface PresenceEvent {
+  readonly type: EventType;
+  readonly label: string;
+  /** The frame that decided the event. */
+  readonly frame: FrameRef;
+  /** Best (smoothed) score while present. */
+  readonly score: number;
+  /** How many are present (0 at end). */
+  readonly count: number;
+  /** When the presence started (ms since the epoch). */
+  readonly startedAt: number;
+  readonly box?: Box;
+}
+
+/** A camera's settings, as commands change them. */
+export interface CameraState {
+  readonly enabled: boolean;
+  /** Minimum score for a detection to count, 0..1. */
+  readonly threshold: number;
+}
+
+/** One camera in the health payload. */
+export interface CameraHealth {
+  readonly state: 'ok' | 'starting' | 'stalled' | 'disabled';
+  readonly fps: number;
+  readonly inferenceMs: number;
+  /** The last frame's capture time, or null before the first. */
+  readonly lastFrameAt: number | null;
+  readonly model: ModelRef;
+  readonly image: { readonly width: number; readonly height: number };
+}
+
+/** The device's health, published retained on `<prefix>/health`. */
+export interface HealthReport {
+  readonly uptimeS: number;
+  readonly version: string;
+  /** The inference execution provider (cpu, cuda, ...), or null before a model loads. */
+  readonly provider: string | null;
+  readonly temperatureC: number | null;
+  /** The Pi's throttling flags (`vcgencmd get_throttled`), e.g. "0x0", or null elsewhere. */
+  readonly throttled: string | null;
+  readonly mqtt: { readonly connected: boolean };
+  readonly outbox: { readonly depth: number; readonly bytes: number; readonly dropped: number };
+  readonly cameras: Readonly<Record<string, CameraHealth>>;
+}
+
+const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+function boxJson(box: Box): string {
+  return `{"x":${round4(box.x)},"y":${round4(box.y)},"w":${round4(box.w)},"h":${round4(box.h)}}`;
+}
+
+function timeFields(seq: number, ts: number): string {
+  return `"seq":${seq},"ts":${ts},"time":"${new Date(ts).toISOString()}"`;
+}
+
+/**
+ * Serialises one camera's payloads; the constant head is built once.
+ * @example const writer = new PayloadWriter(context); client.publish(topic, writer.detections(frame, found, 12.5))
+ */
+export class PayloadWriter {
+  readonly #head: string;
+
+  constructor(readonly context: CameraContext) {
+    const { device, camera, model, image } = context;
+    this.#head =
+      `{"v":${PAYLOAD_VERSION},"device":${JSON.stringify(device)},"camera":${JSON.stringify(camera)},` +
+      `"model":${JSON.stringify({ name: model.name, version: model.version })},` +
+      `"image":{"width":${image.width},"height":${image.height}},`;
+  }
+
+  /** `<camera>/detections`: every detection of one frame, and the count per label. */
+  detections(frame: FrameRef, detections: readonly DetectionItem[], inferenceMs: number): string {
+    const counts = new Map<string, number>();
+    let items = '';
+    for (let i = 0; i < detections.length; i++) {
+      const d = detections[i]!;
+      counts.set(d.label, (counts.get(d.label) ?? 0) + 1);
+      items +=
+        `${i === 0 ? '' : ','}{"label":${JSON.stringify(d.label)},"classId":${d.classId},"score":${round4(d.score)}` +
+        `${d.box === undefined ? '' : `,"box":${boxJson(d.box)}`}}`;
+    }
+    let countJson = '';
+    for (const [label, n] of counts)
+      countJson += `${countJson === '' ? '' : ','}${JSON.stringify(label)}:${n}`;
+    return (
+      `${this.#head}${timeFields(frame.seq, frame.timestamp)},"inferenceMs":${round2(inferenceMs)},` +
+      `"detections":[${items}],"counts":{${countJson}}}`
+    );
+  }
+
+  /** `<camera>/classification`: the top-k classes, best first. */
+  classification(frame: FrameRef, top: readonly ClassScore[], inferenceMs: number): string {
+    const items = top
+      .map((c) => `{"label":${JSON.stringify(c.label)},"classId":${c.classId},"score":${round4(c.score)}}`)
+      .join(',');
+    return `${this.#head}${timeFields(frame.seq, frame.timestamp)},"inferenceMs":${round2(inferenceMs)},"top":[${items}]}`;
+  }
+
+  /** `<camera>/events`: a start, update or end, with an id that subscribers use to drop duplicates. */
+  event(id: string, event: PresenceEvent): string {
+    const { frame } = event;
+    return (
+      `${this.#head}${timeFields(frame.seq, frame.timestamp)},"id":${JSON.stringify(id)},"type":"${event.type}",` +
+      `"label":${JSON.stringify(event.label)},"score":${round4(event.score)},"count":${event.count},` +
+      `"startedAt":${event.startedAt},"durationMs":${Math.max(0, frame.timestamp - event.startedAt)}` +
+      `${event.box === undefined ? '' : `,"box":${boxJson(event.box)}`}}`
+    );
+  }
+
+  /** `<camera>/state`: the settings after a command (retained). */
+  state(seq: number, ts: number, state: CameraState): string {
+    return `${this.#head}${timeFields(seq, ts)},"enabled":${state.enabled},"threshold":${round4(state.threshold)}}`;
+  }
+}
+
+/**
+ * `<prefix>/health`: the device's health (retained, every mqtt.healthInterval seconds).
+ * @example client.publish(topics.health, healthPayload('pi', 7, Date.now(), report), { retain: true })
+ */
+export function healthPayload(device: string, seq: number, ts: number, report: HealthReport): string {
+  const cameras: Record<string, unknown> = {};
+  for (const [id, c] of Object.entries(report.cameras)) {
+    cameras[id] = { ...c, fps: round2(c.fps), inferenceMs: round2(c.inferenceMs) };
+  }
+  return JSON.stringify({
+    v: PAYLOAD_VERSION,
+    device,
+    seq,
+    ts,
+    time: new Date(ts).toISOString(),
+    uptimeS: Math.round(report.uptimeS),
+    version: report.version,
+    provider: report.provider,
+    temperatureC: report.temperatureC,
+    throttled: report.throttled,
+    mqtt: report.mqtt,
+    outbox: report.outbox,
+    cameras,
+  });
+}

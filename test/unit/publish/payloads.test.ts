@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { healthPayload, PayloadWriter } from '../../../src/publish/payloads.js';
+import { schemaErrors } from '../../integration/publish/schemas.js';
+
+const writer = new PayloadWriter({
+  device: 'pi',
+  camera: 'front',
+  model: { name: 'signs "v2"', version: '2.0.0' },
+  image: { width: 640, height: 480 },
+});
+const frame = { seq: 7, timestamp: Date.UTC(2025, 5, 1) };
+
+describe('payloads', () => {
+  it('writes detections as valid JSON with normalised boxes, rounded numbers and counts per label', () => {
+    const text = writer.detections(
+      frame,
+      [
+        { label: 'stop', classId: 0, score: 0.123456, box: { x: 0.5, y: 0.25, w: 0.125, h: 1 / 3 } },
+        { label: 'stop', classId: 0, score: 0.5 },
+        { label: 'traffic "light"', classId: 9, score: 1 },
+      ],
+      3.14659,
+    );
+    const payload = JSON.parse(text);
+    expect(schemaErrors('detections', payload)).toEqual([]);
+    expect(payload).toMatchObject({
+      model: { name: 'signs "v2"' },
+      time: '2025-06-01T00:00:00.000Z',
+      inferenceMs: 3.15,
+      counts: { stop: 2, 'traffic "light"': 1 },
+    });
+    expect(payload.detections[0]).toEqual({
+      label: 'stop',
+      classId: 0,
+      score: 0.1235,
+      box: { x: 0.5, y: 0.25, w: 0.125, h: 0.3333 },
+    });
+  });
+
+  it('writes an empty frame as no detections and no counts', () => {
+    const payload = JSON.parse(writer.detections(frame, [], 1));
+    expect(payload.detections).toEqual([]);
+    expect(payload.counts).toEqual({});
+    expect(schemaErrors('detections', payload)).toEqual([]);
+  });
+
+  it('writes events with their id and duration, and schemas reject what is not a payload', () => {
+    const event = JSON.parse(
+      writer.event('id-1', {
+        type: 'end',
+        label: 'stop',
+        frame,
+        score: 0.8,
+        count: 0,
+        startedAt: frame.timestamp - 1500,
+      }),
+    );
+    expect(schemaErrors('event', event)).toEqual([]);
+    expect(event).toMatchObject({ id: 'id-1', type: 'end', durationMs: 1500, count: 0 });
+    expect(schemaErrors('event', { ...event, type: 'begin' })).not.toEqual([]);
+    expect(schemaErrors('event', { ...event, extra: 1 })).not.toEqual([]);
+    expect(schemaErrors('detections', { ...event })).not.toEqual([]);
+  });
+
+  it('writes state and health payloads that validate', () => {
+    expect(
+      schemaErrors(
+        'state',
+        JSON.parse(writer.state(3, frame.timestamp, { enabled: false, threshold: 0.65 })),
+      ),
+    ).toEqual([]);
+    const health = JSON.parse(
+      healthPayload('pi', 0, frame.timestamp, {
+        uptimeS: 61.4,
+        version: '0.1.0',
+        provider: null,
+        temperatureC: 51.2,
+        throttled: '0x0',
+        mqtt: { connected: false },
+        outbox: { depth: 3, bytes: 900, dropped: 0 },
+        cameras: {
+          front: {
+            state: 'stalled',
+            fps: 0,
+            inferenceMs: 0,
+            lastFrameAt: null,
+            model: { name: 'm', version: '1' },
+            image: { width: 1, height: 1 },
+          },
+        },
+      }),
+    );
+    expect(schemaErrors('health', health)).toEqual([]);
+    expect(health.uptimeS).toBe(61);
+  });
+});
