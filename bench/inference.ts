@@ -13,7 +13,7 @@ import type { Image } from '../src/frame.js';
 import { createDetector } from '../src/inference/detector.js';
 import type { ManifestInput } from '../src/inference/manifest.js';
 import { InputTensor } from '../src/inference/tensor.js';
-import { seededRandom } from '../test/onnx-builder/builder.js';
+import { seededRandom } from '../src/random.js';
 import { calibrate } from '../test/onnx-builder/calibrate.js';
 import { knownOutputsModel, mobileNetLike, quantizeQdq, writePackage } from '../test/onnx-builder/models.js';
 import { syntheticPhoto } from './photo.js';

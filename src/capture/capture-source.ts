@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { EdgecamError } from '../errors.js';
 import type { Frame } from '../frame.js';
-import { type BackoffOptions, backoffDelay, RESTART_BACKOFF } from './backoff.js';
-import { type Clock, sleep, systemClock } from './clock.js';
+import { type BackoffOptions, backoffDelay, doublingBackoff } from '../time/backoff.js';
+import { type Clock, sleep, systemClock } from '../time/clock.js';
 import { type Orientation, type OrientPlan, orientPlan } from './geometry.js';
 import { JpegDecoder } from './jpeg-decoder.js';
 import { LatestMailbox } from './mailbox.js';
@@ -14,6 +14,9 @@ import type {
   FrameSource,
   SessionEnd,
 } from './source.js';
+
+/** A camera is retried after about 1, 2, 4, 8, 16 s, then every 30 s (less up to a quarter, at random). */
+export const RESTART_BACKOFF: BackoffOptions = doublingBackoff(1000, 30_000);
 
 export interface CaptureSourceOptions {
   /** The camera id. */

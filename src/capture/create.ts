@@ -1,6 +1,6 @@
 import type { CameraConfig } from '../config/schema.js';
+import { type Clock, systemClock } from '../time/clock.js';
 import { CaptureSource } from './capture-source.js';
-import { type Clock, systemClock } from './clock.js';
 import type { FrameSource } from './source.js';
 import type { DriverContext } from './sources/context.js';
 import { driverFor } from './sources/index.js';

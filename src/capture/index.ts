@@ -4,9 +4,7 @@
  * (restarts with capped backoff, stall detection, online/offline events). One file per source
  * kind under sources/, registered in sources/index.ts.
  */
-export { type BackoffOptions, backoffDelay, RESTART_BACKOFF } from './backoff.js';
-export { CaptureSource, type CaptureSourceOptions } from './capture-source.js';
-export { type Clock, sleep, systemClock } from './clock.js';
+export { CaptureSource, type CaptureSourceOptions, RESTART_BACKOFF } from './capture-source.js';
 export { type CreateSourceOptions, createSource } from './create.js';
 export { type Orientation, type OrientPlan, orientPlan } from './geometry.js';
 export { LatestMailbox } from './mailbox.js';

@@ -3,6 +3,7 @@ import { CHAIN_NAME_PATTERN, chainRefSchema, chainSchema } from './chain-schema.
 import { inferenceSchema } from './inference-schema.js';
 import { checkHttpSection, checkMqttSection, httpAccessShape, mqttClientShape } from './publish-schema.js';
 import { cropSchema, FLIPS, ROTATIONS, sourceSchema } from './source-schema.js';
+import { parseUrlWithScheme } from './url-schema.js';
 
 /**
  * The configuration schema: one YAML file, every key with a default (an empty file is valid),
@@ -43,21 +44,8 @@ const mqttUrlSchema = z.string().superRefine((url, ctx) => {
   if (url === '') return;
   const fix =
     'write e.g. mqtt://192.168.1.10:1883 (mqtts://, ws:// and wss:// work too), or "" to start the embedded broker';
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'not a URL', params: { fix } });
-    return;
-  }
-  const scheme = parsed.protocol.slice(0, -1);
-  if (!(MQTT_URL_SCHEMES as readonly string[]).includes(scheme)) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `unsupported URL scheme "${scheme}://": expected ${MQTT_URL_SCHEMES.map((s) => `${s}://`).join(', ')}`,
-      params: { fix },
-    });
-  } else if (parsed.hostname === '') {
+  const parsed = parseUrlWithScheme(url, MQTT_URL_SCHEMES, fix, ctx);
+  if (parsed !== undefined && parsed.hostname === '') {
     ctx.addIssue({ code: 'custom', message: 'the URL names no host', params: { fix } });
   }
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseUrlWithScheme } from './url-schema.js';
 
 /**
  * A camera's `source`: one shape per kind, chosen by `kind`, each with its own keys (unknown keys
@@ -12,22 +13,7 @@ export const FILE_PACES = ['realtime', 'fast'] as const;
 
 const urlWithSchemes = (schemes: readonly string[], example: string) =>
   z.string().superRefine((url, ctx) => {
-    const fix = `write the camera's stream URL, e.g. ${example}`;
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'not a URL', params: { fix } });
-      return;
-    }
-    const scheme = parsed.protocol.slice(0, -1);
-    if (!schemes.includes(scheme)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `unsupported URL scheme "${scheme}://": expected ${schemes.map((s) => `${s}://`).join(' or ')}`,
-        params: { fix },
-      });
-    }
+    parseUrlWithScheme(url, schemes, `write the camera's stream URL, e.g. ${example}`, ctx);
   });
 
 // node-webcam builds a shell command line from the device, so only plain path characters pass.

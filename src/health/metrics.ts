@@ -46,95 +46,61 @@ export function createMetrics(options: MetricsOptions = {}) {
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   const thermalRoot = options.thermalRoot ?? '/sys/class/thermal';
   const throttled = options.throttled ?? createThrottledReader();
+  // Every metric registers on this registry; the helpers keep each definition to its name and help.
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+    new Counter({ name, help, labelNames, registers });
+  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+    new Gauge({ name, help, labelNames, registers });
+  const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+    new Histogram({ name, help, labelNames, buckets: LATENCY_BUCKETS, registers });
 
-  const framesCaptured = new Counter({
-    name: 'edgecam_frames_captured_total',
-    help: 'Frames a camera delivered.',
-    labelNames: ['camera'] as const,
-    registers,
-  });
-  const framesDecoded = new Counter({
-    name: 'edgecam_frames_decoded_total',
-    help: 'Frames decoded to pixels.',
-    labelNames: ['camera'] as const,
-    registers,
-  });
-  const framesDropped = new Counter({
-    name: 'edgecam_frames_dropped_total',
-    help: 'Frames skipped because processing was busy (latest frame wins).',
-    labelNames: ['camera'] as const,
-    registers,
-  });
-  const framesCorrupt = new Counter({
-    name: 'edgecam_frames_corrupt_total',
-    help: 'Frames that could not be decoded.',
-    labelNames: ['camera'] as const,
-    registers,
-  });
-  const stageSeconds = new Histogram({
-    name: 'edgecam_stage_duration_seconds',
-    help: 'Time one frame spent in a stage.',
-    labelNames: ['camera', 'stage'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers,
-  });
-  const endToEndSeconds = new Histogram({
-    name: 'edgecam_frame_latency_seconds',
-    help: 'Time from capture to published, per frame.',
-    labelNames: ['camera'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers,
-  });
-  const fps = new Gauge({
-    name: 'edgecam_fps',
-    help: 'Frames processed per second, recent average.',
-    labelNames: ['camera'] as const,
-    registers,
-  });
-  const inferenceInfo = new Gauge({
-    name: 'edgecam_inference_info',
-    help: 'The inference provider and model in use (value 1).',
-    labelNames: ['provider', 'model', 'version'] as const,
-    registers,
-  });
-  const mqttConnected = new Gauge({
-    name: 'edgecam_mqtt_connected',
-    help: '1 while connected to the MQTT broker.',
-    registers,
-  });
-  const mqttPublished = new Counter({
-    name: 'edgecam_mqtt_messages_published_total',
-    help: 'MQTT messages published (QoS 1: acknowledged by the broker).',
-    labelNames: ['kind'] as const,
-    registers,
-  });
-  const mqttFailed = new Counter({
-    name: 'edgecam_mqtt_messages_failed_total',
-    help: 'MQTT messages not published: offline, backpressure (window full), rejected by the broker, error.',
-    labelNames: ['kind', 'reason'] as const,
-    registers,
-  });
-  const mqttCommands = new Counter({
-    name: 'edgecam_mqtt_commands_total',
-    help: 'Messages on the command topics, accepted or rejected as invalid.',
-    labelNames: ['result'] as const,
-    registers,
-  });
-  const outboxDepth = new Gauge({
-    name: 'edgecam_outbox_messages',
-    help: 'Messages waiting in the persistent outbox.',
-    registers,
-  });
-  const outboxBytes = new Gauge({
-    name: 'edgecam_outbox_bytes',
-    help: 'Bytes waiting in the outbox.',
-    registers,
-  });
-  const outboxDropped = new Counter({
-    name: 'edgecam_outbox_dropped_total',
-    help: 'Outbox messages dropped, oldest first, past mqtt.outbox.maxMessages or maxBytes.',
-    registers,
-  });
+  const framesCaptured = counter('edgecam_frames_captured_total', 'Frames a camera delivered.', ['camera']);
+  const framesDecoded = counter('edgecam_frames_decoded_total', 'Frames decoded to pixels.', ['camera']);
+  const framesDropped = counter(
+    'edgecam_frames_dropped_total',
+    'Frames skipped because processing was busy (latest frame wins).',
+    ['camera'],
+  );
+  const framesCorrupt = counter('edgecam_frames_corrupt_total', 'Frames that could not be decoded.', [
+    'camera',
+  ]);
+  const stageSeconds = histogram('edgecam_stage_duration_seconds', 'Time one frame spent in a stage.', [
+    'camera',
+    'stage',
+  ]);
+  const endToEndSeconds = histogram(
+    'edgecam_frame_latency_seconds',
+    'Time from capture to published, per frame.',
+    ['camera'],
+  );
+  const fps = gauge('edgecam_fps', 'Frames processed per second, recent average.', ['camera']);
+  const inferenceInfo = gauge(
+    'edgecam_inference_info',
+    'The inference provider and model in use (value 1).',
+    ['provider', 'model', 'version'],
+  );
+  const mqttConnected = gauge('edgecam_mqtt_connected', '1 while connected to the MQTT broker.');
+  const mqttPublished = counter(
+    'edgecam_mqtt_messages_published_total',
+    'MQTT messages published (QoS 1: acknowledged by the broker).',
+    ['kind'],
+  );
+  const mqttFailed = counter(
+    'edgecam_mqtt_messages_failed_total',
+    'MQTT messages not published: offline, backpressure (window full), rejected by the broker, error.',
+    ['kind', 'reason'],
+  );
+  const mqttCommands = counter(
+    'edgecam_mqtt_commands_total',
+    'Messages on the command topics, accepted or rejected as invalid.',
+    ['result'],
+  );
+  const outboxDepth = gauge('edgecam_outbox_messages', 'Messages waiting in the persistent outbox.');
+  const outboxBytes = gauge('edgecam_outbox_bytes', 'Bytes waiting in the outbox.');
+  const outboxDropped = counter(
+    'edgecam_outbox_dropped_total',
+    'Outbox messages dropped, oldest first, past mqtt.outbox.maxMessages or maxBytes.',
+  );
   const boardTemperature = new Gauge({
     name: 'edgecam_board_temperature_celsius',
     help: 'Temperature of each thermal zone of the board.',

@@ -106,11 +106,19 @@ export function createChainPlan(steps: readonly ChainStep[], input: Shape): Filt
   });
   const last = plans[plans.length - 1]!;
   const engine = plans.every((p) => p.engine === 'wasm-simd') ? 'wasm-simd' : 'typescript';
+  // The last step writes into `out` through an Image; one per distinct buffer (in steady state the
+  // same one every frame), so that a run allocates nothing.
+  const targets = new WeakMap<Uint8Array, Image<Uint8Array>>();
   const pass: WasmPass = {
     run(frame, out) {
       let image = frame;
       for (let i = 0; i < plans.length - 1; i++) image = plans[i]!.run(image);
-      last.run(image, { ...last.output, data: out });
+      let target = targets.get(out);
+      if (target === undefined) {
+        target = { ...last.output, data: out };
+        targets.set(out, target);
+      }
+      last.run(image, target);
     },
   };
   return makePlan(shapeOf(input), last.output, engine, pass);

@@ -3,9 +3,7 @@
  * Assistant discovery and the embedded broker. The daemon uses MqttPublisher; the rest is
  * exported for tests, tools and other daemons.
  */
-export { Backoff } from './backoff.js';
 export { type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
-export { type Clock, systemClock } from './clock.js';
 export { applyCommand, type Command, parseCommand } from './commands.js';
 export { connectError } from './connect-errors.js';
 export { connectOptions, redactUrl } from './connect-options.js';

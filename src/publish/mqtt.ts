@@ -2,8 +2,8 @@ import type { Socket } from 'node:net';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { EdgecamError } from '../errors.js';
-import type { Backoff } from './backoff.js';
-import type { Clock, Timer } from './clock.js';
+import type { Backoff } from '../time/backoff.js';
+import type { Clock } from '../time/clock.js';
 import { connectError } from './connect-errors.js';
 import type { ConnectTarget } from './connect-options.js';
 
@@ -41,7 +41,8 @@ const STOP_TIMEOUT_MS = 2000;
 export class MqttConnection {
   #client: MqttClient | undefined;
   #connected = false;
-  #retry: Timer | undefined;
+  /** Cancels the pending retry. */
+  #cancelRetry: (() => void) | undefined;
   #stopping = false;
   #lastError: EdgecamError | undefined;
   #lastLogged: string | undefined;
@@ -78,8 +79,8 @@ export class MqttConnection {
    */
   async stop(beforeEnd?: (client: MqttClient) => Promise<void>): Promise<void> {
     this.#stopping = true;
-    if (this.#retry !== undefined) this.options.clock.clearTimeout(this.#retry);
-    this.#retry = undefined;
+    this.#cancelRetry?.();
+    this.#cancelRetry = undefined;
     const client = this.#client;
     this.#client = undefined;
     if (client === undefined) return;
@@ -154,8 +155,8 @@ export class MqttConnection {
     else this.options.logger.debug(fields, error.message);
     this.#lastLogged = error.message;
     this.hooks.failed?.(error, retryMs);
-    this.#retry = this.options.clock.setTimeout(() => {
-      this.#retry = undefined;
+    this.#cancelRetry = this.options.clock.setTimeout(() => {
+      this.#cancelRetry = undefined;
       if (!this.#stopping) this.#attempt();
     }, retryMs);
   }

@@ -6,9 +6,9 @@ import type { IClientOptions, MqttClient } from 'mqtt';
 import { type Logger, pino } from 'pino';
 import type { Config } from '../config/schema.js';
 import { EdgecamError, isEdgecamError } from '../errors.js';
-import { Backoff } from './backoff.js';
+import { Backoff, doublingBackoff } from '../time/backoff.js';
+import { type Clock, systemClock } from '../time/clock.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
-import { type Clock, systemClock, type Timer } from './clock.js';
 import { applyCommand, type Command, parseCommand } from './commands.js';
 import { connectOptions } from './connect-options.js';
 import { discoveryMessages, readPublishedTopics, writePublishedTopics } from './homeassistant.js';
@@ -51,6 +51,8 @@ export interface PublisherOptions {
   readonly config: Pick<Config, 'device' | 'stateDir' | 'mqtt'>;
   readonly logger?: Logger;
   readonly clock?: Clock;
+  /** For reconnect jitter; tests pass a constant. */
+  readonly random?: () => number;
   readonly stats?: PublishStats;
   /** Unacknowledged outbox messages at a time (default 64). */
   readonly outboxWindow?: number;
@@ -95,7 +97,8 @@ export class MqttPublisher {
   #volatile = 0;
   #commandHandler: CommandHandler = () => {};
   #healthSeq = 0;
-  #healthTimer: Timer | undefined;
+  /** Cancels the next health report. */
+  #cancelHealth: (() => void) | undefined;
   #connectWaiters: (() => void)[] = [];
   #discovery: Promise<void> = Promise.resolve();
   /** Discovery waits for announce(): before it, the camera set is still being built. */
@@ -185,8 +188,8 @@ export class MqttPublisher {
       stats.outbox(box.depth, box.bytes);
       let publisher: MqttPublisher | undefined;
       const backoff = new Backoff(
-        config.mqtt.reconnect.initialDelay * 1000,
-        config.mqtt.reconnect.maxDelay * 1000,
+        doublingBackoff(config.mqtt.reconnect.initialDelay * 1000, config.mqtt.reconnect.maxDelay * 1000),
+        options.random,
       );
       const connection = new MqttConnection(
         target,
@@ -318,11 +321,11 @@ export class MqttPublisher {
   startHealthReports(report: () => Omit<HealthReport, 'mqtt' | 'outbox'>): void {
     const every = this.#config.mqtt.healthInterval * 1000;
     const tick = () => {
-      this.#healthTimer = this.#clock.setTimeout(tick, every);
+      this.#cancelHealth = this.#clock.setTimeout(tick, every);
       this.publishHealth(report());
     };
-    if (this.#healthTimer !== undefined) this.#clock.clearTimeout(this.#healthTimer);
-    this.#healthTimer = this.#clock.setTimeout(tick, every);
+    this.#cancelHealth?.();
+    this.#cancelHealth = this.#clock.setTimeout(tick, every);
   }
 
   /**
@@ -332,7 +335,7 @@ export class MqttPublisher {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
-    if (this.#healthTimer !== undefined) this.#clock.clearTimeout(this.#healthTimer);
+    this.#cancelHealth?.();
     await this.#discovery;
     // No new outbox sends; acknowledgements of those in flight still remove them.
     this.pump.pause();

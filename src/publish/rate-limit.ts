@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../time/clock.js';
 
 /**
  * Lets a message through at most once per interval (per camera and kind); what comes sooner is

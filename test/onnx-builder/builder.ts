@@ -142,15 +142,3 @@ function attribute(name: string, v: AttrInput): OnnxAttribute {
   if ('floats' in v) return { name, value: { type: 'floats', value: v.floats } };
   return { name, value: { type: 'tensor', value: v } };
 }
-
-/** A seeded random number generator (mulberry32): weights that are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

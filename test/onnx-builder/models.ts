@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ManifestInput } from '../../src/inference/manifest.js';
-import { type AttrInput, GraphBuilder, seededRandom } from './builder.js';
+import { seededRandom } from '../../src/random.js';
+import { type AttrInput, GraphBuilder } from './builder.js';
 
 /** An output tensor a test graph must produce exactly. */
 export interface KnownOutput {

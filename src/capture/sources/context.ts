@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../time/clock.js';
 
 /** What a source kind's driver gets besides its camera's config. */
 export interface DriverContext {

@@ -3,7 +3,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { FileSourceConfig } from '../../config/source-schema.js';
 import { EdgecamError } from '../../errors.js';
-import { sleep } from '../clock.js';
+import { sleep } from '../../time/clock.js';
 import { resolveFfmpeg } from '../programs.js';
 import type { CameraDriver, FrameSink, SessionEnd } from '../source.js';
 import { runStream } from '../stream-process.js';

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeWebcamSourceConfig } from '../../config/source-schema.js';
-import { sleep } from '../clock.js';
+import { sleep } from '../../time/clock.js';
 import { requireProgram } from '../programs.js';
 import type { CameraDriver, SessionEnd } from '../source.js';
 import type { CameraShape, DriverContext } from './context.js';

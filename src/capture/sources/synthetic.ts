@@ -1,5 +1,5 @@
 import type { SyntheticSourceConfig } from '../../config/source-schema.js';
-import { sleep } from '../clock.js';
+import { sleep } from '../../time/clock.js';
 import type { CameraDriver } from '../source.js';
 import { SyntheticScene } from '../synthetic/scene.js';
 import type { CameraShape, DriverContext } from './context.js';

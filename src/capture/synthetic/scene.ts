@@ -1,3 +1,4 @@
+import { seededRandom } from '../../random.js';
 import { drawSign, SIGN_LABELS, type SignLabel, type Sprite } from './signs.js';
 
 /**
@@ -21,21 +22,6 @@ interface Mover {
   readonly vy: number;
 }
 
-/**
- * A small fast PRNG (mulberry32): the same seed gives the same numbers on every machine.
- * @example const random = mulberry32(1); random() // 0.6270739405881613
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A prime, so that successive frames start the grain at unrelated places. */
 const GRAIN_STEP = 7919;
 const GRAIN_SPARE = 4096;
@@ -54,7 +40,7 @@ export class SyntheticScene {
   constructor(width: number, height: number, seed: number, signs: number) {
     this.width = width;
     this.height = height;
-    const random = mulberry32(seed);
+    const random = seededRandom(seed);
     this.#background = texture(width, height, random);
     this.#grain = new Int8Array(width * height * 3 + GRAIN_SPARE);
     for (let i = 0; i < this.#grain.length; i++) this.#grain[i] = Math.round((random() - 0.5) * 18);

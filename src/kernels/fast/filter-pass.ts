@@ -3,7 +3,7 @@ import type { ConvGeometry } from '../geometry.js';
 import type { Uint8Policy } from '../types.js';
 import type { KernelModule } from '../wasm/module.js';
 import { PaddedInput } from './frame-copy.js';
-import { type OutputMode, outputMode } from './output-mode.js';
+import { type OutputMode, outputMode, roundingPassMode } from './output-mode.js';
 import type { KernelRecipe, Tap } from './quantize.js';
 import { ScratchLayout } from './scratch.js';
 
@@ -103,9 +103,7 @@ export function createFilterPass(
       );
   } else if (recipe.kind === 'separable-symmetric5') {
     // Sums are v * 2^21: clamp and abs round inside the pass, affine modes take a / 2^21.
-    if (policy.kind === 'clamp') mode = { mode: 0, a: 1, bias: 0 };
-    else if (policy.kind === 'abs') mode = { mode: 1, a: 1, bias: 0 };
-    else mode = outputMode(policy, 2 ** -21, false);
+    mode = roundingPassMode(policy, 2 ** -21);
     const tmpLength = rowBytes + 4 * C;
     const tmpAt = layout.take(2 * (tmpLength + 48));
     const [c0, c1, c2] = recipe.column;
@@ -136,9 +134,7 @@ export function createFilterPass(
       );
   } else {
     // Q15 sums are v * 64: clamp and abs round inside the pass, affine modes take a / 64.
-    if (policy.kind === 'clamp') mode = { mode: 0, a: 1, bias: 0 };
-    else if (policy.kind === 'abs') mode = { mode: 1, a: 1, bias: 0 };
-    else mode = outputMode(policy, 1 / 64, false);
+    mode = roundingPassMode(policy, 1 / 64);
     const tmpLength = rowBytes + (Math.max(...recipe.row.map((t) => Math.max(t.a, t.b))) + 1) * C;
     const tmpAt = layout.take(2 * (tmpLength + 48));
     taps = Int32Array.from([

@@ -30,6 +30,17 @@ export function outputMode(policy: Uint8Policy, unit: number, plain: boolean): O
 }
 
 /**
+ * The output mode of a pass that rounds its fixed-point sums itself (symmetric5, Q15): clamp and
+ * abs read the rounded value as is; the affine modes still take `unit` (what one sum step is worth).
+ * @example roundingPassMode({ kind: 'clamp' }, 1 / 64) // { mode: 0, a: 1, bias: 0 }
+ */
+export function roundingPassMode(policy: Uint8Policy, unit: number): OutputMode | undefined {
+  if (policy.kind === 'clamp') return { mode: 0, a: 1, bias: 0 };
+  if (policy.kind === 'abs') return { mode: 1, a: 1, bias: 0 };
+  return outputMode(policy, unit, false);
+}
+
+/**
  * The factor by which the policy multiplies errors in the filtered value.
  * @example policyGain({ kind: 'scale', scale: 2, offset: 128 }) // 2
  */

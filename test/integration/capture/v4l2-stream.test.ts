@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaptureSource } from '../../../src/capture/capture-source.js';
-import { systemClock } from '../../../src/capture/clock.js';
 import type { DecodeRoute } from '../../../src/capture/sources/mjpeg-route.js';
 import { v4l2Driver } from '../../../src/capture/sources/v4l2.js';
+import { systemClock } from '../../../src/time/clock.js';
 import { alive, childProcesses, collect, makeTestVideo } from './helpers.js';
 
 /**

@@ -14,7 +14,7 @@ import { conv2dBank } from '../../../src/kernels/bank.js';
 import { createKernel } from '../../../src/kernels/kernel.js';
 import { maxPool2d } from '../../../src/kernels/pool.js';
 import type { ConvMode } from '../../../src/kernels/types.js';
-import { seededRandom } from '../../onnx-builder/builder.js';
+import { seededRandom } from '../../../src/random.js';
 import { calibrate } from '../../onnx-builder/calibrate.js';
 import { CNN, quantizeQdq, tinyCnn, writePackage } from '../../onnx-builder/models.js';
 

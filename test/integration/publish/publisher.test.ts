@@ -3,8 +3,8 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ConfigInput, configSchema } from '../../../src/config/schema.js';
 import { isEdgecamError } from '../../../src/errors.js';
-import type { Clock, Timer } from '../../../src/publish/clock.js';
 import { MqttPublisher, type PublisherOptions } from '../../../src/publish/publisher.js';
+import type { Clock } from '../../../src/time/clock.js';
 import { type Certs, type Mosquitto, makeCerts, startMosquitto } from './mosquitto.js';
 import { schemaErrors } from './schemas.js';
 import { type Subscriber, subscribe } from './subscriber.js';
@@ -60,19 +60,18 @@ const json = (buf: Buffer) => JSON.parse(buf.toString()) as Record<string, unkno
 
 /** A clock whose timers run only when the test says so; it records every delay asked for. */
 function manualClock(): Clock & { delays: number[]; runNext(): void } {
-  const pending: { callback: () => void; ms: number }[] = [];
+  const pending: { callback: () => void }[] = [];
   const delays: number[] = [];
   return {
     now: () => Date.now(),
     setTimeout(callback, ms) {
-      const timer = { callback, ms };
+      const timer = { callback };
       pending.push(timer);
       delays.push(ms);
-      return timer as unknown as Timer;
-    },
-    clearTimeout(timer) {
-      const i = pending.indexOf(timer as unknown as { callback: () => void; ms: number });
-      if (i >= 0) pending.splice(i, 1);
+      return () => {
+        const i = pending.indexOf(timer);
+        if (i >= 0) pending.splice(i, 1);
+      };
     },
     delays,
     runNext() {
@@ -177,7 +176,7 @@ describe('MqttPublisher against mosquitto (TLS, password)', () => {
         reconnect: { initialDelay: 1, maxDelay: 4 },
         homeAssistant: { enabled: false },
       },
-      { clock },
+      { clock, random: () => 0 }, // no jitter: exact delays
     );
     for (let attempt = 1; attempt <= 4; attempt++) {
       await until(() => clock.delays.length === attempt);
@@ -202,7 +201,7 @@ describe('MqttPublisher against mosquitto (TLS, password)', () => {
         tls: { ca: certs.otherCa },
         homeAssistant: { enabled: false },
       },
-      { clock },
+      { clock, random: () => 0 },
     );
     await until(() => clock.delays.length === 1);
     clock.runNext();

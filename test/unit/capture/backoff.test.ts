@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, RESTART_BACKOFF } from '../../../src/capture/backoff.js';
+import { RESTART_BACKOFF } from '../../../src/capture/capture-source.js';
+import { backoffDelay } from '../../../src/time/backoff.js';
 
 describe('backoffDelay', () => {
   it('doubles from 1 s and stops at the 30 s cap', () => {
@@ -12,6 +13,6 @@ describe('backoffDelay', () => {
   it('takes up to a quarter off at random, never adding to the cap', () => {
     expect(backoffDelay(0, RESTART_BACKOFF, () => 1)).toBe(750);
     expect(backoffDelay(10, RESTART_BACKOFF, () => 0.5)).toBe(26250);
-    for (let i = 0; i < 100; i++) expect(backoffDelay(i % 12)).toBeLessThanOrEqual(30000);
+    for (let i = 0; i < 100; i++) expect(backoffDelay(i % 12, RESTART_BACKOFF)).toBeLessThanOrEqual(30000);
   });
 });

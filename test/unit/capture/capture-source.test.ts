@@ -3,7 +3,7 @@ import { CaptureSource } from '../../../src/capture/capture-source.js';
 import type { CameraDriver, FrameSink, SessionEnd } from '../../../src/capture/source.js';
 import { EdgecamError } from '../../../src/errors.js';
 import type { Frame } from '../../../src/frame.js';
-import { ManualClock, settle } from './manual-clock.js';
+import { ManualClock, settle } from '../time/manual-clock.js';
 
 /**
  * The restart, stall and event logic, driven by a scripted driver (each session delivers what

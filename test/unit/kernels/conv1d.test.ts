@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { conv1d } from '../../../src/kernels/conv1d.js';
 import type { BorderFill, Padding } from '../../../src/kernels/types.js';
-import { expectArrayClose, padded, prng, referencePadding, referenceSizeOk, thrown } from './helpers.js';
+import { seededRandom } from '../../../src/random.js';
+import { expectArrayClose, padded, referencePadding, referenceSizeOk, thrown } from './helpers.js';
 
 describe('conv1d', () => {
   it("computes seed 001's farmer watering plan with full padding", () => {
@@ -34,7 +35,7 @@ describe('conv1d', () => {
   });
 
   it('matches the reference formula for every mode, padding, border and stride', () => {
-    const r = prng(77);
+    const r = seededRandom(77);
     const paddings: Padding[] = ['valid', 'same', 'full', 3];
     const borders: BorderFill[] = ['zero', 'edge', 'reflect'];
     let compared = 0;

@@ -1,23 +1,11 @@
 /**
- * Test helpers for the kernel engine: a seeded PRNG (failures reproduce) and slow, obviously
- * correct reference implementations written straight from the formulas, with explicit index
- * clamping and mirroring instead of the engine's precomputed maps.
+ * Test helpers for the kernel engine: random images and weights (from a seeded PRNG, so failures
+ * reproduce) and slow, obviously correct reference implementations written straight from the
+ * formulas, with explicit index clamping and mirroring instead of the engine's precomputed maps.
  */
 import { expect } from 'vitest';
 import type { Image } from '../../../src/frame.js';
 import type { BorderFill, ConvMode, Kernel, Padding } from '../../../src/kernels/types.js';
-
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random image: 0..255 integers in a Uint8Array, or floats in -1..1 in a Float32Array. */
 export function randomImage(

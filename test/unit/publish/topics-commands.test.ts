@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isEdgecamError } from '../../../src/errors.js';
-import { Backoff } from '../../../src/publish/backoff.js';
 import { applyCommand, parseCommand } from '../../../src/publish/commands.js';
 import { MinInterval } from '../../../src/publish/rate-limit.js';
 import { cameraTopics, deviceName, parseCommandTopic, topicPrefix } from '../../../src/publish/topics.js';
+import { Backoff, doublingBackoff } from '../../../src/time/backoff.js';
 
 describe('topics', () => {
   it('default to edgecam/<device>, the device to the short host name', () => {
@@ -63,7 +63,7 @@ describe('commands', () => {
 
 describe('backoff and rate limits', () => {
   it('double up to the cap and start over after a reset', () => {
-    const backoff = new Backoff(500, 3000);
+    const backoff = new Backoff(doublingBackoff(500, 3000), () => 0); // no jitter: exact delays
     expect([backoff.next(), backoff.next(), backoff.next(), backoff.next(), backoff.next()]).toEqual([
       500, 1000, 2000, 3000, 3000,
     ]);

@@ -1,4 +1,4 @@
-import type { Clock } from '../../../src/capture/clock.js';
+import type { Clock } from '../../../src/time/clock.js';
 
 /** A clock that moves only when the test says so: timers fire in order inside advance(). */
 export class ManualClock implements Clock {
