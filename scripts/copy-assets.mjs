@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
 const dist = join(root, 'dist');
-// The payload JSON Schemas ship too (src/publish/schemas/*.schema.json).
-const ASSET = /\.wasm$|\.schema\.json$/;
+// The payload JSON Schemas ship too (src/publish/schemas/*.schema.json), and the live view's
+// page, styles and browser script (src/web/page/).
+const ASSET = /\.wasm$|\.schema\.json$|[\\/]web[\\/]page[\\/][^\\/]+\.(html|css|js)$/;
 
 let copied = 0;
 for (const file of walk(src)) {

@@ -5,6 +5,7 @@ import { probeCommand, snapshotCommand } from './cli/capture-commands.js';
 import { checkConfigCommand } from './cli/config-commands.js';
 import { applyKernels, listKernels, writeEdgeMap } from './cli/kernel-commands.js';
 import { inspectModelCommand, type ModelRunFlags, runModelCommand } from './cli/model-commands.js';
+import { runCommand } from './cli/run-command.js';
 import { EdgecamError } from './errors.js';
 
 /** sysexits.h EX_CONFIG: systemd's RestartPreventExitStatus keeps a bad config from looping. */
@@ -21,6 +22,15 @@ function buildProgram(): Command {
     .option('-c, --config <file>', 'configuration file (default: the packaged config/default.yaml)')
     .showHelpAfterError('(run edgecam --help for usage)')
     .exitOverride();
+
+  program
+    .command('run')
+    .description('run the daemon: cameras, kernels, models, MQTT, health and the live view (SIGHUP reloads)')
+    .option('-c, --config <file>', 'configuration file (default: the packaged config/default.yaml)')
+    .option('--set <key=value>', 'override a config key, e.g. --set http.port=9000 (repeatable)', collect, [])
+    .action(async (flags: { config?: string; set: string[] }) => {
+      process.exitCode = await runCommand(flags.config ?? program.opts().config, flags.set);
+    });
 
   const config = program.command('config').description('check the configuration');
   config
@@ -101,6 +111,11 @@ function buildProgram(): Command {
       process.stdout.write(await runModelCommand(path, image, flags));
     });
   return program;
+}
+
+/** Commander's accumulator for a repeatable option. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 async function main(argv: string[]): Promise<void> {

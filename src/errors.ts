@@ -5,6 +5,7 @@
 export const ERROR_CODES = {
   EDGECAM_ERR_CONFIG: 'The configuration file or an override is invalid.',
   EDGECAM_ERR_CONFIG_READ: 'The configuration file cannot be read or parsed as YAML.',
+  EDGECAM_ERR_CONFIG_LABEL: "A camera's labels filter names a label its model does not have.",
   EDGECAM_ERR_KERNEL: 'A kernel definition is invalid (shape, weights, name).',
   EDGECAM_ERR_KERNEL_UNKNOWN: 'A kernel name is not in the library.',
   EDGECAM_ERR_OUTPUT_SIZE: 'Input size, kernel size, padding and stride do not give a whole output size.',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHAIN_NAME_PATTERN, chainRefSchema, chainSchema } from './chain-schema.js';
+import { detectionShape } from './detection-schema.js';
 import { inferenceSchema } from './inference-schema.js';
 import { checkHttpSection, checkMqttSection, httpAccessShape, mqttClientShape } from './publish-schema.js';
 import { cropSchema, FLIPS, ROTATIONS, sourceSchema } from './source-schema.js';
@@ -86,6 +87,8 @@ export const cameraSchema = z.strictObject({
   stallTimeout: z.number().positive().max(3600).default(10),
   preprocess: chainRefSchema.optional(),
   edges: chainRefSchema.optional(),
+  // model, threshold, labels, minArea, zones, events, enabled (detection-schema.ts).
+  ...detectionShape,
 });
 
 /** The chains a config gets when it names none (fresh objects on every call). */

@@ -103,7 +103,11 @@ export class HealthServer {
     return `http://${host}:${this.port}`;
   }
 
-  /** Adds a route; `open: false` (the default) requires the token when one is set. */
+  /**
+   * Adds a route; `open: false` (the default) requires the token when one is set. A path ending
+   * in `*` matches every path that starts with what comes before it (`/cameras/*`), so routes
+   * with an id in them need no registration per id; an exact path wins over it.
+   */
   route(path: string, handler: RouteHandler, options: { open?: boolean } = {}): void {
     this.#routes.set(path, { handler, open: options.open ?? false });
   }
@@ -118,7 +122,7 @@ export class HealthServer {
 
   #handle(req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0]!;
-    const route = this.#routes.get(path);
+    const route = this.#routes.get(path) ?? this.#prefixRoute(path);
     if (route === undefined) {
       json(res, 404, { error: `no route ${path}` });
       return;
@@ -139,6 +143,20 @@ export class HealthServer {
         if (!res.headersSent) json(res, 500, { error: 'internal error' });
         else res.destroy();
       });
+  }
+
+  /** The `<prefix>*` route that `path` falls under; the longest prefix wins. */
+  #prefixRoute(path: string): { handler: RouteHandler; open: boolean } | undefined {
+    let found: { handler: RouteHandler; open: boolean } | undefined;
+    let foundLength = 0;
+    for (const [key, route] of this.#routes) {
+      const prefix = key.slice(0, -1);
+      if (key.endsWith('*') && path.startsWith(prefix) && prefix.length >= foundLength) {
+        found = route;
+        foundLength = prefix.length;
+      }
+    }
+    return found;
   }
 
   #authorized(req: IncomingMessage): boolean {

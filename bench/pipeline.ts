@@ -1,0 +1,199 @@
+// npm run bench:pipeline [-- --frames N]: the whole daemon (edgecam run) on the sample replay, as
+// fast as it goes, for a fixed number of frames; then the model alone on the same frames, side by
+// side in one run. Prints frames per second, end-to-end latency p50/p95/p99, the time per stage, the
+// share of the frame time that is not the model's own run, peak RSS, RSS drift, and CPU seconds
+// per frame. Goals (issue 7, 640x480, the shipped int8 model, 2 cores): overhead under 20% of the
+// frame time; RSS under 250 MB; RSS after 10,000 frames within 10 MB of RSS after 1,000.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import sharp from 'sharp';
+import type { Image } from '../src/frame.js';
+import { createDetector } from '../src/inference/detector.js';
+import type { TimedStage } from '../src/pipeline/index.js';
+import { seededRandom } from '../src/random.js';
+import { calibrate } from '../test/onnx-builder/calibrate.js';
+import { mobileNetLike, quantizeQdq, writePackage } from '../test/onnx-builder/models.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: number) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const FRAMES = flag('--frames', 2000);
+const WARMUP = 50;
+const SAMPLES = 'models/signs/samples';
+const SHIPPED = 'models/signs';
+
+/** The shipped sign model, or (until it lands) an int8 MobileNet-like stand-in of similar cost. */
+async function model(dir: string): Promise<{ path: string; what: string }> {
+  if (existsSync(join(SHIPPED, 'model.json'))) return { path: SHIPPED, what: 'models/signs (shipped)' };
+  const spec = { size: 256, width: 32, classes: 10 };
+  const rand = seededRandom(5);
+  const sample = () =>
+    new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: 3 * spec.size * spec.size }, () => rand()),
+      [1, 3, spec.size, spec.size],
+    );
+  const ranges = await calibrate(
+    mobileNetLike(spec).bytes(),
+    Array.from({ length: 4 }, () => ({ images: sample() })),
+  );
+  const path = await writePackage(
+    join(dir, 'standin'),
+    {
+      name: 'mobilenet-like-int8',
+      task: 'classify',
+      model: 'model.onnx',
+      input: { width: spec.size, height: spec.size, resize: 'stretch' },
+      output: { decoder: 'classification', topK: 3 },
+      labels: Array.from({ length: spec.classes }, (_, i) => `class${i}`),
+      quantization: 'int8-qdq',
+    },
+    quantizeQdq(mobileNetLike(spec), ranges),
+  );
+  return {
+    path,
+    what: 'stand-in: MobileNet-v1-1.0-like int8 QDQ, 256x256 (models/signs/model.json is not there yet)',
+  };
+}
+
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+const ms = (x: number) => x.toFixed(2).padStart(8);
+
+async function modelAlone(path: string, frame: Image<Uint8Array>): Promise<{ fps: number; runMs: number }> {
+  const detector = await createDetector({ model: path, accelerator: 'cpu' });
+  try {
+    for (let i = 0; i < 20; i++) await detector.run(frame);
+    const runs: number[] = [];
+    const start = performance.now();
+    const n = Math.min(400, Math.max(100, FRAMES / 5));
+    for (let i = 0; i < n; i++) {
+      await detector.run(frame);
+      runs.push(detector.lastTimings!.runMs);
+    }
+    runs.sort((a, b) => a - b);
+    return { fps: (n * 1000) / (performance.now() - start), runMs: pct(runs, 50) };
+  } finally {
+    await detector.close();
+  }
+}
+
+interface DaemonRun {
+  readonly frames: number;
+  readonly frameMs: number;
+  readonly modelRunMs: number;
+  readonly e2e: [number, number, number];
+  readonly cpuSPerFrame: number;
+  readonly peakRssMb: number;
+  readonly rssAt1000Mb: number | undefined;
+  readonly rssEndMb: number;
+  readonly stages: Record<TimedStage, [number, number]>;
+}
+
+function childRun(file: string): Promise<DaemonRun> {
+  return new Promise((resolve, reject) => {
+    const script = fileURLToPath(new URL('./pipeline-daemon.mjs', import.meta.url));
+    const child = spawn(process.execPath, [script, file, String(FRAMES), String(WARMUP)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('{"frames"'));
+      if (code !== 0 || line === undefined) reject(new Error(`the daemon run failed (exit ${code}): ${out}`));
+      else resolve(JSON.parse(line) as DaemonRun);
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(SAMPLES))
+    throw new Error(`${SAMPLES} is missing: the sample replay ships with the sign model`);
+  if (!existsSync('dist/daemon.js'))
+    throw new Error('dist/ is missing: run npm run build first (npm run bench:pipeline does)');
+  const dir = mkdtempSync(join(tmpdir(), 'edgecam-bench-pipeline-'));
+  try {
+    const { path, what } = await model(dir);
+    const file = join(dir, 'bench.yaml');
+    writeFileSync(
+      file,
+      `stateDir: ${join(dir, 'state')}
+log: { level: warn }
+inference: { accelerator: cpu }
+http: { port: 0 }
+mqtt: { broker: { port: 0 } }
+cameras:
+  - id: bench
+    source: { kind: file, path: ${SAMPLES}, loop: true, pace: fast }
+    width: 640
+    height: 480
+    fps: 1000
+    preprocess: denoise
+    edges: edges
+    model: ${path}
+`,
+    );
+    const first = await sharp(join(SAMPLES, 'frame_000.jpg'))
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const frame = {
+      width: first.info.width,
+      height: first.info.height,
+      channels: 3,
+      data: new Uint8Array(first.data),
+    };
+    console.log(`# edgecam run, whole pipeline, ${FRAMES} frames of ${SAMPLES} (640x480 JPEG, pace fast)`);
+    console.log(`model: ${what}`);
+    console.log(
+      'chains: preprocess denoise (gaussian5), edges (gaussian5 + Sobel L1, every 5 s), MQTT to the embedded broker\n',
+    );
+    const alone = await modelAlone(path, frame);
+    const run = await childRun(file);
+    const overhead = 1 - run.modelRunMs / run.frameMs;
+    console.log('| figure | whole pipeline | model alone (reference) |');
+    console.log('| --- | ---: | ---: |');
+    console.log(`| frames per second | ${(1000 / run.frameMs).toFixed(1)} | ${alone.fps.toFixed(1)} |`);
+    console.log(`| ms per frame | ${run.frameMs.toFixed(2)} | ${(1000 / alone.fps).toFixed(2)} |`);
+    console.log(
+      `| model run, ms (mean; alone: median) | ${run.modelRunMs.toFixed(2)} | ${alone.runMs.toFixed(2)} |`,
+    );
+    console.log(
+      `| not the model's run, share of the frame time (goal < 20%) | ${(overhead * 100).toFixed(1)}% | |`,
+    );
+    console.log(
+      `| end-to-end latency p50 / p95 / p99, ms | ${run.e2e.map((x) => x.toFixed(1)).join(' / ')} | |`,
+    );
+    console.log(`| CPU seconds per frame (all threads) | ${run.cpuSPerFrame.toFixed(4)} | |`);
+    console.log(`| peak RSS of the daemon process, MB (goal < 250) | ${run.peakRssMb.toFixed(0)} | |`);
+    if (run.rssAt1000Mb !== undefined) {
+      const drift = run.rssEndMb - run.rssAt1000Mb;
+      console.log(
+        `| RSS after 1,000 frames -> after ${run.frames + WARMUP}, MB (goal: within 10) | ${run.rssAt1000Mb.toFixed(0)} -> ${run.rssEndMb.toFixed(0)} (${drift >= 0 ? '+' : ''}${drift.toFixed(1)}) | |`,
+      );
+    }
+    console.log(
+      "\n## Time per stage, ms per frame (inference overlaps the next frame's capture and kernels)\n",
+    );
+    console.log('| stage | mean | p95 |');
+    console.log('| --- | ---: | ---: |');
+    for (const [stage, [m, p95]] of Object.entries(run.stages)) {
+      console.log(
+        `| ${stage}${stage === 'capture' ? ' (frame age when taken)' : ''} | ${ms(m)} | ${ms(p95)} |`,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,117 @@
+import { type Logger, pino } from 'pino';
+import { type Config, ConfigError, loadConfig } from '../config/index.js';
+import { Daemon } from '../daemon.js';
+import { EdgecamError, type ErrorCode, isEdgecamError } from '../errors.js';
+
+/**
+ * `edgecam run [--config FILE] [--set KEY=VALUE...]`: the daemon in the foreground, as systemd
+ * runs it. SIGTERM and SIGINT stop it (exit 0 within 5 s), SIGHUP reloads the config file; a
+ * config the daemon cannot start with exits 78 (EX_CONFIG), so that systemd's
+ * RestartPreventExitStatus=78 does not restart it in a loop.
+ */
+
+/** sysexits.h EX_CONFIG. */
+const EXIT_CONFIG = 78;
+/** After a stop signal, exit by this time whatever still hangs (systemd's and the issue's 5 s). */
+const FORCE_EXIT_MS = 4500;
+
+/** Start-up errors that only a config change fixes (the config names the model, the labels, the accelerator). */
+const CONFIG_CAUSED: readonly ErrorCode[] = [
+  'EDGECAM_ERR_CONFIG',
+  'EDGECAM_ERR_CONFIG_READ',
+  'EDGECAM_ERR_CONFIG_LABEL',
+  'EDGECAM_ERR_MODEL_READ',
+  'EDGECAM_ERR_MODEL_MANIFEST',
+  'EDGECAM_ERR_MODEL_MISMATCH',
+  'EDGECAM_ERR_MODEL_LABELS',
+  'EDGECAM_ERR_MODEL_OPERATOR',
+  'EDGECAM_ERR_ACCELERATOR',
+];
+
+/**
+ * Parses `--set` flags (`http.port=9000`) into config overrides.
+ * @example parseSets(['http.port=9000']) // { 'http.port': '9000' }
+ */
+export function parseSets(sets: readonly string[]): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  for (const set of sets) {
+    const eq = set.indexOf('=');
+    if (eq <= 0) {
+      throw new EdgecamError(
+        'EDGECAM_ERR_ARGUMENT',
+        `--set "${set}" is not KEY=VALUE: write a key path and a value, e.g. --set http.port=9000`,
+      );
+    }
+    overrides[set.slice(0, eq)] = set.slice(eq + 1);
+  }
+  return overrides;
+}
+
+/**
+ * Runs the daemon until a stop signal; resolves with the exit code.
+ * @example process.exitCode = await runCommand('/etc/edgecam/config.yaml', [])
+ */
+export async function runCommand(file: string | undefined, sets: readonly string[]): Promise<number> {
+  const options = { ...(file === undefined ? {} : { file }), overrides: parseSets(sets) };
+  // A ConfigError goes up to the CLI, which prints every problem and exits 78.
+  const config = await loadConfig(options);
+  const logger = pino({ level: config.log.level });
+  let daemon: Daemon;
+  try {
+    daemon = await Daemon.start(config, { logger });
+  } catch (err) {
+    if (!isEdgecamError(err)) throw err;
+    logger.fatal({ code: err.code }, err.message);
+    process.stderr.write(`edgecam: ${err.message} [${err.code}]\n`);
+    return CONFIG_CAUSED.includes(err.code) ? EXIT_CONFIG : 1;
+  }
+  return await new Promise<number>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, `${signal}: stopping`);
+      process.off('SIGHUP', reload);
+      const force = setTimeout(() => {
+        logger.warn(`still stopping after ${FORCE_EXIT_MS} ms: exiting anyway`);
+        process.exit(0);
+      }, FORCE_EXIT_MS);
+      force.unref();
+      daemon.stop().then(
+        () => {
+          clearTimeout(force);
+          resolve(0);
+        },
+        (err: unknown) => {
+          clearTimeout(force);
+          logger.error({ err }, 'stopping failed');
+          resolve(1);
+        },
+      );
+    };
+    const reload = () => {
+      reloadConfig(daemon, options, logger).catch((err: unknown) => logger.error({ err }, 'reload failed'));
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    process.on('SIGHUP', reload);
+  });
+}
+
+/** SIGHUP: the same file and overrides, read again; a bad config is logged and the old one kept. */
+async function reloadConfig(
+  daemon: Daemon,
+  options: Parameters<typeof loadConfig>[0],
+  logger: Logger,
+): Promise<void> {
+  logger.info('SIGHUP: reloading the configuration');
+  let config: Config;
+  try {
+    config = await loadConfig(options);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    logger.error(
+      { code: err.code, problems: err.problems },
+      `reload refused, the running config stays: ${err.message}`,
+    );
+    return;
+  }
+  await daemon.reload(config);
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/**
+ * A camera's detection keys: its model, which detections count (threshold, labels, minimum box
+ * area, zones), how scores become events (temporal smoothing and hysteresis), and whether it runs.
+ * The pipeline reads them; thresholds, labels, zones and events apply on SIGHUP without a restart.
+ */
+
+/** The 1-D temporal kernels a camera's scores can be smoothed with (the kernel engine's box and Gaussian). */
+export const SMOOTHING_KERNELS = ['mean', 'gaussian'] as const;
+/** Zone names appear in logs and the live view: letters, digits, "-" and "_". */
+export const ZONE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+const unit = z.number().min(0).max(1);
+
+/** A polygon in normalised frame coordinates: at least 3 [x, y] corners, each 0..1 (0, 0 is top-left). */
+export const polygonSchema = z.array(z.tuple([unit, unit])).min(3);
+
+const smoothingSchema = z.strictObject({
+  kernel: z.enum(SMOOTHING_KERNELS).default('mean'),
+  frames: z.number().int().min(1).max(100).default(5),
+});
+
+export const eventsSchema = z
+  .strictObject({
+    smoothing: smoothingSchema.prefault({}),
+    /** An event starts when a label's smoothed score reaches this. */
+    start: unit.default(0.5),
+    /** ... and ends when it falls below this (hysteresis: end < start). */
+    end: unit.default(0.25),
+  })
+  .superRefine((events, ctx) => {
+    if (events.end >= events.start) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['end'],
+        message: `end (${events.end}) must be below start (${events.start}), or one noisy frame starts and ends events`,
+        params: { fix: 'keep end below start, e.g. start: 0.5, end: 0.25' },
+      });
+    }
+  });
+
+/** The keys a camera adds for detection (spread into the camera schema). */
+export const detectionShape = {
+  /** A model package folder (models/signs) or its model.json; "" runs no model. */
+  model: z.string().default(''),
+  threshold: unit.default(0.5),
+  labels: z.array(z.string().min(1)).default([]),
+  minArea: unit.default(0),
+  zones: z.record(z.string().regex(ZONE_NAME_PATTERN), polygonSchema).default({}),
+  events: eventsSchema.prefault({}),
+  enabled: z.boolean().default(true),
+};
+
+export type EventsConfig = z.infer<typeof eventsSchema>;
+export type ZonePolygon = z.infer<typeof polygonSchema>;

@@ -1,0 +1,393 @@
+import { type Logger, pino } from 'pino';
+import sharp from 'sharp';
+import type { CameraConfig, Config } from './config/schema.js';
+import { CameraRuntime, needsRestart, type RuntimeDeps } from './daemon/camera-runtime.js';
+import { Tasks } from './daemon/tasks.js';
+import { HealthServer } from './health/http.js';
+import { createMetrics, type EdgecamMetrics, publishStats } from './health/metrics.js';
+import { createNotifier, type Notifier } from './health/notify.js';
+import { publishCheck, Readiness } from './health/readiness.js';
+import { createThrottledReader, hottest, readThermalZones } from './health/system.js';
+import { Watchdog } from './health/watchdog.js';
+import type { FrameReport } from './pipeline/index.js';
+import { KernelWorker } from './pipeline/index.js';
+import { MqttPublisher } from './publish/publisher.js';
+import { EDGECAM_VERSION } from './publish/version.js';
+import { type Clock, sleep, systemClock } from './time/clock.js';
+import { attachLiveView } from './web/live-view.js';
+import type { LiveStatus, LiveViewSource } from './web/live-view-source.js';
+
+/**
+ * The daemon: the one place that knows every stage. It reads a validated config and wires
+ * capture, kernels, inference, the pipeline, MQTT, health, the live view and the systemd
+ * watchdog; stop() shuts them down in order; reload() applies a new config (SIGHUP) camera by
+ * camera, restarting only cameras whose source or model changed.
+ */
+
+export interface DaemonOptions {
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  /** Called after each processed frame (the benchmark's hook). */
+  readonly onFrame?: (report: FrameReport) => void;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** How long stop() gives each step, so that the whole stop fits in systemd's and the issue's 5 s. */
+const STOP_BUDGET_MS = { cameras: 2000, flush: 1000, publisher: 1000 } as const;
+
+/**
+ * @example const daemon = await Daemon.start(await loadConfig({ file })); process.on('SIGTERM', () => daemon.stop())
+ */
+export class Daemon {
+  readonly #config: { current: Config };
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #metrics: EdgecamMetrics;
+  readonly #readiness: Readiness;
+  readonly #http: HealthServer;
+  readonly #publisher: MqttPublisher;
+  readonly #kernels: KernelWorker;
+  readonly #watchdog: Watchdog;
+  readonly #notifier: Notifier;
+  readonly #tasks: Tasks;
+  readonly #cameras = new Map<string, CameraRuntime>();
+  readonly #startedAt: number;
+  readonly #onFrame: (report: FrameReport) => void;
+  #stopping: Promise<void> | undefined;
+  /** Reloads run one at a time. */
+  #reloading: Promise<void> = Promise.resolve();
+
+  private constructor(parts: {
+    config: Config;
+    logger: Logger;
+    clock: Clock;
+    metrics: EdgecamMetrics;
+    readiness: Readiness;
+    http: HealthServer;
+    publisher: MqttPublisher;
+    kernels: KernelWorker;
+    notifier: Notifier;
+    tasks: Tasks;
+    onFrame: ((report: FrameReport) => void) | undefined;
+  }) {
+    this.#config = { current: parts.config };
+    this.#logger = parts.logger;
+    this.#clock = parts.clock;
+    this.#metrics = parts.metrics;
+    this.#readiness = parts.readiness;
+    this.#http = parts.http;
+    this.#publisher = parts.publisher;
+    this.#kernels = parts.kernels;
+    this.#notifier = parts.notifier;
+    this.#tasks = parts.tasks;
+    this.#startedAt = parts.clock.now();
+    const onFrame = parts.onFrame;
+    this.#watchdog = new Watchdog({ notifier: parts.notifier, status: () => this.#statusLine() });
+    this.#onFrame = (report) => {
+      this.#watchdog.progressed();
+      onFrame?.(report);
+    };
+  }
+
+  /**
+   * Starts every stage and every enabled camera. Throws (after closing what it opened) when one
+   * cannot start: a port in use, a model that does not load, a label filter the model cannot meet.
+   */
+  static async start(config: Config, options: DaemonOptions = {}): Promise<Daemon> {
+    const logger = options.logger ?? pino({ level: config.log.level });
+    // libvips' operation cache serves repeated work on the same input; every frame is new input, so
+    // it would only hold memory (about 50 MB) for nothing.
+    sharp.cache(false);
+    const clock = options.clock ?? systemClock;
+    const metrics = createMetrics();
+    const readiness = new Readiness();
+    const closers: (() => Promise<unknown>)[] = [];
+    try {
+      const http = await HealthServer.start({
+        ...config.http,
+        registry: metrics.registry,
+        readiness,
+        logger,
+      });
+      closers.push(() => http.stop());
+      const publisher = await MqttPublisher.start({ config, logger, clock, stats: publishStats(metrics) });
+      closers.push(() => publisher.stop());
+      const kernels = new KernelWorker();
+      closers.push(() => kernels.close());
+      const notifier = await createNotifier(options.env ?? process.env, logger);
+      closers.push(async () => notifier.close());
+      const daemon = new Daemon({
+        config,
+        logger,
+        clock,
+        metrics,
+        readiness,
+        http,
+        publisher,
+        kernels,
+        notifier,
+        tasks: new Tasks(logger),
+        onFrame: options.onFrame,
+      });
+      attachLiveView(http, daemon.liveView);
+      const watch = `mosquitto_sub -h ${hostOf(publisher.url)} -p ${portOf(publisher.url)} -t '${publisher.prefix}/#' -v`;
+      logger.info({ url: `${http.url}/` }, `live view: ${http.url}/`);
+      logger.info({ command: watch }, `watch MQTT: ${watch}`);
+      readiness.add(
+        'mqtt',
+        publishCheck(() => ({
+          connected: publisher.connected,
+          ...publisher.outboxStatus(),
+          maxMessages: config.mqtt.outbox.maxMessages,
+          ...(publisher.lastError ? { error: publisher.lastError.message } : {}),
+        })),
+      );
+      for (const camera of config.cameras) {
+        if (!camera.enabled) continue;
+        const runtime = await CameraRuntime.start(config, camera, daemon.#deps());
+        daemon.#cameras.set(camera.id, runtime);
+        closers.push(() => runtime.stop());
+        daemon.#recordInference(runtime);
+      }
+      publisher.onCommand((command) => daemon.#cameras.get(command.camera)?.command(command.setting));
+      publisher.announce();
+      publisher.startHealthReports(() => daemon.#healthReport());
+      daemon.#watchdog.start();
+      daemon.#watchdog.ready();
+      logger.info(
+        { cameras: [...daemon.#cameras.keys()], version: EDGECAM_VERSION, device: publisher.device },
+        'edgecam running',
+      );
+      return daemon;
+    } catch (err) {
+      for (const close of closers.reverse()) {
+        await close().catch((closeErr: unknown) =>
+          logger.warn({ err: closeErr }, 'cleanup after a failed start'),
+        );
+      }
+      throw err;
+    }
+  }
+
+  /** The health server's address, e.g. http://127.0.0.1:8080. */
+  get url(): string {
+    return this.#http.url;
+  }
+
+  /** The MQTT topic prefix. */
+  get topicPrefix(): string {
+    return this.#publisher.prefix;
+  }
+
+  /** The running cameras (for the benchmark: their models' info). */
+  get cameras(): ReadonlyMap<string, CameraRuntime> {
+    return this.#cameras;
+  }
+
+  /** What the live view shows. */
+  readonly liveView: LiveViewSource = {
+    status: () => this.#liveStatus(),
+    frameJpeg: (id) => this.#cameras.get(id)?.live.frameJpeg(),
+    edgesPng: (id) => this.#cameras.get(id)?.live.edgesPng(),
+  };
+
+  /**
+   * Applies a new config (SIGHUP): live settings in place, a restart for cameras whose source or
+   * model changed, new cameras started, removed ones stopped. Keys that need a process restart
+   * (http, mqtt connection, stateDir, device, inference) are logged and left as they were. A
+   * camera that fails to (re)start is logged; the others keep running.
+   */
+  reload(config: Config): Promise<void> {
+    const run = this.#reloading.then(() => this.#reload(config));
+    this.#reloading = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Stops: sources stop, the frame in flight finishes, present events end, the outbox flushes what
+   * it can in about a second, `offline` is published (retained), and everything closes.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #reload(config: Config): Promise<void> {
+    if (this.#stopping !== undefined) return;
+    const before = this.#config.current;
+    const fixed = ['http', 'mqtt', 'stateDir', 'device', 'inference', 'log', 'capture'] as const;
+    const ignored = fixed.filter((key) => {
+      if (key !== 'mqtt') return JSON.stringify(before[key]) !== JSON.stringify(config[key]);
+      const strip = (m: Config['mqtt']) => JSON.stringify({ ...m, detections: undefined, edges: undefined });
+      return strip(before.mqtt) !== strip(config.mqtt);
+    });
+    if (ignored.length > 0) {
+      this.#logger.warn(
+        { keys: ignored },
+        `reload: ${ignored.join(', ')} changed; those apply at the next restart`,
+      );
+    }
+    // The new config, with the sections that only a restart changes kept as they are.
+    const applied: Config = { ...config, ...Object.fromEntries(ignored.map((key) => [key, before[key]])) };
+    this.#config.current = applied;
+    const wanted = new Map(applied.cameras.filter((c) => c.enabled).map((c) => [c.id, c]));
+    for (const [id, runtime] of [...this.#cameras]) {
+      const next = wanted.get(id);
+      if (next === undefined) {
+        this.#cameras.delete(id);
+        await runtime.stop();
+        this.#publisher.removeCamera(id);
+        this.#logger.info({ camera: id }, 'reload: camera removed or disabled');
+      } else if (needsRestart(runtime.camera, next)) {
+        this.#cameras.delete(id);
+        await runtime.stop();
+        await this.#startCamera(applied, next, 'reload: camera restarted (its source or model changed)');
+      } else {
+        try {
+          runtime.apply(applied, next);
+          this.#logger.info({ camera: id }, 'reload: camera settings applied');
+        } catch (err) {
+          this.#logger.error(
+            { err, camera: id },
+            'reload: the new settings were refused; the camera keeps its old ones',
+          );
+        }
+      }
+    }
+    for (const [id, camera] of wanted) {
+      if (!this.#cameras.has(id)) await this.#startCamera(applied, camera, 'reload: camera added');
+    }
+    this.#publisher.announce();
+  }
+
+  async #startCamera(config: Config, camera: CameraConfig, message: string): Promise<void> {
+    try {
+      const runtime = await CameraRuntime.start(config, camera, this.#deps());
+      this.#cameras.set(camera.id, runtime);
+      this.#recordInference(runtime);
+      this.#logger.info({ camera: camera.id }, message);
+    } catch (err) {
+      this.#logger.error(
+        { err, camera: camera.id },
+        `camera "${camera.id}" cannot start: ${(err as Error).message}`,
+      );
+    }
+  }
+
+  async #stop(): Promise<void> {
+    const log = this.#logger;
+    log.info('stopping');
+    this.#watchdog.stop();
+    await this.#reloading;
+    const step = async (what: string, work: Promise<unknown>, ms: number) => {
+      const result = await within(work, ms, this.#clock);
+      if (result === 'timeout') log.warn(`stopping: ${what} did not finish within ${ms} ms; going on`);
+      else if (result !== 'done') log.error({ err: result }, `stopping: ${what} failed`);
+    };
+    await step(
+      'the cameras',
+      Promise.all([...this.#cameras.values()].map((c) => c.stop())),
+      STOP_BUDGET_MS.cameras,
+    );
+    await step('encoding and snapshots', this.#tasks.idle(), STOP_BUDGET_MS.flush);
+    if (this.#publisher.connected) {
+      await step(
+        'flushing the outbox (the rest goes at the next start)',
+        this.#publisher.drained(),
+        STOP_BUDGET_MS.flush,
+      );
+    }
+    await step('the MQTT publisher', this.#publisher.stop(), STOP_BUDGET_MS.publisher);
+    await this.#kernels.close();
+    await this.#http.stop();
+    this.#notifier.close();
+    log.info('stopped');
+  }
+
+  #deps(): RuntimeDeps {
+    return {
+      publisher: this.#publisher,
+      kernels: this.#kernels,
+      metrics: this.#metrics,
+      readiness: this.#readiness,
+      logger: this.#logger,
+      tasks: this.#tasks,
+      clock: this.#clock,
+      onFrame: this.#onFrame,
+    };
+  }
+
+  #liveStatus(): LiveStatus {
+    return {
+      device: this.#publisher.device,
+      uptimeS: Math.round((this.#clock.now() - this.#startedAt) / 1000),
+      mqtt: { connected: this.#publisher.connected, url: this.#publisher.url },
+      cameras: [...this.#cameras.values()].map((c) => c.status()),
+    };
+  }
+
+  #thermal: { celsius: number | null; throttled: string | null } = { celsius: null, throttled: null };
+  readonly #readThrottled = createThrottledReader();
+
+  #healthReport() {
+    // The board readings are refreshed in the background and reported from the last read.
+    this.#tasks.run(
+      'reading the board temperature',
+      Promise.all([readThermalZones(), this.#readThrottled()]).then(([zones, throttled]) => {
+        this.#thermal = { celsius: hottest(zones), throttled };
+      }),
+    );
+    const frameTimeout = this.#config.current.http.frameTimeout * 1000;
+    const cameras = Object.fromEntries([...this.#cameras].map(([id, c]) => [id, c.health(frameTimeout)]));
+    const provider = [...this.#cameras.values()]
+      .map((c) => c.detector?.info.provider)
+      .find((p) => p !== undefined);
+    return {
+      uptimeS: (this.#clock.now() - this.#startedAt) / 1000,
+      version: EDGECAM_VERSION,
+      provider: provider ?? null,
+      temperatureC: this.#thermal.celsius,
+      throttled: this.#thermal.throttled,
+      cameras,
+    };
+  }
+
+  /** edgecam_inference_info: the provider and model in use (the last camera with a model started). */
+  #recordInference(runtime: CameraRuntime): void {
+    const info = runtime.detector?.info;
+    if (info !== undefined) this.#metrics.setInference(info.provider, info.name, info.version);
+  }
+
+  #statusLine(): string {
+    const parts = [...this.#cameras.values()].map((c) => `${c.id} ${c.status().fps.toFixed(1)} fps`);
+    return parts.length === 0 ? 'no cameras' : parts.join(', ');
+  }
+}
+
+/**
+ * Waits for `work` at most `ms`: 'done', 'timeout' (it keeps running), or the error it failed with.
+ * @example if ((await within(publisher.stop(), 1000, clock)) === 'timeout') log.warn('...')
+ */
+async function within(work: Promise<unknown>, ms: number, clock: Clock): Promise<'done' | 'timeout' | Error> {
+  const timeout = new AbortController();
+  let result: 'done' | 'timeout' | Error = 'timeout';
+  const settled = work.then(
+    () => {
+      result = 'done';
+    },
+    (err: unknown) => {
+      result = err instanceof Error ? err : new Error(String(err));
+    },
+  );
+  await Promise.race([settled, sleep(clock, ms, timeout.signal)]);
+  timeout.abort();
+  return result;
+}
+
+function hostOf(url: string): string {
+  return new URL(url).hostname.replace(/^\[|\]$/g, '');
+}
+
+function portOf(url: string): string {
+  return new URL(url).port || '1883';
+}

@@ -1,0 +1,437 @@
+import type { Logger } from 'pino';
+import { createSource } from '../capture/create.js';
+import type { FrameSource } from '../capture/source.js';
+import { chainFor } from '../config/chains.js';
+import type { CameraConfig, Config } from '../config/schema.js';
+import { EdgecamError, isEdgecamError } from '../errors.js';
+import type { Frame, Image } from '../frame.js';
+import type { EdgecamMetrics } from '../health/metrics.js';
+import type { Readiness } from '../health/readiness.js';
+import { cameraCheck, modelCheck } from '../health/readiness.js';
+import { annotate } from '../inference/annotate.js';
+import { createDetector, type Detector } from '../inference/detector.js';
+import {
+  CameraPipeline,
+  type Detection,
+  type FrameReport,
+  type KernelWorker,
+  type PipelineSettings,
+  type PipelineSink,
+  type PresenceEvent,
+} from '../pipeline/index.js';
+import type { CameraHealth } from '../publish/payloads.js';
+import type { CameraPublisher, MqttPublisher } from '../publish/publisher.js';
+import { didYouMean } from '../suggest.js';
+import { backoffDelay, doublingBackoff } from '../time/backoff.js';
+import { type Clock, sleep } from '../time/clock.js';
+import type { LiveCameraStatus } from '../web/live-view-source.js';
+import { encodeImage } from './encode.js';
+import { CameraKernels } from './frame-kernels.js';
+import { LiveImages } from './live-images.js';
+import type { Tasks } from './tasks.js';
+
+/** A failed camera (or model) is retried after about 1, 2, 4, ... s, then every 30 s. */
+const RETRY = doublingBackoff(1000, 30_000);
+
+export interface RuntimeDeps {
+  readonly publisher: MqttPublisher;
+  readonly kernels: KernelWorker;
+  readonly metrics: EdgecamMetrics;
+  readonly readiness: Readiness;
+  readonly logger: Logger;
+  readonly tasks: Tasks;
+  readonly clock: Clock;
+  readonly onFrame: (report: FrameReport) => void;
+}
+
+/** The settings of a camera that apply without restarting it. */
+export function pipelineSettings(camera: CameraConfig, enabled = true): PipelineSettings {
+  return {
+    enabled,
+    filter: {
+      threshold: camera.threshold,
+      labels: camera.labels,
+      minArea: camera.minArea,
+      zones: camera.zones,
+    },
+    events: camera.events,
+  };
+}
+
+/**
+ * Whether a camera must restart for a new config: its source or capture settings, or its model,
+ * changed. Everything else (thresholds, labels, zones, events, chains) applies live.
+ * @example needsRestart(old, updated) // true when source.device changed
+ */
+export function needsRestart(before: CameraConfig, after: CameraConfig): boolean {
+  const capture = (c: CameraConfig) =>
+    JSON.stringify([
+      c.source,
+      c.width,
+      c.height,
+      c.fps,
+      c.rotate,
+      c.flip,
+      c.crop,
+      c.gray,
+      c.stallTimeout,
+      c.model,
+    ]);
+  return capture(before) !== capture(after);
+}
+
+/**
+ * One running camera: its source, model, kernel plans, pipeline and publisher, restarted with
+ * backoff when the camera or the model fails, reconfigured live on reload.
+ * @example const front = await CameraRuntime.start(config, camera, deps); ...; await front.stop()
+ */
+export class CameraRuntime {
+  readonly id: string;
+  readonly live: LiveImages;
+  #camera: CameraConfig;
+  #config: Config;
+  #detector: Detector | undefined;
+  #publisher: CameraPublisher;
+  readonly #kernels: CameraKernels;
+  readonly #deps: RuntimeDeps;
+  readonly #abort = new AbortController();
+  #source: FrameSource | undefined;
+  #pipeline: CameraPipeline | undefined;
+  #loop: Promise<void> = Promise.resolve();
+  /** Source counters already added to the metrics. */
+  #counted = { frames: 0, dropped: 0, corrupt: 0 };
+  #publishEdges = false;
+
+  private constructor(
+    config: Config,
+    camera: CameraConfig,
+    detector: Detector | undefined,
+    deps: RuntimeDeps,
+  ) {
+    this.id = camera.id;
+    this.#config = config;
+    this.#camera = camera;
+    this.#detector = detector;
+    this.#deps = deps;
+    this.live = new LiveImages(deps.clock, deps.tasks);
+    const chains = { pre: chainFor(config, camera.preprocess), edges: chainFor(config, camera.edges) };
+    this.#kernels = new CameraKernels(deps.kernels, camera.id, chains.pre, chains.edges);
+    this.#publisher = this.#register();
+  }
+
+  /**
+   * Loads the camera's model (throws the inference stage's EdgecamError when it cannot, and
+   * EDGECAM_ERR_CONFIG_LABEL for a label filter the model cannot satisfy), registers its topics and
+   * readiness checks, and starts capturing.
+   */
+  static async start(config: Config, camera: CameraConfig, deps: RuntimeDeps): Promise<CameraRuntime> {
+    const detector = await loadModel(config, camera, deps.logger);
+    try {
+      checkLabels(camera, detector);
+    } catch (err) {
+      await detector?.close();
+      throw err;
+    }
+    const runtime = new CameraRuntime(config, camera, detector, deps);
+    runtime.#loop = runtime.#run();
+    return runtime;
+  }
+
+  get camera(): CameraConfig {
+    return this.#camera;
+  }
+
+  get detector(): Detector | undefined {
+    return this.#detector;
+  }
+
+  /** Applies a reload that needs no restart (needsRestart said false). */
+  apply(config: Config, camera: CameraConfig): void {
+    checkLabels(camera, this.#detector);
+    const ratesChanged =
+      config.mqtt.detections.maxRate !== this.#config.mqtt.detections.maxRate ||
+      config.mqtt.edges.interval !== this.#config.mqtt.edges.interval;
+    this.#config = config;
+    this.#camera = camera;
+    this.#kernels.setChains(chainFor(config, camera.preprocess), chainFor(config, camera.edges));
+    const enabled = this.#publisher.state.enabled;
+    this.#pipeline?.configure(pipelineSettings(camera, enabled));
+    if (ratesChanged) {
+      // The publisher builds a camera's rate limits when it is added: re-adding applies the new ones.
+      this.#deps.publisher.removeCamera(this.id);
+      this.#publisher = this.#register();
+    }
+    if (this.#publisher.state.threshold !== camera.threshold) {
+      this.#publisher.apply({ camera: this.id, setting: 'threshold', value: camera.threshold });
+    }
+  }
+
+  /** An MQTT command the publisher validated and applied to the camera's state. */
+  command(setting: 'enabled' | 'threshold' | 'snapshot'): void {
+    const state = this.#publisher.state;
+    if (setting === 'threshold') this.#pipeline?.setThreshold(state.threshold);
+    else if (setting === 'enabled') this.#pipeline?.setEnabled(state.enabled);
+    else {
+      const latest = this.#pipeline?.latest();
+      if (latest === undefined) return;
+      this.#deps.tasks.run('the snapshot', this.#snapshot(latest.frame, latest.detections));
+    }
+  }
+
+  /** What the live view shows. */
+  status(): LiveCameraStatus {
+    const s = this.#pipeline?.status();
+    const info = this.#detector?.info;
+    return {
+      id: this.id,
+      online: this.#source?.stats().online ?? false,
+      fps: s?.fps ?? 0,
+      inferenceMs: s?.inferenceMs ?? null,
+      provider: info?.provider ?? null,
+      model: info === undefined ? null : `${info.name} ${info.version}`,
+      frameSize: s?.frameSize ?? null,
+      detections: (s?.detections ?? []).map((d) => ({
+        label: d.label,
+        score: d.score,
+        ...(d.box ? { box: d.box } : {}),
+      })),
+      events: [...(s?.events ?? [])],
+      lastFrameAt: s?.lastFrameAt ?? null,
+    };
+  }
+
+  /** The camera in the health payload. */
+  health(frameTimeoutMs: number): CameraHealth {
+    const s = this.#pipeline?.status();
+    const info = this.#detector?.info;
+    const last = this.#source?.stats().lastFrameAt;
+    const state = !this.#publisher.state.enabled
+      ? 'disabled'
+      : last === undefined
+        ? 'starting'
+        : this.#deps.clock.now() - last > frameTimeoutMs
+          ? 'stalled'
+          : 'ok';
+    return {
+      state,
+      fps: s?.fps ?? 0,
+      inferenceMs: s?.inferenceMs ?? 0,
+      lastFrameAt: last ?? null,
+      model: { name: info?.name ?? 'none', version: info?.version ?? '0' },
+      image: { width: this.#camera.width, height: this.#camera.height },
+    };
+  }
+
+  /** Stops capturing, finishes the frame in flight, ends present events, closes the model. */
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    await this.#loop;
+    this.#kernels.close();
+    await this.#detector?.close();
+    this.#deps.readiness.remove(`camera:${this.id}`);
+    this.#deps.readiness.remove(`model:${this.id}`);
+  }
+
+  /** Resolves when the capture loop has ended (stop, or a file source played to its end). */
+  get finished(): Promise<void> {
+    return this.#loop;
+  }
+
+  #register(): CameraPublisher {
+    const { publisher, readiness } = this.#deps;
+    const info = this.#detector?.info;
+    const camera = publisher.camera(this.id, {
+      model: { name: info?.name ?? 'none', version: info?.version ?? '0' },
+      image: { width: this.#camera.width, height: this.#camera.height },
+      labels: labelsOf(this.#camera, this.#detector),
+      state: { enabled: true, threshold: this.#camera.threshold },
+    });
+    const frameTimeout = this.#config.http.frameTimeout * 1000;
+    readiness.add(
+      `camera:${this.id}`,
+      cameraCheck(
+        () => this.#source?.stats().lastFrameAt,
+        frameTimeout,
+        () => this.#deps.clock.now(),
+      ),
+    );
+    if (info !== undefined) {
+      readiness.add(
+        `model:${this.id}`,
+        modelCheck(() => this.#detector !== undefined, `${info.name} ${info.version}`),
+      );
+    }
+    return camera;
+  }
+
+  /** Capture sessions until stopped: a failure (camera gone for good, model crashed) is retried with backoff. */
+  async #run(): Promise<void> {
+    const { logger, clock } = this.#deps;
+    const signal = this.#abort.signal;
+    let failures = 0;
+    while (!signal.aborted) {
+      const source = createSource(this.#camera, { ffmpegPath: this.#config.capture.ffmpegPath, clock });
+      this.#watch(source);
+      this.#source = source;
+      this.#counted = { frames: 0, dropped: 0, corrupt: 0 };
+      const detector = this.#detector;
+      const pipeline = new CameraPipeline({
+        id: this.id,
+        source,
+        kernels: this.#kernels,
+        ...(detector === undefined ? {} : { model: modelOf(detector) }),
+        sink: this.#sink(),
+        settings: pipelineSettings(this.#camera, this.#publisher.state.enabled),
+        metrics: this.#deps.metrics.camera(this.id),
+        onFrame: (report) => this.#onFrame(report),
+        clock,
+      });
+      pipeline.setThreshold(this.#publisher.state.threshold);
+      this.#pipeline = pipeline;
+      try {
+        await pipeline.run(signal);
+        await pipeline.stop();
+        if (!signal.aborted)
+          logger.info({ camera: this.id }, 'the camera source ended (a file played to its end)');
+        return;
+      } catch (err) {
+        await pipeline.stop();
+        if (signal.aborted) return;
+        const retryInMs = backoffDelay(failures++, RETRY);
+        logger.error(
+          { camera: this.id, err, retryInS: Math.round(retryInMs / 1000) },
+          `camera "${this.id}" failed; restarting it`,
+        );
+        await sleep(clock, retryInMs, signal);
+        if (isEdgecamError(err, 'EDGECAM_ERR_INFERENCE') && !signal.aborted) await this.#reloadModel();
+      }
+    }
+  }
+
+  /** The model's worker died: load it again (or, failing that, try again at the next restart). */
+  async #reloadModel(): Promise<void> {
+    const old = this.#detector;
+    this.#detector = undefined;
+    await old
+      ?.close()
+      .catch((err: unknown) => this.#deps.logger.warn({ err, camera: this.id }, 'closing the failed model'));
+    try {
+      this.#detector = await loadModel(this.#config, this.#camera, this.#deps.logger);
+    } catch (err) {
+      this.#detector = old;
+      this.#deps.logger.error({ err, camera: this.id }, 'reloading the model failed; trying again later');
+    }
+  }
+
+  #watch(source: FrameSource): void {
+    const { logger } = this.#deps;
+    source.events.on('online', (e) => logger.info(e, `camera "${e.camera}" online`));
+    source.events.on('offline', (e) => logger.warn(e, `camera "${e.camera}" offline: ${e.reason}`));
+    source.events.on('retry', (e) => logger.debug(e, `camera "${e.camera}" still offline`));
+    source.events.on('corrupt', (e) => logger.debug(e, `camera "${e.camera}": a corrupt frame was skipped`));
+  }
+
+  #onFrame(report: FrameReport): void {
+    const stats = this.#source?.stats();
+    if (stats !== undefined) {
+      const m = this.#deps.metrics.camera(this.id);
+      const c = this.#counted;
+      m.captured.inc(stats.frames - c.frames);
+      m.decoded.inc(stats.frames - c.frames);
+      m.dropped.inc(stats.dropped - c.dropped);
+      m.corrupt.inc(stats.corrupt - c.corrupt);
+      this.#counted = { frames: stats.frames, dropped: stats.dropped, corrupt: stats.corrupt };
+    }
+    this.#deps.onFrame(report);
+  }
+
+  #sink(): PipelineSink {
+    const { tasks } = this.#deps;
+    const classify = this.#detector?.info.task === 'classify';
+    return {
+      edgesWanted: () => {
+        this.#publishEdges = this.#publisher.edgesDue();
+        return this.#publishEdges || this.live.wantsEdges();
+      },
+      edges: (map: Image<Uint8Array>) => {
+        // The map is a view into shared memory that the next frame overwrites: copy it once.
+        const copy = { width: map.width, height: map.height, channels: map.channels, data: map.data.slice() };
+        if (this.live.wantsEdges()) this.live.edges(copy);
+        if (this.#publishEdges) {
+          const publisher = this.#publisher;
+          tasks.run(
+            'publishing the edge map',
+            encodeImage(copy, this.#config.mqtt.edges.format).then((bytes) => publisher.edges(bytes)),
+          );
+        }
+      },
+      results: (frame: Frame, detections: readonly Detection[], inferenceMs: number) => {
+        if (classify) {
+          const top = detections.map(({ label, classId, score }) => ({ label, classId, score }));
+          this.#publisher.classification(frame, top, inferenceMs);
+        } else this.#publisher.detections(frame, detections, inferenceMs);
+        this.live.frame(frame, detections);
+      },
+      event: async (event: PresenceEvent, frame: Frame | undefined, detections: readonly Detection[]) => {
+        await this.#publisher.event(event);
+        this.#deps.logger.debug(
+          { camera: this.id, type: event.type, label: event.label, seq: event.frame.seq },
+          'event',
+        );
+        if (event.type === 'start' && frame !== undefined) await this.#snapshot(frame, detections);
+      },
+    };
+  }
+
+  async #snapshot(frame: Frame, detections: readonly Detection[]): Promise<void> {
+    const jpeg = await annotate(frame, detections).jpeg({ quality: 80 }).toBuffer();
+    await this.#publisher.snapshot(jpeg);
+  }
+}
+
+async function loadModel(
+  config: Config,
+  camera: CameraConfig,
+  logger: Logger,
+): Promise<Detector | undefined> {
+  if (camera.model === '') return undefined;
+  const detector = await createDetector({
+    model: camera.model,
+    ...config.inference,
+    logger: {
+      warn: (fields, message) => logger.warn({ camera: camera.id, ...fields }, message),
+      info: (fields, message) => logger.info({ camera: camera.id, ...fields }, message),
+    },
+  });
+  return detector;
+}
+
+function modelOf(detector: Detector) {
+  return {
+    task: detector.info.task,
+    run: (image: Image<Uint8Array>) => detector.run(image),
+    get lastTimings() {
+      return detector.lastTimings;
+    },
+  };
+}
+
+/** The labels Home Assistant gets sensors for: the filter, else every label of the model. */
+function labelsOf(camera: CameraConfig, detector: Detector | undefined): string[] {
+  if (detector === undefined) return [];
+  return camera.labels.length > 0 ? [...camera.labels] : [...detector.info.labels];
+}
+
+/** A label filter that names a label the model does not have would silently keep nothing of it. */
+function checkLabels(camera: CameraConfig, detector: Detector | undefined): void {
+  if (detector === undefined || camera.labels.length === 0) return;
+  const known = detector.info.labels;
+  const unknown = camera.labels.filter((l) => !known.includes(l));
+  if (unknown.length === 0) return;
+  const first = unknown[0]!;
+  const suggestion = didYouMean(first, [...known]);
+  throw new EdgecamError(
+    'EDGECAM_ERR_CONFIG_LABEL',
+    `camera "${camera.id}": labels ${unknown.map((l) => `"${l}"`).join(', ')} ${unknown.length === 1 ? 'is not a label' : 'are not labels'} of model ${detector.info.name} (${camera.model})${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`}. Fix: use labels the model has: ${known.join(', ')}`,
+  );
+}

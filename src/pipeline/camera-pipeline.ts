@@ -1,0 +1,302 @@
+import { performance } from 'node:perf_hooks';
+import type { Frame, Image } from '../frame.js';
+import { type Clock, systemClock } from '../time/clock.js';
+import type { Detection, PresenceEvent } from './detection.js';
+import { type EventSettings, PresenceTracker } from './events.js';
+import { type FilterSettings, filterDetections } from './filter.js';
+import type { KernelOutput } from './kernel-worker-client.js';
+
+/**
+ * One camera's pipeline: frames from its source (latest wins: the source's one-slot mailbox
+ * drops what the pipeline was too slow for), its chains in the kernel worker, its model in the
+ * inference worker, then filtering, smoothing and events on the main thread, and out through a
+ * sink. The model's run on frame N overlaps with capturing, decoding and filtering frame N+1;
+ * nothing queues beyond one frame in flight. The pipeline knows no other stage: the daemon hands
+ * it a source, a model and a sink.
+ */
+
+/** Where frames come from (a capture FrameSource fits). */
+export interface FrameStream {
+  frames(signal: AbortSignal): AsyncIterable<Frame>;
+}
+
+/** A model (an inference Detector fits, with its task). */
+export interface Model {
+  readonly task: 'detect' | 'classify';
+  run(image: Image<Uint8Array>): Promise<readonly Detection[]>;
+  /** The last run's own timings; runMs is the model's run alone. */
+  readonly lastTimings: { readonly runMs: number } | undefined;
+}
+
+/** A camera's chains (a KernelSlot fits): the preprocessed frame for the model, the edge map when asked. */
+export interface FrameKernels {
+  readonly hasEdges: boolean;
+  run(frame: Frame, want: { preprocess: boolean; edges: boolean }): Promise<KernelOutput>;
+}
+
+/** Where results go (the daemon publishes them and keeps what the live view shows). */
+export interface PipelineSink {
+  /** Whether the next frame's edge map is wanted (a rate limit is due, or someone watches). */
+  edgesWanted(): boolean;
+  /** The edge map of `frame`: a view valid only during the call (copy what you keep). */
+  edges(map: Image<Uint8Array>, frame: Frame): void;
+  /** A processed frame's detections (filtered); classifiers give label scores without boxes. */
+  results(frame: Frame, detections: readonly Detection[], inferenceMs: number): void;
+  /** An event; the pipeline waits for it to be stored (the outbox) before the next frame's. */
+  event(event: PresenceEvent, frame: Frame | undefined, detections: readonly Detection[]): Promise<void>;
+}
+
+export type TimedStage = 'capture' | 'kernels' | 'inference' | 'postprocess' | 'publish';
+
+/** The metrics a pipeline records (health's CameraMetrics fits). */
+export interface PipelineMetrics {
+  readonly stage: Readonly<Record<TimedStage, { observe(seconds: number): void }>>;
+  readonly endToEnd: { observe(seconds: number): void };
+  readonly fps: { set(value: number): void };
+}
+
+/** One processed frame's timings, for the watchdog and the benchmark. */
+export interface FrameReport {
+  readonly camera: string;
+  readonly seq: number;
+  /** Milliseconds per stage; capture is the frame's age when the pipeline took it. */
+  readonly stages: Readonly<Record<TimedStage, number>>;
+  /** From capture to published, ms. */
+  readonly endToEndMs: number;
+  /** The model's own run (undefined without a model). */
+  readonly modelRunMs: number | undefined;
+}
+
+export interface PipelineSettings {
+  readonly enabled: boolean;
+  readonly filter: FilterSettings;
+  readonly events: EventSettings;
+}
+
+export interface CameraPipelineOptions {
+  readonly id: string;
+  readonly source: FrameStream;
+  readonly kernels: FrameKernels;
+  readonly model?: Model;
+  readonly sink: PipelineSink;
+  readonly settings: PipelineSettings;
+  readonly metrics?: PipelineMetrics;
+  readonly onFrame?: (report: FrameReport) => void;
+  readonly clock?: Clock;
+}
+
+/** What the live view and the health report show of a camera. */
+export interface PipelineStatus {
+  readonly fps: number;
+  readonly inferenceMs: number | null;
+  readonly lastFrameAt: number | null;
+  readonly frameSize: { width: number; height: number } | null;
+  readonly detections: readonly Detection[];
+  /** Newest first, at most RECENT_EVENTS. */
+  readonly events: readonly { type: PresenceEvent['type']; label: string; at: number }[];
+}
+
+const RECENT_EVENTS = 20;
+const NO_METRICS: PipelineMetrics = {
+  stage: {
+    capture: { observe() {} },
+    kernels: { observe() {} },
+    inference: { observe() {} },
+    postprocess: { observe() {} },
+    publish: { observe() {} },
+  },
+  endToEnd: { observe() {} },
+  fps: { set() {} },
+};
+
+/**
+ * @example const pipeline = new CameraPipeline({ id, source, kernels, model, sink, settings }); await pipeline.run(signal)
+ */
+export class CameraPipeline {
+  readonly id: string;
+  readonly #options: CameraPipelineOptions;
+  readonly #clock: Clock;
+  readonly #metrics: PipelineMetrics;
+  readonly #tracker: PresenceTracker;
+  #settings: PipelineSettings;
+  #threshold: number;
+  #fps = 0;
+  #lastDoneAt: number | undefined;
+  #inferenceMs: number | null = null;
+  #lastFrame: Frame | undefined;
+  #detections: readonly Detection[] = [];
+  #events: { type: PresenceEvent['type']; label: string; at: number }[] = [];
+  #failure: { error: unknown } | undefined;
+
+  constructor(options: CameraPipelineOptions) {
+    this.id = options.id;
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#metrics = options.metrics ?? NO_METRICS;
+    this.#settings = options.settings;
+    this.#threshold = options.settings.filter.threshold;
+    this.#tracker = new PresenceTracker(options.settings.events);
+  }
+
+  /** Applies new settings from the next frame on (a reload); the threshold command is overridden. */
+  configure(settings: PipelineSettings): void {
+    this.#settings = settings;
+    this.#threshold = settings.filter.threshold;
+    this.#tracker.configure(settings.events);
+  }
+
+  /** The threshold from an MQTT command, until the next reload. */
+  setThreshold(threshold: number): void {
+    this.#threshold = threshold;
+  }
+
+  setEnabled(enabled: boolean): void {
+    this.#settings = { ...this.#settings, enabled };
+  }
+
+  get enabled(): boolean {
+    return this.#settings.enabled;
+  }
+
+  /** The last processed frame and its detections (for an annotated image), if any. */
+  latest(): { frame: Frame; detections: readonly Detection[] } | undefined {
+    return this.#lastFrame === undefined
+      ? undefined
+      : { frame: this.#lastFrame, detections: this.#detections };
+  }
+
+  status(): PipelineStatus {
+    const frame = this.#lastFrame;
+    return {
+      fps: this.#fps,
+      inferenceMs: this.#inferenceMs,
+      lastFrameAt: frame?.timestamp ?? null,
+      frameSize: frame === undefined ? null : { width: frame.width, height: frame.height },
+      detections: this.#detections,
+      events: this.#events,
+    };
+  }
+
+  /**
+   * Processes frames until the source ends or `signal` aborts, then finishes the frame in flight.
+   * Rejects when the model or the kernel worker failed (the daemon restarts the camera).
+   */
+  async run(signal: AbortSignal): Promise<void> {
+    const { source, kernels, model, sink } = this.#options;
+    let inflight: Promise<void> | undefined;
+    for await (const frame of source.frames(signal)) {
+      const takenAt = performance.now();
+      const age = Math.max(0, this.#clock.now() - frame.timestamp);
+      if (!this.#settings.enabled) {
+        await inflight;
+        inflight = undefined;
+        await this.#endAll(frame);
+        continue;
+      }
+      const wantEdges = kernels.hasEdges && sink.edgesWanted();
+      const out = await kernels.run(frame, { preprocess: model !== undefined, edges: wantEdges });
+      const kernelsMs = performance.now() - takenAt;
+      if (out.edges !== undefined) sink.edges(out.edges, frame);
+      // One model run at a time: wait for frame N's before starting N+1's (whose filtering overlapped it).
+      await inflight;
+      if (this.#failure !== undefined) break;
+      const stages = { capture: age, kernels: kernelsMs };
+      inflight =
+        model === undefined
+          ? this.#finish(frame, [], stages, 0, undefined)
+          : this.#infer(model, frame, out.preprocessed, stages);
+    }
+    await inflight;
+    if (this.#failure !== undefined) throw this.#failure.error;
+  }
+
+  /** Ends every present label with 'end' events (the camera stops); resolves once they are stored. */
+  async stop(): Promise<void> {
+    const frame = this.#lastFrame;
+    const at = { seq: frame?.seq ?? 0, timestamp: this.#clock.now() };
+    for (const event of this.#tracker.endAll(at)) await this.#emit(event, undefined);
+  }
+
+  async #endAll(frame: Frame): Promise<void> {
+    for (const event of this.#tracker.endAll(frame)) await this.#emit(event, frame);
+  }
+
+  /** Runs the model on `image` (frame's preprocessed pixels); never rejects: a failure ends run(). */
+  async #infer(
+    model: Model,
+    frame: Frame,
+    image: Image<Uint8Array>,
+    stages: { capture: number; kernels: number },
+  ) {
+    const started = performance.now();
+    let found: readonly Detection[];
+    try {
+      found = await model.run(image);
+    } catch (error) {
+      this.#failure = { error };
+      return;
+    }
+    const inferenceMs = performance.now() - started;
+    await this.#finish(frame, found, stages, inferenceMs, model.lastTimings?.runMs);
+  }
+
+  async #finish(
+    frame: Frame,
+    found: readonly Detection[],
+    stages: { capture: number; kernels: number },
+    inferenceMs: number,
+    modelRunMs: number | undefined,
+  ): Promise<void> {
+    const { sink, model } = this.#options;
+    const t0 = performance.now();
+    const kept = filterDetections(found, { ...this.#settings.filter, threshold: this.#threshold });
+    const events = model === undefined ? [] : this.#tracker.update(frame, kept);
+    const t1 = performance.now();
+    this.#lastFrame = frame;
+    this.#detections = kept;
+    if (model !== undefined) {
+      this.#inferenceMs = inferenceMs;
+      sink.results(frame, kept, inferenceMs);
+    }
+    try {
+      for (const event of events) await this.#emit(event, frame);
+    } catch (error) {
+      this.#failure ??= { error };
+    }
+    const t2 = performance.now();
+    const doneAt = this.#clock.now();
+    this.#updateFps(doneAt);
+    const report: FrameReport = {
+      camera: this.id,
+      seq: frame.seq,
+      stages: { ...stages, inference: inferenceMs, postprocess: t1 - t0, publish: t2 - t1 },
+      endToEndMs: Math.max(0, doneAt - frame.timestamp),
+      modelRunMs,
+    };
+    const m = this.#metrics;
+    m.stage.capture.observe(report.stages.capture / 1000);
+    m.stage.kernels.observe(report.stages.kernels / 1000);
+    if (model !== undefined) m.stage.inference.observe(inferenceMs / 1000);
+    m.stage.postprocess.observe(report.stages.postprocess / 1000);
+    m.stage.publish.observe(report.stages.publish / 1000);
+    m.endToEnd.observe(report.endToEndMs / 1000);
+    m.fps.set(this.#fps);
+    this.#options.onFrame?.(report);
+  }
+
+  async #emit(event: PresenceEvent, frame: Frame | undefined): Promise<void> {
+    this.#events.unshift({ type: event.type, label: event.label, at: event.frame.timestamp });
+    if (this.#events.length > RECENT_EVENTS) this.#events.length = RECENT_EVENTS;
+    await this.#options.sink.event(event, frame, this.#detections);
+  }
+
+  /** Frames per second, an exponential average of the intervals between processed frames. */
+  #updateFps(now: number): void {
+    const last = this.#lastDoneAt;
+    this.#lastDoneAt = now;
+    if (last === undefined) return;
+    const interval = Math.max(1, now - last);
+    const instant = 1000 / interval;
+    this.#fps = this.#fps === 0 ? instant : this.#fps * 0.9 + instant * 0.1;
+  }
+}

@@ -1,0 +1,222 @@
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HealthServer } from '../../../src/health/http.js';
+import { createMetrics } from '../../../src/health/metrics.js';
+import { Readiness } from '../../../src/health/readiness.js';
+import type { Detection } from '../../../src/inference/detection.js';
+import { attachLiveView } from '../../../src/web/live-view.js';
+import { ARTIFACTS, collectProblems, launchChromium } from './browser.js';
+import { SceneSource } from './scene-source.js';
+
+// annotate()'s box colours (Okabe-Ito), by class id.
+const BOX_COLOURS = ['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7'];
+const NOW = 1_735_787_045_000;
+
+let browser: Browser;
+const servers: HealthServer[] = [];
+const pages: Page[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  for (const page of pages.splice(0)) await page.close();
+  for (const server of servers.splice(0)) await server.stop();
+});
+
+async function serve(source: SceneSource, token = ''): Promise<HealthServer> {
+  const metrics = createMetrics({ processMetrics: false, throttled: async () => null });
+  const server = await HealthServer.start({
+    host: '127.0.0.1',
+    port: 0,
+    token,
+    metricsOpen: false,
+    registry: metrics.registry,
+    readiness: new Readiness(),
+  });
+  servers.push(server);
+  attachLiveView(server, source, { now: () => NOW });
+  return server;
+}
+
+async function open(viewport = { width: 1280, height: 860 }): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport, colorScheme: 'light' });
+  pages.push(page);
+  return { page, problems: collectProblems(page) };
+}
+
+/** A camera like the daemon reports it, showing synthetic frame `index`. */
+async function frontCamera(source: SceneSource, index: number): Promise<Detection[]> {
+  source.addCamera('front', {
+    fps: 9.8,
+    inferenceMs: 12.35,
+    provider: 'cpu',
+    model: 'signs 1.0.0',
+    events: [
+      { type: 'start', label: 'stop', at: NOW - 4_000 },
+      { type: 'end', label: 'warning', at: NOW - 62_000 },
+    ],
+  });
+  return source.showFrame('front', index, NOW - 80);
+}
+
+/** The RGB of pixel (x, y) of the camera's frame as the page drew it. */
+function pixelsOnPage(page: Page, camera: string, points: { x: number; y: number }[]): Promise<number[][]> {
+  return page.locator(`[data-camera="${camera}"] img.frame`).evaluate((img, at) => {
+    const canvas = img.ownerDocument.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    context.drawImage(img, 0, 0);
+    return at.map(({ x, y }) => [...context.getImageData(x, y, 1, 1).data.slice(0, 3)]);
+  }, points);
+}
+
+function rgb(hex: string): number[] {
+  return [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
+}
+
+function distance(a: number[], b: number[]): number {
+  return Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
+}
+
+describe('the live view in Chromium', () => {
+  it('loads without console errors, draws the frame with its detection boxes and the edge map, and lists detections and events', async () => {
+    const source = new SceneSource();
+    const detections = await frontCamera(source, 0);
+    source.addCamera('yard', { online: false });
+    const server = await serve(source);
+    const { page, problems } = await open();
+
+    await page.goto(`${server.url}/`);
+    const front = page.locator('[data-camera="front"]');
+    await front.locator(`img.frame[data-at="${NOW - 80}"]`).waitFor();
+    await front.locator('img.edges[data-at]').waitFor();
+
+    const sizes = await front
+      .locator('img')
+      .evaluateAll((imgs) => imgs.map((img) => [img.naturalWidth, img.naturalHeight]));
+    expect(sizes).toEqual([
+      [640, 480],
+      [640, 480],
+    ]);
+    // The middle of each box's left edge, on the page, has the box's colour; the camera's own
+    // picture there does not.
+    const { width, height } = source.scene;
+    const points = detections.map((d) => ({
+      x: Math.floor(d.box!.x * width),
+      y: Math.floor((d.box!.y + d.box!.h / 2) * height),
+    }));
+    const drawn = await pixelsOnPage(page, 'front', points);
+    const raw = source.scene.render(0);
+    detections.forEach((d, i) => {
+      const expected = rgb(BOX_COLOURS[d.classId % BOX_COLOURS.length]!);
+      const { x, y } = points[i]!;
+      const o = (y * width + x) * 3;
+      expect(distance(drawn[i]!, expected), `${d.label} box at ${x},${y}: ${drawn[i]}`).toBeLessThan(40);
+      expect(distance([raw[o]!, raw[o + 1]!, raw[o + 2]!], expected)).toBeGreaterThan(40);
+    });
+
+    const listed = await front.locator('.detections li').allTextContents();
+    expect(listed).toEqual(detections.map((d) => `${d.label}${Math.round(d.score * 100)}%`));
+    expect(await front.locator('.events li').allTextContents()).toEqual([
+      'startstop4 s ago',
+      'endwarning1 min ago',
+    ]);
+    expect(await front.locator('.fps').textContent()).toBe('9.8');
+    expect(await front.locator('.inference').textContent()).toBe('12.3 ms');
+    expect(await front.locator('.provider').textContent()).toBe('cpu');
+    expect(await page.locator('#mqtt').textContent()).toBe('MQTT connected');
+    expect(await page.locator('#device').textContent()).toBe('garage-pi');
+    expect(await page.locator('[data-camera="yard"] .state').textContent()).toBe('offline');
+
+    // The page down to the end of the first camera (what docs/images/live-view.png shows), and all of it.
+    const card = (await front.boundingBox())!;
+    const clip = { x: 0, y: 0, width: 1280, height: Math.ceil(card.y + card.height + 12) };
+    await page.screenshot({ path: fileURLToPath(new URL('live-view.png', ARTIFACTS)), clip });
+    await page.screenshot({ path: fileURLToPath(new URL('live-view-full.png', ARTIFACTS)), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it('follows the source: new detections, a new frame, events, MQTT going down, a camera added', async () => {
+    const source = new SceneSource();
+    await frontCamera(source, 0);
+    const server = await serve(source);
+    const { page, problems } = await open();
+    await page.goto(`${server.url}/`);
+    const front = page.locator('[data-camera="front"]');
+    await front.locator(`img.frame[data-at="${NOW - 80}"]`).waitFor();
+
+    const later = await source.showFrame('front', 40, NOW - 10);
+    source.cameras.get('front')!.status.detections = [{ label: 'no-entry', score: 0.87 }];
+    source.cameras.get('front')!.status.events.unshift({ type: 'start', label: 'no-entry', at: NOW - 10 });
+    source.mqtt.connected = false;
+    source.addCamera('porch', { fps: 1 });
+
+    await front.locator('.detections li', { hasText: 'no-entry87%' }).waitFor();
+    await front.locator(`img.frame[data-at="${NOW - 10}"]`).waitFor();
+    expect(later.length).toBeGreaterThan(0);
+    expect(await front.locator('.detections li').allTextContents()).toEqual(['no-entry87%']);
+    expect(await front.locator('.events li').first().textContent()).toBe('startno-entryjust now');
+    await page.locator('#mqtt', { hasText: 'MQTT disconnected' }).waitFor();
+    await page.locator('[data-camera="porch"] .state', { hasText: 'waiting for the first frame' }).waitFor();
+
+    source.cameras.delete('porch');
+    await page.locator('[data-camera="porch"]').waitFor({ state: 'detached' });
+    expect(problems).toEqual([]);
+  });
+
+  it('fits a phone held upright: no sideways scrolling, pictures one under the other', async () => {
+    const source = new SceneSource();
+    await frontCamera(source, 0);
+    const server = await serve(source);
+    const { page, problems } = await open({ width: 390, height: 844 });
+    await page.goto(`${server.url}/`);
+    await page.locator('img.frame[data-at]').waitFor();
+    const widths = await page
+      .locator('html')
+      .evaluate((root) => ({ scroll: root.scrollWidth, window: root.ownerDocument.defaultView.innerWidth }));
+    expect(widths.scroll).toBeLessThanOrEqual(widths.window);
+    const frame = (await page.locator('img.frame').boundingBox())!;
+    const edges = (await page.locator('img.edges').boundingBox())!;
+    expect(frame.width).toBeGreaterThan(300);
+    expect(edges.y).toBeGreaterThanOrEqual(frame.y + frame.height);
+    await page.screenshot({ path: fileURLToPath(new URL('live-view-phone.png', ARTIFACTS)), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it('with http.token: the page opens from #token=..., keeps it out of the address bar, and sends it', async () => {
+    const source = new SceneSource();
+    await frontCamera(source, 0);
+    const server = await serve(source, 's3cret-token');
+    const { page, problems } = await open();
+
+    await page.goto(`${server.url}/#token=s3cret-token`);
+    await page.locator('[data-camera="front"] img.frame[data-at]').waitFor();
+    await page.locator('[data-camera="front"] img.edges[data-at]').waitFor();
+    expect(page.url()).toBe(`${server.url}/`);
+    expect(await page.locator('#token-form').isHidden()).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it('with http.token and none given: asks for it, and shows the cameras once it is typed in', async () => {
+    const source = new SceneSource();
+    await frontCamera(source, 0);
+    const server = await serve(source, 's3cret-token');
+    const { page, problems } = await open();
+
+    await page.goto(`${server.url}/`);
+    await page.locator('#token-form').waitFor();
+    expect(await page.locator('#notice').textContent()).toBe('This edgecam needs its token.');
+    await page.locator('#token-input').fill('s3cret-token');
+    await page.locator('#token-form button').click();
+    await page.locator('[data-camera="front"] img.frame[data-at]').waitFor();
+    expect(await page.locator('#notice').isHidden()).toBe(true);
+    // The one 401 before the token was typed in is the browser's to report; nothing else.
+    expect(problems).toEqual([expect.stringMatching(/401/)]);
+  });
+});

@@ -1,0 +1,89 @@
+import { SyntheticScene } from '../../../src/capture/synthetic/scene.js';
+import { SIGN_LABELS } from '../../../src/capture/synthetic/signs.js';
+import { annotate } from '../../../src/inference/annotate.js';
+import type { Detection } from '../../../src/inference/detection.js';
+import {
+  createFilterPlan,
+  encodeEdgeMapPng,
+  resolveKernel,
+  sobelMagnitude,
+} from '../../../src/kernels/index.js';
+import type { LiveCameraStatus, LiveStatus, LiveViewSource } from '../../../src/web/live-view-source.js';
+
+/**
+ * A LiveViewSource that a test drives by hand: the daemon's own source (src/pipeline) needs a
+ * model and a broker, and its end-to-end test covers it. The pictures are real: frames of the
+ * synthetic camera with the true sign positions drawn as detection boxes by annotate(), JPEG
+ * encoded by sharp, and their edge maps as PNG made as config/default.yaml's `edges` chain makes
+ * them (gaussian5, then the L1 Sobel magnitude).
+ */
+export class SceneSource implements LiveViewSource {
+  readonly scene: SyntheticScene;
+  device = 'garage-pi';
+  mqtt = { connected: true, url: 'mqtt://127.0.0.1:1883' };
+  readonly cameras = new Map<string, { status: LiveCameraStatus; jpeg?: Buffer; png?: Buffer }>();
+
+  constructor(width = 640, height = 480) {
+    this.scene = new SyntheticScene(width, height, 3, 3);
+  }
+
+  status(): LiveStatus {
+    return {
+      device: this.device,
+      uptimeS: 3725,
+      mqtt: { ...this.mqtt },
+      cameras: [...this.cameras.values()].map((c) => structuredClone(c.status)),
+    };
+  }
+
+  frameJpeg(cameraId: string): Buffer | undefined {
+    return this.cameras.get(cameraId)?.jpeg;
+  }
+
+  edgesPng(cameraId: string): Buffer | undefined {
+    return this.cameras.get(cameraId)?.png;
+  }
+
+  /** A camera that has not delivered a frame yet. */
+  addCamera(id: string, status: Partial<LiveCameraStatus> = {}): LiveCameraStatus {
+    const camera: LiveCameraStatus = {
+      id,
+      online: true,
+      fps: 0,
+      inferenceMs: null,
+      provider: null,
+      model: null,
+      frameSize: null,
+      detections: [],
+      events: [],
+      lastFrameAt: null,
+      ...status,
+    };
+    this.cameras.set(id, { status: camera });
+    return camera;
+  }
+
+  /** Camera `id` shows synthetic frame `index`, every sign in it detected; returns the detections. */
+  async showFrame(id: string, index: number, at: number): Promise<Detection[]> {
+    const entry = this.cameras.get(id);
+    if (entry === undefined) throw new Error(`no camera ${id}`);
+    const { width, height } = this.scene;
+    const image = { width, height, channels: 3 as const, data: this.scene.render(index) };
+    const detections: Detection[] = this.scene.objectsAt(index).map((o, i) => ({
+      label: o.label,
+      classId: SIGN_LABELS.indexOf(o.label),
+      score: 0.95 - i * 0.1,
+      box: { ...o.box },
+    }));
+    // 4:4:4 and high quality, so a 2-pixel box line keeps its colour for the pixel checks.
+    entry.jpeg = await annotate(image, detections)
+      .jpeg({ quality: 95, chromaSubsampling: '4:4:4' })
+      .toBuffer();
+    const blurred = createFilterPlan(resolveKernel('gaussian5'), image).run(image);
+    entry.png = await encodeEdgeMapPng(sobelMagnitude(blurred, { norm: 'L1' }), { compressionLevel: 1 });
+    entry.status.frameSize = { width, height };
+    entry.status.lastFrameAt = at;
+    entry.status.detections = detections.map(({ label, score, box }) => ({ label, score, box }));
+    return detections;
+  }
+}
