@@ -40,6 +40,7 @@ export const mqttClientShape = {
   allowInsecure: z.boolean().default(false),
   detections: z
     .strictObject({
+      enabled: z.boolean().default(true),
       qos: z.number().int().min(0).max(1).default(0),
       maxRate: z.number().min(0).default(0),
     })

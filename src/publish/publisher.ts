@@ -279,6 +279,7 @@ export class MqttPublisher {
     if (existing !== undefined) return existing;
     const { mqtt } = this.#config;
     const camera = new CameraPublisher(this, id, info, {
+      detectionsEnabled: mqtt.detections.enabled,
       detectionsLimit: new MinInterval(
         mqtt.detections.maxRate > 0 ? 1000 / mqtt.detections.maxRate : 0,
         this.#clock,
@@ -477,6 +478,8 @@ export class MqttPublisher {
 }
 
 interface CameraLimits {
+  /** mqtt.detections.enabled: per-frame messages at all. */
+  readonly detectionsEnabled: boolean;
   readonly detectionsLimit: MinInterval;
   readonly edgesLimit: MinInterval;
   readonly detectionsQos: 0 | 1;
@@ -525,9 +528,9 @@ export class CameraPublisher {
     this.publisher.labelsChanged();
   }
 
-  /** One processed frame's detections (QoS mqtt.detections.qos, at most maxRate a second); false when skipped. */
+  /** One processed frame's detections (QoS mqtt.detections.qos, at most maxRate a second, none when disabled); false when skipped. */
   detections(frame: FrameRef, detections: readonly DetectionItem[], inferenceMs: number): boolean {
-    if (!this.limits.detectionsLimit.take()) return false;
+    if (!this.limits.detectionsEnabled || !this.limits.detectionsLimit.take()) return false;
     const payload = this.writer.detections(frame, detections, inferenceMs);
     return this.publisher.publishVolatile(
       'detections',
@@ -540,7 +543,7 @@ export class CameraPublisher {
 
   /** One processed frame's top-k classes (same QoS and rate as detections); false when skipped. */
   classification(frame: FrameRef, top: readonly ClassScore[], inferenceMs: number): boolean {
-    if (!this.limits.detectionsLimit.take()) return false;
+    if (!this.limits.detectionsEnabled || !this.limits.detectionsLimit.take()) return false;
     const payload = this.writer.classification(frame, top, inferenceMs);
     return this.publisher.publishVolatile(
       'classification',

@@ -57,10 +57,10 @@ describe('config/examples', () => {
     expect(rtsp.cameras[0]!.source).toMatchObject({ kind: 'rtsp', transport: 'tcp' });
     expect(rtsp.mqtt.url).toMatch(/^mqtts:\/\//);
 
-    // A classifier at 1 fps that sends events, not pictures: no edge map, per-frame messages rate-limited.
+    // A classifier at 1 fps that sends only events: no edge map, no per-frame messages.
     const field = await load('field-camera.yaml');
     expect(field.cameras[0]).toMatchObject({ fps: 1, model: 'models/wildlife' });
     expect(field.cameras[0]!.edges).toBeUndefined();
-    expect(field.mqtt.detections.maxRate).toBeLessThan(0.02); // one a minute
+    expect(field.mqtt.detections.enabled).toBe(false);
   });
 });

@@ -42,8 +42,9 @@ async function stateDir(): Promise<string> {
 async function startPublisher(
   mqtt: ConfigInput['mqtt'],
   extra: Partial<PublisherOptions> = {},
+  device = 'pi',
 ): Promise<MqttPublisher> {
-  const config = configSchema.parse({ device: 'pi', stateDir: await stateDir(), mqtt });
+  const config = configSchema.parse({ device, stateDir: await stateDir(), mqtt });
   const publisher = await MqttPublisher.start({ config, ...extra });
   open.push(() => publisher.stop());
   return publisher;
@@ -85,6 +86,58 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 describe('MqttPublisher against mosquitto (TLS, password)', () => {
+  it('publishes no per-frame messages when detections are disabled, but still the events', async () => {
+    const sub = await watch('edgecam/quiet/#');
+    const publisher = await startPublisher(
+      {
+        url: broker.url,
+        username: USER,
+        password: PASSWORD,
+        detections: { enabled: false },
+        homeAssistant: { enabled: false },
+      },
+      {},
+      'quiet',
+    );
+    await publisher.whenConnected();
+    const front = publisher.camera('front', { model, image, labels: ['stop'] });
+    const frame = { seq: 1, timestamp: Date.now() };
+    expect(front.detections(frame, [{ label: 'stop', classId: 0, score: 0.9 }], 3)).toBe(false);
+    expect(front.classification(frame, [{ label: 'stop', classId: 0, score: 0.9 }], 3)).toBe(false);
+    await front.event({
+      type: 'start',
+      label: 'stop',
+      frame,
+      score: 0.9,
+      count: 1,
+      startedAt: frame.timestamp,
+    });
+    await sub.waitFor((m) => m.topic === 'edgecam/quiet/front/events');
+    expect(sub.messages.filter((m) => /\/(detections|classification)$/.test(m.topic))).toEqual([]);
+  });
+
+  it('publishes at most maxRate detection messages a second', async () => {
+    const sub = await watch('edgecam/rate/front/detections');
+    const publisher = await startPublisher(
+      {
+        url: broker.url,
+        username: USER,
+        password: PASSWORD,
+        detections: { maxRate: 1 },
+        homeAssistant: { enabled: false },
+      },
+      {},
+      'rate',
+    );
+    await publisher.whenConnected();
+    const front = publisher.camera('front', { model, image, labels: ['stop'] });
+    const sent = Array.from({ length: 5 }, (_, seq) =>
+      front.detections({ seq, timestamp: Date.now() }, [], 1),
+    );
+    expect(sent).toEqual([true, false, false, false, false]);
+    await sub.waitFor((m) => m.topic === 'edgecam/rate/front/detections');
+  });
+
   it('publishes every payload kind, valid against its JSON Schema, over TLS with a password', async () => {
     const sub = await watch('edgecam/pi/#');
     const publisher = await startPublisher({
