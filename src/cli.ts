@@ -4,7 +4,15 @@ import { Command, CommanderError } from 'commander';
 import { probeCommand, snapshotCommand } from './cli/capture-commands.js';
 import { checkConfigCommand } from './cli/config-commands.js';
 import { applyKernels, listKernels, writeEdgeMap } from './cli/kernel-commands.js';
-import { inspectModelCommand, type ModelRunFlags, runModelCommand } from './cli/model-commands.js';
+import {
+  type EvalFlags,
+  evalModelCommand,
+  inspectModelCommand,
+  type ModelRunFlags,
+  type QuantizeFlags,
+  quantizeModelCommand,
+  runModelCommand,
+} from './cli/model-commands.js';
 import { runCommand } from './cli/run-command.js';
 import { EdgecamError } from './errors.js';
 
@@ -89,7 +97,7 @@ function buildProgram(): Command {
     });
   const model = program
     .command('model')
-    .description('CNN models: inspect a model package, run it on an image');
+    .description('CNN models: inspect, run on an image, quantize to int8, evaluate on labelled images');
   model
     .command('inspect <path>')
     .description(
@@ -109,6 +117,36 @@ function buildProgram(): Command {
     .option('--threads <n>', 'ONNX Runtime threads; 0 = one per core', '0')
     .action(async (path: string, image: string, flags: ModelRunFlags) => {
       process.stdout.write(await runModelCommand(path, image, flags));
+    });
+  model
+    .command('quantize <in> <out>')
+    .description(
+      'quantize a float ONNX model to int8 (QDQ), calibrating on images; prints sizes and op counts',
+    )
+    .requiredOption('--calibration <dir>', 'a folder of images like the ones the model will see (100-500)')
+    .option('--per-channel', 'one weight scale per output channel (best for depthwise convolutions)')
+    .option('--exclude <ops>', 'op types or node names to keep in float, comma-separated (e.g. Resize)')
+    .option('--manifest <file>', 'the model.json that says how images become tensors (default: beside IN)')
+    .option('--max-images <n>', 'calibrate on at most N images')
+    .action(async (input: string, output: string, flags: QuantizeFlags) => {
+      process.stdout.write(await quantizeModelCommand(input, output, flags));
+    });
+  model
+    .command('eval <path>')
+    .description(
+      'score a model package on labelled images: mAP and AP per class, or top-1/top-5 and a confusion matrix',
+    )
+    .requiredOption(
+      '--data <dir>',
+      'YOLO folder (images/ + labels/) for detectors; a folder per class for classifiers',
+    )
+    .option('--json <file>', 'also write the figures as JSON')
+    .option('--plot <file>', 'also draw the precision-recall curves (PNG; detectors)')
+    .option('--min-score <s>', 'drop detections below this score before matching', '0.001')
+    .option('--threads <n>', 'ONNX Runtime threads; 0 = one per core', '0')
+    .option('--limit <n>', 'evaluate only the first N images')
+    .action(async (path: string, flags: EvalFlags) => {
+      process.stdout.write(await evalModelCommand(path, flags));
     });
   return program;
 }

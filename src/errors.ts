@@ -32,6 +32,12 @@ export const ERROR_CODES = {
   EDGECAM_ERR_MODEL_OPERATOR: 'The model uses an operator the backend cannot run.',
   EDGECAM_ERR_ACCELERATOR: 'The required accelerator (execution provider) is not available.',
   EDGECAM_ERR_INFERENCE: 'The inference runtime failed while running a model.',
+  EDGECAM_ERR_QUANTIZE:
+    'A model cannot be quantized (dynamic input shape, several inputs, old opset, already int8).',
+  EDGECAM_ERR_CALIBRATION_DATA:
+    'The calibration folder is missing, holds no images, or an image cannot be read.',
+  EDGECAM_ERR_EVAL_DATA:
+    'An evaluation folder holds no images, lacks label files, or has labels the model does not know.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,10 +1,16 @@
+import { writeFile } from 'node:fs/promises';
 import { ACCELERATORS } from '../config/inference-schema.js';
 import { EdgecamError } from '../errors.js';
 import { annotate } from '../inference/annotate.js';
 import { createDetector } from '../inference/detector.js';
+import { type Evaluation, evaluateModel } from '../inference/eval/evaluate.js';
+import { writePrecisionRecallPng } from '../inference/eval/pr-plot.js';
+import { evaluationJson, formatEvaluation } from '../inference/eval/report.js';
 import { formatModelReport, inspectModel } from '../inference/inspect.js';
 import type { Accelerator } from '../inference/options.js';
+import { formatQuantizeReport, quantizeModel } from '../inference/quantize/quantize.js';
 import { readImageFile } from './image-file.js';
+import { createProgress } from './progress.js';
 
 export interface ModelRunFlags {
   out?: string;
@@ -94,6 +100,118 @@ function parseThreads(value: string | undefined): number | undefined {
     throw new EdgecamError(
       'EDGECAM_ERR_ARGUMENT',
       `Expected --threads to be a whole number >= 0 (0 = one per core) but received '${value}'`,
+    );
+  }
+  return n;
+}
+
+export interface QuantizeFlags {
+  calibration: string;
+  perChannel?: boolean;
+  exclude?: string;
+  manifest?: string;
+  maxImages?: string;
+}
+
+/**
+ * `edgecam model quantize IN.onnx OUT.onnx --calibration DIR [--per-channel] [--exclude OP,...]`:
+ * static int8 QDQ quantisation; prints sizes and operator counts before and after.
+ */
+export async function quantizeModelCommand(
+  input: string,
+  output: string,
+  flags: QuantizeFlags,
+): Promise<string> {
+  const progress = createProgress('calibrating');
+  try {
+    const report = await quantizeModel({
+      input,
+      output,
+      calibration: flags.calibration,
+      manifest: flags.manifest,
+      perChannel: flags.perChannel === true,
+      exclude: parseList(flags.exclude),
+      maxImages: parsePositive('--max-images', flags.maxImages),
+      onProgress: (done, total) => progress.update(done, total),
+    });
+    return formatQuantizeReport(report);
+  } finally {
+    progress.finish();
+  }
+}
+
+export interface EvalFlags {
+  data: string;
+  json?: string;
+  plot?: string;
+  minScore?: string;
+  threads?: string;
+  limit?: string;
+}
+
+/**
+ * `edgecam model eval PATH --data DIR [--json FILE] [--plot FILE.png]`: mAP and AP per class for
+ * detectors, top-1/top-5 and a confusion matrix for classifiers; prints a table.
+ */
+export async function evalModelCommand(path: string, flags: EvalFlags): Promise<string> {
+  const minScore = flags.minScore === undefined ? undefined : Number(flags.minScore);
+  if (minScore !== undefined && !(minScore >= 0 && minScore < 1)) {
+    throw new EdgecamError(
+      'EDGECAM_ERR_ARGUMENT',
+      `Expected --min-score to be a number from 0 to 1 but received '${flags.minScore}'`,
+    );
+  }
+  const progress = createProgress('evaluating');
+  let result: Evaluation;
+  try {
+    result = await evaluateModel({
+      model: path,
+      data: flags.data,
+      minScore,
+      threads: parseThreads(flags.threads),
+      limit: parsePositive('--limit', flags.limit),
+      onProgress: (done, total) => progress.update(done, total),
+    });
+  } finally {
+    progress.finish();
+  }
+  if (flags.json !== undefined) {
+    try {
+      await writeFile(flags.json, `${JSON.stringify(evaluationJson(result), null, 2)}\n`);
+    } catch (err) {
+      throw new EdgecamError(
+        'EDGECAM_ERR_ARGUMENT',
+        `Cannot write --json "${flags.json}": ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
+      );
+    }
+  }
+  if (flags.plot !== undefined) {
+    if (result.task !== 'detect') {
+      throw new EdgecamError(
+        'EDGECAM_ERR_ARGUMENT',
+        '--plot draws precision-recall curves: it needs a detector',
+      );
+    }
+    await writePrecisionRecallPng(result, flags.plot);
+  }
+  return formatEvaluation(result);
+}
+
+function parseList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function parsePositive(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new EdgecamError(
+      'EDGECAM_ERR_ARGUMENT',
+      `Expected ${flag} to be a whole number >= 1 but received '${value}'`,
     );
   }
   return n;

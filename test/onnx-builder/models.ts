@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ManifestInput } from '../../src/inference/manifest.js';
+import { quantizeQdq as quantizeGraph } from '../../src/inference/quantize/qdq.js';
+import type { ActivationRanges } from '../../src/inference/quantize/ranges.js';
 import { seededRandom } from '../../src/random.js';
 import { type AttrInput, GraphBuilder } from './builder.js';
 
@@ -72,129 +74,17 @@ export function tinyCnn(): GraphBuilder {
   return g;
 }
 
-/** Ops whose first input gets a QuantizeLinear/DequantizeLinear pair. */
-const QDQ_OPS = new Set(['Conv', 'Gemm', 'MaxPool', 'Flatten', 'GlobalAveragePool']);
-
 /** Per-tensor activation ranges, measured on the float model (calibration). */
-export type Ranges = ReadonlyMap<string, { min: number; max: number }>;
+export type Ranges = ActivationRanges;
 
 /**
- * Quantizes a float model to int8 QDQ form, as onnxruntime's static quantizer does: every
- * activation that feeds a quantizable op (QDQ_OPS) gets QuantizeLinear -> DequantizeLinear (uint8,
- * asymmetric, from `ranges`); Conv/Gemm weights become int8 (symmetric, per output channel) with a
- * DequantizeLinear; biases become int32 at scale input x weight. ORT fuses the result into
- * QLinearConv / QGemm kernels at load.
+ * Quantizes a test model to int8 QDQ with the product's quantizer (what `edgecam model quantize`
+ * runs), per-channel weights: kept as a builder-level helper for tests and benchmarks.
  * @example const int8 = quantizeQdq(floatModel, await calibrate(floatBytes, inputs))
  */
 export function quantizeQdq(model: GraphBuilder, ranges: Ranges): Uint8Array {
-  const g = model.model.graph;
-  const inits = new Map(g.initializers.map((t) => [t.name, t]));
-  const quantized = new Map<string, string>(); // activation -> its dequantized name
-  const nodes = [...g.nodes];
-  const out: typeof g.nodes = [];
-  const extra = new GraphBuilder();
-  let n = 0;
-  const qdq = (name: string): { dq: string; scale: number } => {
-    const r = ranges.get(name);
-    if (r === undefined) throw new Error(`quantizeQdq: no range for ${name}`);
-    const min = Math.min(0, r.min);
-    const max = Math.max(0, r.max, min + 1e-6);
-    const scale = (max - min) / 255;
-    const zp = Math.max(0, Math.min(255, Math.round(-min / scale)));
-    const existing = quantized.get(name);
-    if (existing !== undefined) return { dq: existing, scale };
-    const s = extra.initializer(`${name}_scale`, 'float32', [], [scale]);
-    const z = extra.initializer(`${name}_zp`, 'uint8', [], [zp]);
-    const q = `${name}_q`;
-    const dq = `${name}_dq`;
-    out.push(node('QuantizeLinear', [name, s, z], [q], `q_${n++}`));
-    out.push(node('DequantizeLinear', [q, s, z], [dq], `dq_${n++}`));
-    quantized.set(name, dq);
-    return { dq, scale };
-  };
-  // Graph inputs are quantized where they are first used.
-  for (const nd of nodes) {
-    if (!QDQ_OPS.has(nd.opType)) {
-      out.push(nd);
-      continue;
-    }
-    if (nd.opType !== 'Conv' && nd.opType !== 'Gemm') {
-      // Data-movement ops run on int8 between a DequantizeLinear and the next QuantizeLinear.
-      out.push({ ...nd, inputs: [qdq(nd.inputs[0]!).dq, ...nd.inputs.slice(1)] });
-      continue;
-    }
-    const [xName, wName, bName] = nd.inputs;
-    const { dq: xq, scale: xs } = qdq(xName!);
-    const w = inits.get(wName!)!;
-    const wv = Float32Array.from(new Float32Array(w.rawData!.slice().buffer));
-    const oc = w.dims[0]!;
-    const per = wv.length / oc;
-    const wScales: number[] = [];
-    const wInt = new Int8Array(wv.length);
-    for (let c = 0; c < oc; c++) {
-      let m = 0;
-      for (let i = 0; i < per; i++) m = Math.max(m, Math.abs(wv[c * per + i]!));
-      const s = m > 0 ? m / 127 : 1;
-      wScales.push(s);
-      for (let i = 0; i < per; i++) wInt[c * per + i] = Math.round(wv[c * per + i]! / s);
-    }
-    // Gemm with transB stores weights [out, in]: per-channel along axis 0 either way.
-    const wq = extra.initializer(`${wName}_int8`, 'int8', w.dims, wInt);
-    const ws = extra.initializer(`${wName}_scale`, 'float32', [oc], wScales);
-    const wz = extra.initializer(`${wName}_zp`, 'int8', [oc], new Int8Array(oc));
-    const wdq = `${wName}_dq`;
-    out.push(node('DequantizeLinear', [wq, ws, wz], [wdq], `dq_${n++}`, { axis: 0 }));
-    const inputs = [xq, wdq];
-    if (bName !== undefined) {
-      const b = inits.get(bName)!;
-      const bv = new Float32Array(b.rawData!.slice().buffer);
-      const bScales = wScales.map((s) => s * xs);
-      const bq = extra.initializer(
-        `${bName}_int32`,
-        'int32',
-        b.dims,
-        Array.from(bv, (v, i) => Math.round(v / bScales[i]!)),
-      );
-      const bs = extra.initializer(`${bName}_scale`, 'float32', [oc], bScales);
-      const bz = extra.initializer(`${bName}_zp`, 'int32', [oc], new Int32Array(oc));
-      const bdq = `${bName}_dq`;
-      out.push(node('DequantizeLinear', [bq, bs, bz], [bdq], `dq_${n++}`, { axis: 0 }));
-      inputs.push(bdq);
-    }
-    out.push({ ...nd, inputs });
-  }
-  const usedFloat = new Set(out.flatMap((nd) => nd.inputs));
-  model.model.graph.nodes = out;
-  model.model.graph.initializers = [
-    ...g.initializers.filter((t) => usedFloat.has(t.name)),
-    ...extra.model.graph.initializers,
-  ];
-  // Opset 13 has per-axis DequantizeLinear.
-  model.model.opsetImports = [
-    { domain: '', version: Math.max(13, model.model.opsetImports[0]?.version ?? 13) },
-  ];
+  quantizeGraph(model.model, ranges, { perChannel: true, exclude: [] });
   return model.bytes();
-}
-
-function node(
-  opType: string,
-  inputs: string[],
-  outputs: string[],
-  name: string,
-  attrs: Record<string, number> = {},
-) {
-  return {
-    name,
-    opType,
-    domain: '',
-    inputs,
-    outputs,
-    attributes: Object.entries(attrs).map(([k, v]) => ({
-      name: k,
-      value: { type: 'int' as const, value: v },
-    })),
-    unknown: [],
-  };
 }
 
 export interface MobileNetOptions {

@@ -1,0 +1,180 @@
+import type { InferenceLogger } from '../backend.js';
+import { type InferenceEngine, loadEngine } from '../engine.js';
+import { readImage } from '../image-reader.js';
+import type { Manifest } from '../manifest.js';
+import { loadModelPackage, type ModelPackage } from '../model.js';
+import { DEFAULT_INFERENCE_OPTIONS } from '../options.js';
+import { averagePrecision, COCO_IOUS, meanOf, type PrCurve, type ScoredBox } from './average-precision.js';
+import { readClassFolders, readYoloSet } from './dataset.js';
+
+export interface EvaluateOptions {
+  /** A model package folder or its model.json. */
+  readonly model: string;
+  /** YOLO-format folder for detectors; one subfolder per class for classifiers. */
+  readonly data: string;
+  /** Detections below this score are dropped before matching (COCO and Ultralytics use 0.001). */
+  readonly minScore?: number;
+  /** ONNX Runtime threads; 0 = one per core. */
+  readonly threads?: number;
+  /** Evaluate only the first N images (sorted by path). */
+  readonly limit?: number;
+  /** Called after each image. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface DetectorEvaluation {
+  readonly task: 'detect';
+  readonly model: string;
+  readonly quantization: Manifest['quantization'];
+  readonly data: string;
+  readonly images: number;
+  readonly objects: number;
+  /** Mean over classes with objects. */
+  readonly map50: number;
+  readonly map50to95: number;
+  readonly classes: readonly {
+    readonly label: string;
+    readonly objects: number;
+    readonly ap50: number;
+    readonly ap50to95: number;
+    /** Precision-recall at IoU 0.5, for the plot (not written to JSON). */
+    readonly curve: PrCurve;
+  }[];
+  /** How detections were made: the manifest's NMS, scores above minScore. */
+  readonly protocol: { readonly minScore: number; readonly nmsIou: number; readonly maxDetections: number };
+}
+
+export interface ClassifierEvaluation {
+  readonly task: 'classify';
+  readonly model: string;
+  readonly quantization: Manifest['quantization'];
+  readonly data: string;
+  readonly images: number;
+  readonly top1: number;
+  readonly top5: number;
+  readonly labels: readonly string[];
+  /** confusion[truth][predicted]: image counts. */
+  readonly confusion: readonly (readonly number[])[];
+}
+
+export type Evaluation = DetectorEvaluation | ClassifierEvaluation;
+
+const SILENT: InferenceLogger = { warn: () => {}, info: () => {} };
+
+/**
+ * `edgecam model eval`: runs a model package over a labelled folder in this thread, through the
+ * same preprocessing and decoder as the daemon (only the score threshold is lowered), and scores
+ * it: mAP@0.5, mAP@0.5:0.95 and AP per class for detectors; top-1, top-5 and a confusion matrix
+ * for classifiers.
+ * @example const result = await evaluateModel({ model: 'models/signs', data: '/tmp/signs/test' })
+ */
+export async function evaluateModel(options: EvaluateOptions): Promise<Evaluation> {
+  const pkg = await loadModelPackage(options.model);
+  return pkg.manifest.task === 'detect' ? evaluateDetector(pkg, options) : evaluateClassifier(pkg, options);
+}
+
+async function open(
+  pkg: ModelPackage,
+  output: Manifest['output'],
+  threads: number,
+): Promise<InferenceEngine> {
+  const manifest = { ...pkg.manifest, output } as Manifest;
+  return loadEngine(
+    { ...pkg, manifest },
+    { ...DEFAULT_INFERENCE_OPTIONS, accelerator: 'cpu', threads },
+    SILENT,
+  );
+}
+
+async function evaluateDetector(pkg: ModelPackage, options: EvaluateOptions): Promise<DetectorEvaluation> {
+  const minScore = options.minScore ?? 0.001;
+  const all = await readYoloSet(options.data, pkg.labels.length);
+  const samples = options.limit === undefined ? all : all.slice(0, options.limit);
+  const spec = pkg.manifest.output as Extract<
+    Manifest['output'],
+    { scoreThreshold: number; iouThreshold: number }
+  >;
+  const engine = await open(pkg, { ...spec, scoreThreshold: minScore }, options.threads ?? 0);
+  const detections: ScoredBox[] = [];
+  try {
+    for (let i = 0; i < samples.length; i++) {
+      const { detections: found } = await engine.run(
+        await readImage(samples[i]!.image, 'EDGECAM_ERR_EVAL_DATA'),
+      );
+      for (const d of found) {
+        if (d.box !== undefined)
+          detections.push({ image: i, classId: d.classId, score: d.score, box: d.box });
+      }
+      options.onProgress?.(i + 1, samples.length);
+    }
+  } finally {
+    await engine.close();
+  }
+  const aps = averagePrecision(
+    detections,
+    samples.map((s) => s.objects),
+    pkg.labels.length,
+  );
+  const at50 = COCO_IOUS.indexOf(0.5);
+  const classes = aps.map((a) => ({
+    label: pkg.labels[a.classId]!,
+    objects: a.objects,
+    ap50: a.ap[at50]!,
+    ap50to95: meanOf(a.ap),
+    curve: a.curve,
+  }));
+  return {
+    task: 'detect',
+    model: pkg.manifestPath,
+    quantization: pkg.manifest.quantization,
+    data: options.data,
+    images: samples.length,
+    objects: classes.reduce((n, c) => n + c.objects, 0),
+    map50: meanOf(classes.map((c) => c.ap50)),
+    map50to95: meanOf(classes.map((c) => c.ap50to95)),
+    classes,
+    protocol: { minScore, nmsIou: spec.iouThreshold, maxDetections: spec.maxDetections },
+  };
+}
+
+async function evaluateClassifier(
+  pkg: ModelPackage,
+  options: EvaluateOptions,
+): Promise<ClassifierEvaluation> {
+  const all = await readClassFolders(options.data, pkg.labels);
+  const samples = options.limit === undefined ? all : all.slice(0, options.limit);
+  const spec = pkg.manifest.output as Extract<Manifest['output'], { decoder: 'classification' }>;
+  const engine = await open(
+    pkg,
+    { ...spec, topK: Math.max(5, spec.topK), scoreThreshold: 0 },
+    options.threads ?? 0,
+  );
+  const C = pkg.labels.length;
+  const confusion = Array.from({ length: C }, () => new Array<number>(C).fill(0));
+  let top1 = 0;
+  let top5 = 0;
+  try {
+    for (let i = 0; i < samples.length; i++) {
+      const { image, classId } = samples[i]!;
+      const { detections } = await engine.run(await readImage(image, 'EDGECAM_ERR_EVAL_DATA'));
+      const ranked = detections.map((d) => d.classId);
+      if (ranked[0] === classId) top1++;
+      if (ranked.slice(0, 5).includes(classId)) top5++;
+      if (ranked[0] !== undefined) confusion[classId]![ranked[0]]!++;
+      options.onProgress?.(i + 1, samples.length);
+    }
+  } finally {
+    await engine.close();
+  }
+  return {
+    task: 'classify',
+    model: pkg.manifestPath,
+    quantization: pkg.manifest.quantization,
+    data: options.data,
+    images: samples.length,
+    top1: top1 / samples.length,
+    top5: top5 / samples.length,
+    labels: pkg.labels,
+    confusion,
+  };
+}

@@ -1,0 +1,105 @@
+// The shipped sign detector (models/signs), through the full runtime: createDetector on the
+// committed sample sequence, and `edgecam model eval` against the figures in its model card.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { iou } from '../../../src/inference/decode/nms.js';
+import { createDetector, type Detector } from '../../../src/inference/detector.js';
+import { parseYoloLabels } from '../../../src/inference/eval/dataset.js';
+import { evaluateModel } from '../../../src/inference/eval/evaluate.js';
+import { readImage } from '../../../src/inference/image-reader.js';
+import { runCli } from '../cli-helpers.js';
+import { tempDir } from './helpers.js';
+
+const SIGNS = fileURLToPath(new URL('../../../models/signs', import.meta.url));
+const SAMPLES = join(SIGNS, 'samples');
+const SUBSET = fileURLToPath(new URL('../../fixtures/signs-test', import.meta.url));
+
+/** The card's "committed subset" figures for the int8 model, and how close a run must come. */
+async function cardSubsetMap(): Promise<number> {
+  const card = await readFile(join(SIGNS, 'MODEL_CARD.md'), 'utf8');
+  const m = /int8 mAP@0\.5 ([0-9.]+)/.exec(card.slice(card.indexOf('Committed subset')));
+  if (m === null) throw new Error('MODEL_CARD.md does not state the int8 mAP@0.5 on the committed subset');
+  return Number(m[1]);
+}
+// ONNX Runtime's int8 and float kernels differ in the last bits between CPUs (AVX-512 VNNI, AVX2,
+// NEON): a few detections near a threshold may flip. 0.01 is several times what that moves here.
+const TOLERANCE = 0.01;
+
+let detector: Detector;
+beforeAll(async () => {
+  detector = await createDetector({ model: SIGNS, accelerator: 'cpu', threads: 1 });
+});
+afterAll(() => detector?.close());
+
+describe('the shipped sign detector', () => {
+  it('is the int8 model, with its labels', () => {
+    expect(detector.info).toMatchObject({ name: 'signs', quantization: 'int8-qdq', decoder: 'yolov8' });
+    expect(detector.info.labels).toHaveLength(10);
+  });
+
+  it('finds the labelled signs of the sample sequence with the right label (IoU >= 0.5)', async () => {
+    const frames = (await readdir(SAMPLES)).filter((f) => f.endsWith('.jpg')).sort();
+    let signs = 0;
+    let found = 0;
+    let wrongLabel = 0;
+    for (const f of frames) {
+      const truth = parseYoloLabels(await readFile(join(SAMPLES, f.replace('.jpg', '.txt')), 'utf8'), f, 10);
+      const detections = await detector.run(await readImage(join(SAMPLES, f)));
+      for (const t of truth) {
+        signs++;
+        const overlapping = detections.filter((d) => iou(d.box!, t.box) >= 0.5);
+        if (overlapping.some((d) => d.classId === t.classId)) found++;
+        else if (overlapping.length > 0) wrongLabel++;
+      }
+    }
+    expect(signs).toBe(219);
+    // Measured: 206 of 219 found (the misses are small no-entry signs far ahead); 2 of the misses
+    // are boxed with another label only. Bounds leave room for other CPUs' last bits.
+    expect(found / signs).toBeGreaterThanOrEqual(0.9);
+    expect(wrongLabel).toBeLessThanOrEqual(4);
+  });
+
+  it("model eval reproduces the card's mAP@0.5 on the committed test subset", async () => {
+    const result = await evaluateModel({ model: SIGNS, data: SUBSET, threads: 1 });
+    expect(result.task).toBe('detect');
+    if (result.task !== 'detect') return;
+    expect(result.images).toBe(60);
+    expect(Math.abs(result.map50 - (await cardSubsetMap()))).toBeLessThanOrEqual(TOLERANCE);
+  });
+});
+
+describe('edgecam model eval (CLI)', () => {
+  it('prints the table, writes JSON and a precision-recall PNG', async () => {
+    const { dir: out, cleanup } = await tempDir('eval-cli');
+    try {
+      const json = join(out, 'eval.json');
+      const plot = join(out, 'pr.png');
+      const r = await runCli([
+        'model',
+        'eval',
+        SIGNS,
+        '--data',
+        SUBSET,
+        '--limit',
+        '10',
+        '--json',
+        json,
+        '--plot',
+        plot,
+      ]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/on .*signs-test: 10 images, \d+ objects/);
+      expect(r.stdout).toMatch(/^stop +\d+ +[0-9.-]+ +[0-9.-]+$/m);
+      expect(r.stdout).toMatch(/mAP@0\.5 0\.\d{3} {2}mAP@0\.5:0\.95 0\.\d{3}/);
+      const written = JSON.parse(await readFile(json, 'utf8'));
+      expect(written).toMatchObject({ task: 'detect', images: 10 });
+      expect(written.classes).toHaveLength(10);
+      expect(await sharp(plot).metadata()).toMatchObject({ format: 'png', width: 900, height: 600 });
+    } finally {
+      await cleanup();
+    }
+  });
+});
