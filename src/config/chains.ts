@@ -65,7 +65,9 @@ export function resolveChain(steps: readonly StepConfig[]): ResolvedStep[] {
  */
 export function chainFor(config: Config, ref: ChainRefConfig | undefined): ChainConfig | undefined {
   if (ref === undefined) return undefined;
-  return typeof ref === 'string' ? config.kernels.chains[ref] : ref;
+  const steps = typeof ref === 'string' ? config.kernels.chains[ref] : ref;
+  // An empty chain (`preprocess: []`) means no filtering, the same as leaving the key out.
+  return steps === undefined || steps.length === 0 ? undefined : steps;
 }
 
 /**

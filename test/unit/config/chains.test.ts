@@ -177,4 +177,15 @@ describe('resolveChain', () => {
       'L2',
     ]);
   });
+
+  it('treats an empty chain as none, so `preprocess: []` filters nothing instead of failing', async () => {
+    const config = await loadConfig({
+      file: fixture('empty.yaml'),
+      env: {},
+      overrides: { 'cameras.0.preprocess': [], 'cameras.0.edges': [] },
+    });
+    expect(config.cameras[0]!.preprocess).toEqual([]);
+    expect(chainFor(config, config.cameras[0]!.preprocess)).toBeUndefined();
+    expect(cameraChains(config, config.cameras[0]!)).toEqual({ preprocess: undefined, edges: undefined });
+  });
 });

@@ -44,8 +44,21 @@ const paths = allPaths.filter((p) => !inComments.test(p));
 const isLeaf = (path: string) => !paths.some((p) => p.startsWith(`${path}.`) || p.startsWith(`${path}[]`));
 
 describe('config/default.yaml', () => {
-  it('loads to exactly the schema defaults', async () => {
-    expect(await loadConfig({ file: DEFAULT_CONFIG_FILE, env: {} })).toEqual(configSchema.parse({}));
+  it('loads to exactly the schema defaults, but for its camera: the sign model on its sample replay', async () => {
+    const { cameras, ...rest } = await loadConfig({ file: DEFAULT_CONFIG_FILE, env: {} });
+    const { cameras: emptyFileCameras, ...defaults } = configSchema.parse({});
+    expect(rest).toEqual(defaults);
+    // An empty file gets a synthetic camera and no model (it works from any folder) ...
+    expect(emptyFileCameras[0]).toMatchObject({ id: 'demo', source: { kind: 'synthetic' }, model: '' });
+    // ... while the shipped file replays models/signs/samples through models/signs for `npm start`.
+    expect(cameras).toHaveLength(1);
+    expect(cameras[0]).toMatchObject({
+      id: 'demo',
+      source: { kind: 'file', path: 'models/signs/samples', loop: true },
+      model: 'models/signs',
+      threshold: 0.35,
+    });
+    expect(cameras[0]!.preprocess).toEqual([]);
   });
 
   it('walks a schema with both concrete keys and chain step keys', () => {
