@@ -1,11 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { EdgecamError } from '../errors.js';
 import type { BackendLoader, BackendOptions, BackendSession, InferenceLogger } from './backend.js';
 import type { ValueMeta } from './check.js';
 import type { ModelOutputs, OutputTensor } from './decode/index.js';
 import { firstLine, type ModelPackage } from './model.js';
-import { decodeOnnxModel, type OnnxModel } from './onnx-model.js';
+import { readOnnxFile } from './onnx-file.js';
+import type { OnnxModel } from './onnx-model.js';
 import { threadCount } from './options.js';
 import type { InputData } from './tensor.js';
 
@@ -30,38 +30,13 @@ const LOG_FATAL = 4;
  * @example const session = await loadOnnx(pkg, { accelerator: 'auto', required: false, threads: 0, graphOptimizationLevel: 'all' }, logger)
  */
 export const loadOnnx: BackendLoader = async (pkg, options, log) => {
-  const bytes = await readModelBytes(pkg.modelPath);
-  const model = parseModel(bytes, pkg.modelPath);
+  const { bytes, model } = await readOnnxFile(
+    pkg.modelPath,
+    'the file is corrupt or truncated, or not ONNX; export or copy it again',
+  );
   const { session, provider } = await createSession(bytes, model, pkg, options, log);
   return new OnnxSession(session, provider);
 };
-
-async function readModelBytes(path: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (err) {
-    throw new EdgecamError(
-      'EDGECAM_ERR_MODEL_READ',
-      `Cannot read the model file ${path}: ${firstLine(err)}`,
-      {
-        cause: err,
-      },
-    );
-  }
-}
-
-function parseModel(bytes: Uint8Array, path: string): OnnxModel {
-  try {
-    return decodeOnnxModel(bytes);
-  } catch (err) {
-    throw new EdgecamError(
-      'EDGECAM_ERR_MODEL_READ',
-      `${path} is not a readable ONNX model (${firstLine(err)}; ${bytes.length} bytes): ` +
-        'the file is corrupt or truncated, or not ONNX; export or copy it again',
-      { cause: err },
-    );
-  }
-}
 
 /** The providers to try, in order, for an accelerator setting; the CPU always ends the list. */
 export function providerOrder(accelerator: BackendOptions['accelerator']): string[] {

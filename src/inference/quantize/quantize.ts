@@ -5,6 +5,7 @@ import { EdgecamError } from '../../errors.js';
 import { formatShape, inputMismatches, type ValueMeta } from '../check.js';
 import { type InputSpec, manifestSchema } from '../manifest.js';
 import { firstLine, MANIFEST_FILE } from '../model.js';
+import { readOnnxFile } from '../onnx-file.js';
 import { decodeOnnxModel, encodeOnnxModel, type OnnxModel, onnxDtypeName } from '../onnx-model.js';
 import { calibrationInputs, listImages } from './calibration-images.js';
 import { type QdqSummary, quantizeQdq } from './qdq.js';
@@ -56,8 +57,7 @@ export interface QuantizeReport {
  */
 export async function quantizeModel(options: QuantizeOptions): Promise<QuantizeReport> {
   const { input, output } = options;
-  const bytes = await readModelFile(input);
-  const model = parseModel(bytes, input);
+  const { bytes, model } = await readOnnxFile(input, 'give the float .onnx file your exporter wrote');
   const manifestPath = options.manifest ?? join(dirname(input), MANIFEST_FILE);
   const spec = await readInputSpec(manifestPath);
   const graphInput = checkQuantizable(model, input, spec, options.perChannel ?? false);
@@ -101,32 +101,6 @@ export async function quantizeModel(options: QuantizeOptions): Promise<QuantizeR
     exclude,
     summary,
   };
-}
-
-async function readModelFile(path: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (err) {
-    throw new EdgecamError(
-      'EDGECAM_ERR_MODEL_READ',
-      `Cannot read the model file ${path}: ${firstLine(err)}`,
-      {
-        cause: err,
-      },
-    );
-  }
-}
-
-function parseModel(bytes: Uint8Array, path: string): OnnxModel {
-  try {
-    return decodeOnnxModel(bytes);
-  } catch (err) {
-    throw new EdgecamError(
-      'EDGECAM_ERR_MODEL_READ',
-      `${path} is not an ONNX model (${firstLine(err)}; ${bytes.length} bytes): give the float .onnx file your exporter wrote`,
-      { cause: err },
-    );
-  }
 }
 
 /** The manifest's input section, without requiring the package's model file (the output may not exist yet). */
