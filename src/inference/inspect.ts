@@ -1,10 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { EdgecamError } from '../errors.js';
 import { inputMismatches, type ValueMeta } from './check.js';
 import { createDecoder } from './decode/index.js';
 import type { Manifest } from './manifest.js';
-import { firstLine, loadModelPackage, type ModelPackage } from './model.js';
-import { decodeOnnxModel, type OnnxModel, onnxDtypeName } from './onnx-model.js';
+import { loadModelPackage, type ModelPackage } from './model.js';
+import { readOnnxFile } from './onnx-file.js';
+import { onnxDtypeName } from './onnx-model.js';
 
 /** Operators that compute on quantized values or convert to and from them. */
 export const QUANTIZED_OPS = new Set([
@@ -64,28 +65,10 @@ export async function inspectModel(path: string): Promise<ModelReport> {
       `edgecam model inspect reads ONNX models; ${pkg.manifestPath} names a ${pkg.manifest.backend} model (edgecam model run loads it)`,
     );
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(modelPath));
-  } catch (err) {
-    throw new EdgecamError(
-      'EDGECAM_ERR_MODEL_READ',
-      `Cannot read the model file ${modelPath}: ${firstLine(err)}`,
-      {
-        cause: err,
-      },
-    );
-  }
-  let model: OnnxModel;
-  try {
-    model = decodeOnnxModel(bytes);
-  } catch (err) {
-    throw new EdgecamError(
-      'EDGECAM_ERR_MODEL_READ',
-      `${modelPath} is not a readable ONNX model (${firstLine(err)}): the file is corrupt or truncated, or not ONNX`,
-      { cause: err },
-    );
-  }
+  const { model } = await readOnnxFile(
+    modelPath,
+    'the file is corrupt or truncated, or not ONNX; export or copy it again',
+  );
   const g = model.graph;
   // Old exporters list weights as graph inputs too; the real inputs are the rest.
   const initializerNames = new Set(g.initializers.map((t) => t.name));
