@@ -1,12 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HealthServer } from '../../../src/health/http.js';
-import { createMetrics } from '../../../src/health/metrics.js';
-import { Readiness } from '../../../src/health/readiness.js';
+import type { HealthServer } from '../../../src/health/http.js';
 import type { Detection } from '../../../src/inference/detection.js';
 import { attachLiveView } from '../../../src/web/live-view.js';
 import { ARTIFACTS, collectProblems, launchChromium } from './browser.js';
+import { startHealthServer } from './health-server.js';
 import { SceneSource } from './scene-source.js';
 
 // annotate()'s box colours (Okabe-Ito), by class id.
@@ -29,15 +28,7 @@ afterEach(async () => {
 });
 
 async function serve(source: SceneSource, token = ''): Promise<HealthServer> {
-  const metrics = createMetrics({ processMetrics: false, throttled: async () => null });
-  const server = await HealthServer.start({
-    host: '127.0.0.1',
-    port: 0,
-    token,
-    metricsOpen: false,
-    registry: metrics.registry,
-    readiness: new Readiness(),
-  });
+  const server = await startHealthServer(token);
   servers.push(server);
   attachLiveView(server, source, { now: () => NOW });
   return server;

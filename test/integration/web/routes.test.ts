@@ -1,9 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HealthServer } from '../../../src/health/http.js';
-import { createMetrics } from '../../../src/health/metrics.js';
-import { Readiness } from '../../../src/health/readiness.js';
+import type { HealthServer } from '../../../src/health/http.js';
 import { attachLiveView } from '../../../src/web/live-view.js';
+import { startHealthServer } from './health-server.js';
 import { SceneSource } from './scene-source.js';
 
 const servers: HealthServer[] = [];
@@ -12,15 +11,7 @@ afterEach(async () => {
 });
 
 async function serve(token = ''): Promise<HealthServer> {
-  const metrics = createMetrics({ processMetrics: false, throttled: async () => null });
-  const server = await HealthServer.start({
-    host: '127.0.0.1',
-    port: 0,
-    token,
-    metricsOpen: false,
-    registry: metrics.registry,
-    readiness: new Readiness(),
-  });
+  const server = await startHealthServer(token);
   servers.push(server);
   return server;
 }
