@@ -116,11 +116,14 @@ export class InputTensor {
         ),
       };
       this.cache = c;
+      // The border is the same for every frame of this size and nothing else writes the tensor:
+      // fill it once here rather than every frame.
+      const p = c.placement;
+      if (p.contentX0 > 0 || p.contentY0 > 0 || p.contentX1 < p.inputWidth || p.contentY1 < p.inputHeight) {
+        this.fillPadding(p);
+      }
     }
     const p = c.placement;
-    if (p.contentX0 > 0 || p.contentY0 > 0 || p.contentX1 < p.inputWidth || p.contentY1 < p.inputHeight) {
-      this.fillPadding(p);
-    }
     this.resample(frame.data, FC, p, c.x, c.y);
     return p;
   }

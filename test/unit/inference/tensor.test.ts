@@ -55,6 +55,18 @@ describe('InputTensor', () => {
     expect(t.data[4 + 3]).toBe(3); // row 1 holds frame row 0: R = x
   });
 
+  it('pads once per frame size, and again when the frame size changes the border', () => {
+    const reused = new InputTensor(spec({ width: 8, height: 8, resize: 'letterbox', scale: 1 }));
+    reused.fill(coords(8, 4)); // border above and below
+    reused.fill(coords(8, 4));
+    reused.fill(coords(4, 8)); // border left and right: rows that held content become content again
+    const fresh = new InputTensor(spec({ width: 8, height: 8, resize: 'letterbox', scale: 1 }));
+    fresh.fill(coords(4, 8));
+    expect(Array.from(reused.data)).toEqual(Array.from(fresh.data));
+    expect(reused.data[0]).toBe(114); // (0, 0) is border in both sizes
+    expect(reused.data[8 * 2]).toBe(114); // (0, 2): content for 8x4, border for 4x8
+  });
+
   it('rounds and clamps for uint8 and int8 inputs instead of wrapping', () => {
     const u8 = new InputTensor(spec({ dtype: 'uint8', scale: 2 }));
     u8.fill({ width: 4, height: 4, channels: 3, data: new Uint8Array(48).fill(200) });
