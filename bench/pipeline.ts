@@ -99,9 +99,12 @@ interface DaemonRun {
 function childRun(file: string): Promise<DaemonRun> {
   return new Promise((resolve, reject) => {
     const script = fileURLToPath(new URL('./pipeline-daemon.mjs', import.meta.url));
-    const child = spawn(process.execPath, [script, file, String(FRAMES), String(WARMUP)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    // The memory settings edgecam runs with under systemd and npm start (systemd/edgecam.service).
+    const child = spawn(
+      process.execPath,
+      ['--max-semi-space-size=2', script, file, String(FRAMES), String(WARMUP)],
+      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MALLOC_ARENA_MAX: '2' } },
+    );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { EdgecamError } from '../errors.js';
 import type { Image } from '../frame.js';
+import { WORKER_RESOURCE_LIMITS } from '../worker-limits.js';
 import type { BackendOptions, InferenceLogger } from './backend.js';
 import type { Detection } from './detection.js';
 import type { ModelInfo, RunTimings } from './model-info.js';
@@ -53,7 +54,7 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 function startWorker(start: WorkerStart): Worker {
   const fromSource = import.meta.url.endsWith('.ts');
   const entry = new URL(fromSource ? './worker-from-source.mjs' : './worker.js', import.meta.url);
-  return new Worker(entry, { workerData: start });
+  return new Worker(entry, { workerData: start, resourceLimits: WORKER_RESOURCE_LIMITS });
 }
 
 interface Pending {

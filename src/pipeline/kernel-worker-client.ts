@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { StepConfig } from '../config/chain-schema.js';
 import { EdgecamError, type ErrorCode } from '../errors.js';
 import type { Image, Shape } from '../frame.js';
+import { WORKER_RESOURCE_LIMITS } from '../worker-limits.js';
 import type { FromKernelWorker, ToKernelWorker } from './kernel-protocol.js';
 
 /**
@@ -90,7 +91,7 @@ export class KernelWorker {
       fromSource ? './kernel-worker-from-source.mjs' : './kernel-worker.js',
       import.meta.url,
     );
-    const worker = new Worker(entry);
+    const worker = new Worker(entry, { resourceLimits: WORKER_RESOURCE_LIMITS });
     this.#failure = undefined;
     const die = (err: Error) => {
       if (this.#worker === worker) this.#worker = undefined;
