@@ -27,7 +27,7 @@ const SIGNS = fileURLToPath(new URL('../models/signs', import.meta.url));
 async function preprocessing(frame: Image<Uint8Array>): Promise<void> {
   console.log(`\n## Pre-processing: ${frame.width}x${frame.height} RGB frame -> model input (ms, median)\n`);
   console.log(
-    '| input | edgecam one pass (bilinear + normalise + layout) | sharp resize + normalise pass | sharp / edgecam |',
+    '| input | edgecam one pass (bilinear + normalise + layout, wasm SIMD) | sharp resize + normalise pass | sharp / edgecam |',
   );
   console.log('| --- | ---: | ---: | ---: |');
   for (const [w, h, resize] of [

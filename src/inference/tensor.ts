@@ -2,6 +2,7 @@ import { EdgecamError } from '../errors.js';
 import type { Image } from '../frame.js';
 import type { InputSpec } from './manifest.js';
 import { type Placement, placeFrame } from './placement.js';
+import { type PlanarTarget, RgbPlanarResampler } from './wasm-resample.js';
 
 /** The typed array behind a model input of each dtype. */
 export type InputData = Float32Array | Uint8Array | Int8Array;
@@ -23,7 +24,9 @@ interface AxisMap {
  * A model's input tensor, allocated once, and the one pass that fills it from a frame: bilinear
  * resize (stretch, letterbox or centre crop), colour order, normalisation ((pixel * scale - mean) /
  * std, per channel in the model's colour order), integer rounding and layout (NCHW or NHWC).
- * The resize tables are built once per frame size.
+ * The resize tables are built once per frame size. RGB frames into float32 NCHW inputs (most ONNX
+ * models) take the WebAssembly SIMD path (wasm-resample.ts); other cases, or
+ * EDGECAM_KERNEL_ENGINE=typescript, the TypeScript loop below, which the tests hold it to.
  * @example const input = new InputTensor(manifest.input); const placement = input.fill(frame);
  */
 export class InputTensor {
@@ -38,7 +41,16 @@ export class InputTensor {
   private readonly source: readonly number[];
   private readonly padValues: Float64Array;
   private cache:
-    | { width: number; height: number; channels: number; placement: Placement; x: AxisMap; y: AxisMap }
+    | {
+        width: number;
+        height: number;
+        channels: number;
+        placement: Placement;
+        x: AxisMap;
+        y: AxisMap;
+        /** The WebAssembly path, for RGB frames into float32 NCHW inputs where the engine allows it. */
+        wasm: { resampler: RgbPlanarResampler; target: PlanarTarget } | undefined;
+      }
     | undefined;
 
   constructor(spec: InputSpec) {
@@ -114,7 +126,9 @@ export class InputTensor {
           FH,
           FW * FC,
         ),
+        wasm: undefined,
       };
+      c.wasm = this.wasmPath(FW, FH, FC, placement, c.x, c.y);
       this.cache = c;
       // The border is the same for every frame of this size and nothing else writes the tensor:
       // fill it once here rather than every frame.
@@ -124,8 +138,36 @@ export class InputTensor {
       }
     }
     const p = c.placement;
-    this.resample(frame.data, FC, p, c.x, c.y);
+    if (c.wasm !== undefined) c.wasm.resampler.run(frame.data, c.wasm.target);
+    else this.resample(frame.data, FC, p, c.x, c.y);
     return p;
+  }
+
+  private wasmPath(
+    FW: number,
+    FH: number,
+    FC: number,
+    p: Placement,
+    x: AxisMap,
+    y: AxisMap,
+  ): { resampler: RgbPlanarResampler; target: PlanarTarget } | undefined {
+    const { width: W, height: H, dtype, layout } = this.spec;
+    if (FC !== 3 || this.channels !== 3 || dtype !== 'float32' || layout !== 'NCHW') return undefined;
+    const resampler = RgbPlanarResampler.create(FW, FH, x, y);
+    if (resampler === undefined) return undefined;
+    // Frame channel c feeds the model plane k whose source is c (RGB: k = c; BGR: k = 2 - c).
+    const plane = [0, 1, 2].map((c) => this.source.indexOf(c)) as [number, number, number];
+    const first = p.contentY0 * W + p.contentX0;
+    return {
+      resampler,
+      target: {
+        data: this.data as Float32Array,
+        planes: plane.map((k) => k * W * H + first) as [number, number, number],
+        rowStride: W,
+        gain: plane.map((k) => this.gain[k]!) as [number, number, number],
+        bias: plane.map((k) => this.bias[k]!) as [number, number, number],
+      },
+    };
   }
 
   private fillPadding(p: Placement): void {

@@ -211,7 +211,8 @@ function shapeOf(s: Shape): Shape {
   return Object.freeze({ width: s.width, height: s.height, channels: s.channels });
 }
 
-function fastEngineAllowed(): boolean {
+/** False when ENGINE_ENV keeps plans (and the model input's resampling) off WebAssembly. */
+export function fastEngineAllowed(): boolean {
   return process.env[ENGINE_ENV] !== 'typescript';
 }
 

@@ -93,6 +93,29 @@ export interface KernelExports {
     bias: number,
   ): void;
   rgbToGray(src: number, dst: number, pixels: number): void;
+  resizeRgbPlanar(
+    src: number,
+    rowLength: number,
+    xLo: number,
+    xHi: number,
+    xFrac: number,
+    nx: number,
+    yLo: number,
+    yHi: number,
+    yFrac: number,
+    ny: number,
+    row: number,
+    dstR: number,
+    dstG: number,
+    dstB: number,
+    dstStride: number,
+    gainR: number,
+    gainG: number,
+    gainB: number,
+    biasR: number,
+    biasG: number,
+    biasB: number,
+  ): void;
   sobelMagnitude(
     src: number,
     srcStride: number,

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { InputSpec } from '../../../src/inference/manifest.js';
 import { frameBox, placeFrame } from '../../../src/inference/placement.js';
 import { InputTensor } from '../../../src/inference/tensor.js';
+import { ENGINE_ENV } from '../../../src/kernels/plan.js';
+import { loadKernelModule } from '../../../src/kernels/wasm/module.js';
+import { seededRandom } from '../../../src/random.js';
 
 const spec = (over: Partial<InputSpec>): InputSpec => ({
   width: 4,
@@ -101,5 +104,74 @@ describe('placement', () => {
     expect(b.x).toBeCloseTo(80 / 640, 9);
     expect(b.w).toBeCloseTo(480 / 640, 9);
     expect(frameBox(lb, { x: 0, y: 0, w: 1, h: 0.1 })).toBeUndefined(); // wholly in the padding
+  });
+});
+
+describe('InputTensor on WebAssembly SIMD', () => {
+  /** Fills a fresh tensor with EDGECAM_KERNEL_ENGINE set as given (read when a frame size is first seen). */
+  function filled(s: InputSpec, frame: ReturnType<typeof noise>, engine: string | undefined) {
+    const before = process.env[ENGINE_ENV];
+    if (engine === undefined) delete process.env[ENGINE_ENV];
+    else process.env[ENGINE_ENV] = engine;
+    try {
+      const t = new InputTensor(s);
+      t.fill(frame);
+      t.fill(frame); // the second fill reuses the tables, and the border from the first
+      return t;
+    } finally {
+      if (before === undefined) delete process.env[ENGINE_ENV];
+      else process.env[ENGINE_ENV] = before;
+    }
+  }
+
+  function noise(width: number, height: number, seed: number) {
+    const rand = seededRandom(seed);
+    const data = Uint8Array.from({ length: width * height * 3 }, () => Math.floor(rand() * 256));
+    return { width, height, channels: 3 as const, data };
+  }
+
+  it('agrees with the TypeScript path for RGB frames into float32 NCHW (sizes, resizes, BGR, mean/std)', () => {
+    expect(loadKernelModule()).toBeDefined();
+    const cases: [number, number, Partial<InputSpec>][] = [
+      [640, 480, { width: 320, height: 320, resize: 'letterbox' }],
+      [480, 640, { width: 320, height: 320, resize: 'letterbox' }], // border left and right
+      [101, 37, { width: 23, height: 19, resize: 'stretch' }], // odd sizes: the 1-3 pixel tail
+      [64, 48, { width: 97, height: 71, resize: 'stretch' }], // upscaling
+      [
+        50,
+        30,
+        {
+          width: 30,
+          height: 30,
+          resize: 'center-crop',
+          colorOrder: 'BGR',
+          mean: [0.4, 0.5, 0.6],
+          std: [0.2, 0.3, 0.25],
+        },
+      ],
+      [32, 32, { width: 32, height: 32, resize: 'stretch', scale: 1 }], // same size: exact samples
+    ];
+    for (const [i, [w, h, over]] of cases.entries()) {
+      const frame = noise(w, h, i + 1);
+      const s = spec(over);
+      const fast = filled(s, frame, undefined);
+      const reference = filled(s, frame, 'typescript');
+      const a = fast.data as Float32Array;
+      const b = reference.data as Float32Array;
+      let worst = 0;
+      for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k]! - b[k]!));
+      // float32 arithmetic against float64: differences in the last bits only
+      expect(worst, `${w}x${h} -> ${JSON.stringify(over)}`).toBeLessThan(1e-4 * (s.scale === 1 ? 255 : 1));
+    }
+  });
+
+  it('leaves NHWC, integer and gray inputs to the TypeScript path, with the same results', () => {
+    const frame = noise(40, 30, 9);
+    for (const over of [{ layout: 'NHWC' }, { dtype: 'uint8' }, { colorOrder: 'GRAY' }] as const) {
+      const s = spec({ width: 16, height: 16, resize: 'letterbox', ...over });
+      expect(Array.from(filled(s, frame, undefined).data)).toEqual(
+        Array.from(filled(s, frame, 'typescript').data),
+      );
+    }
   });
 });

@@ -4,6 +4,7 @@
 export { convInt16 } from './conv-int16';
 export { rgbToGray } from './gray';
 export { padImage } from './pad';
+export { resizeRgbPlanar } from './resize';
 export { separableInt16, separableQ15 } from './separable';
 export { sobelMagnitude } from './sobel-magnitude';
 export { separableSymmetric5 } from './symmetric5';
