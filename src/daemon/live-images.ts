@@ -4,9 +4,7 @@ import type { Clock } from '../time/clock.js';
 import { encodeImage } from './encode.js';
 import type { Tasks } from './tasks.js';
 
-/** Someone asked for an image this recently: keep encoding fresh ones. */
-const WATCHED_MS = 10_000;
-/** At most this often per camera and kind (4 a second). */
+/** At most one encode of each kind this often per camera (4 a second), however often pages ask. */
 const MIN_INTERVAL_MS = 250;
 
 interface Latest {
@@ -15,16 +13,19 @@ interface Latest {
 }
 
 /**
- * One camera's images for the live view: the latest annotated frame (JPEG) and edge map (PNG),
- * encoded only while someone has asked in the last 10 s, at most 4 a second each, one encode in
- * flight at a time; never per frame unconditionally.
+ * One camera's images for the live view: the latest annotated frame (JPEG) and edge map (PNG).
+ * Each request for an image answers with the latest one encoded and asks for a fresh one from the
+ * next frame, so images are encoded as often as pages ask for them (the page polls frames a few
+ * times a second and edge maps every 2 s), at most 4 a second each, one encode of a kind in
+ * flight at a time, and never while nobody watches.
  * @example const live = new LiveImages(clock, tasks); live.frameJpeg() // the cached JPEG (and a fresh one is on its way)
  */
 export class LiveImages {
   #jpeg: Buffer | undefined;
   #png: Buffer | undefined;
-  #frameAskedAt = Number.NEGATIVE_INFINITY;
-  #edgesAskedAt = Number.NEGATIVE_INFINITY;
+  /** A page asked since the last encode began. */
+  #jpegWanted = false;
+  #pngWanted = false;
   #jpegAt = Number.NEGATIVE_INFINITY;
   #pngAt = Number.NEGATIVE_INFINITY;
   #encodingJpeg = false;
@@ -36,32 +37,29 @@ export class LiveImages {
     private readonly tasks: Tasks,
   ) {}
 
-  /** The latest annotated frame; asking keeps fresh ones coming. */
+  /** The latest annotated frame; asking has the next frame encoded. */
   frameJpeg(): Buffer | undefined {
-    this.#frameAskedAt = this.clock.now();
+    this.#jpegWanted = true;
+    // The first request need not wait for a frame: encode the one at hand.
     if (this.#jpeg === undefined && this.#latest !== undefined) this.#encodeJpeg(this.#latest);
     return this.#jpeg;
   }
 
-  /** The latest edge map; asking makes the pipeline compute them. */
+  /** The latest edge map; asking has the pipeline compute one from the next frame. */
   edgesPng(): Buffer | undefined {
-    this.#edgesAskedAt = this.clock.now();
+    this.#pngWanted = true;
     return this.#png;
   }
 
   /** Whether the next edge map is wanted here. */
   wantsEdges(): boolean {
-    const now = this.clock.now();
-    return (
-      now - this.#edgesAskedAt < WATCHED_MS && now - this.#pngAt >= MIN_INTERVAL_MS && !this.#encodingPng
-    );
+    return this.#pngWanted && !this.#encodingPng && this.clock.now() - this.#pngAt >= MIN_INTERVAL_MS;
   }
 
   /** A processed frame with its detections. */
   frame(frame: Frame, detections: Latest['detections']): void {
     this.#latest = { frame, detections };
-    const now = this.clock.now();
-    if (now - this.#frameAskedAt < WATCHED_MS && now - this.#jpegAt >= MIN_INTERVAL_MS)
+    if (this.#jpegWanted && this.clock.now() - this.#jpegAt >= MIN_INTERVAL_MS)
       this.#encodeJpeg(this.#latest);
   }
 
@@ -69,6 +67,7 @@ export class LiveImages {
   edges(map: Image<Uint8Array>): void {
     if (this.#encodingPng) return;
     this.#encodingPng = true;
+    this.#pngWanted = false;
     this.#pngAt = this.clock.now();
     this.tasks.run(
       'encoding the live edge map',
@@ -85,6 +84,7 @@ export class LiveImages {
   #encodeJpeg(latest: Latest): void {
     if (this.#encodingJpeg) return;
     this.#encodingJpeg = true;
+    this.#jpegWanted = false;
     this.#jpegAt = this.clock.now();
     this.tasks.run(
       'encoding the live frame',
