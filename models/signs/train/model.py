@@ -1,9 +1,13 @@
 """SignNet: a small anchor-free detector whose ONNX output is the YOLOv8 layout [1, 4+C, N].
 
-Backbone: a 3x3 stem and depthwise-separable blocks (MobileNet style), ReLU only (quantises
-cleanly; SiLU/HardSwish do not). Neck: a top-down FPN over strides 8, 16, 32. Head per level: one
-depthwise-separable block, then a 1x1 conv for class logits and one for box distances (FCOS-style
-left/top/right/bottom, exp-encoded, in stride units).
+Backbone: a 3x3 stride-2 stem, then plain 3x3 convolutions (stride 2 at the start of each stage)
+with BatchNorm and ReLU only (quantises cleanly; SiLU/HardSwish do not). Plain convolutions rather
+than MobileNet's depthwise-separable blocks: int8 kernels (ONNX Runtime's u8s8 GEMM, NPUs) run dense
+convolutions several times faster than float, but depthwise ones were slower in int8 than in float
+on ONNX Runtime's CPU provider, which made an int8 MobileNet no faster than its float original.
+Neck: a top-down FPN over strides 8, 16, 32. Head per level: one 3x3 convolution, then a 1x1 conv
+for class logits and one for box distances (FCOS-style left/top/right/bottom, exp-encoded, in
+stride units).
 
 The export wrapper decodes to what Ultralytics exports emit: rows 0-3 are box centre x, centre y,
 width, height in input pixels; rows 4.. are per-class scores after sigmoid; N runs over every
@@ -27,24 +31,18 @@ def conv_bn(cin, cout, k=3, s=1, groups=1):
     )
 
 
-def dw_sep(cin, cout, s=1):
-    """Depthwise 3x3 then pointwise 1x1, each with BatchNorm and ReLU."""
-    return nn.Sequential(conv_bn(cin, cin, 3, s, groups=cin), conv_bn(cin, cout, 1))
-
-
 class SignNet(nn.Module):
     def __init__(self, num_classes: int, width: float = 1.0, neck: int = 64):
         super().__init__()
         c = [int(round(v * width)) for v in (16, 32, 64, 96, 128)]
         self.num_classes = num_classes
         self.stem = conv_bn(3, c[0], 3, 2)  # /2
-        self.stage2 = nn.Sequential(dw_sep(c[0], c[1], 2), dw_sep(c[1], c[1]))  # /4
-        self.stage3 = nn.Sequential(dw_sep(c[1], c[2], 2), dw_sep(c[2], c[2]), dw_sep(c[2], c[2]))  # /8
-        self.stage4 = nn.Sequential(dw_sep(c[2], c[3], 2), dw_sep(c[3], c[3]), dw_sep(c[3], c[3]))  # /16
-        self.stage5 = nn.Sequential(dw_sep(c[3], c[4], 2), dw_sep(c[4], c[4]))  # /32
+        self.stage2 = nn.Sequential(conv_bn(c[0], c[1], 3, 2))  # /4
+        self.stage3 = nn.Sequential(conv_bn(c[1], c[2], 3, 2), conv_bn(c[2], c[2]))  # /8
+        self.stage4 = nn.Sequential(conv_bn(c[2], c[3], 3, 2), conv_bn(c[3], c[3]))  # /16
+        self.stage5 = nn.Sequential(conv_bn(c[3], c[4], 3, 2))  # /32
         self.lat = nn.ModuleList([conv_bn(ch, neck, 1) for ch in (c[2], c[3], c[4])])
-        self.smooth = nn.ModuleList([dw_sep(neck, neck) for _ in STRIDES])
-        self.tower = nn.ModuleList([dw_sep(neck, neck) for _ in STRIDES])
+        self.tower = nn.ModuleList([conv_bn(neck, neck) for _ in STRIDES])
         self.cls = nn.ModuleList([nn.Conv2d(neck, num_classes, 1) for _ in STRIDES])
         self.reg = nn.ModuleList([nn.Conv2d(neck, 4, 1) for _ in STRIDES])
         for conv in self.cls:
@@ -66,7 +64,7 @@ class SignNet(nn.Module):
         p3 = self.lat[0](c3) + F.interpolate(p4, scale_factor=2.0, mode='nearest')
         out = []
         for i, p in enumerate((p3, p4, p5)):
-            t = self.tower[i](self.smooth[i](p))
+            t = self.tower[i](p)
             out.append((self.cls[i](t), self.reg[i](t)))
         return out
 
