@@ -1,7 +1,16 @@
 import type { z } from 'zod';
 import { didYouMean } from '../suggest.js';
 import { isMapping, type PathSegment, valueAt } from './key-path.js';
-import { alternatives, describeSchema, elementSchema, objectKeys, schemaAt, unwrap } from './schema-walk.js';
+import {
+  alternatives,
+  defOf,
+  describeSchema,
+  elementSchema,
+  matchingAlternatives,
+  objectKeys,
+  schemaAt,
+  unwrap,
+} from './schema-walk.js';
 
 /**
  * zod's issues rewritten as a maker's problems: what is wrong in words, and a fix (a
@@ -47,14 +56,25 @@ function convert(
       out.push({ segments: at, value: v, message, fix });
     switch (issue.code) {
       case 'unrecognized_keys': {
+        // A discriminated union (a camera's source) allows the keys of the branch its kind selects.
         const allowed =
-          node === undefined ? [] : [...new Set(alternatives(node).flatMap((b) => objectKeys(b) ?? []))];
+          node === undefined
+            ? []
+            : [...new Set(matchingAlternatives(node, value).flatMap((b) => objectKeys(b) ?? []))];
         for (const key of issue.keys) {
           const suggestion = didYouMean(key, allowed);
+          // A key of another branch (pace on a synthetic source) says which ones have it.
+          const elsewhere =
+            node === undefined
+              ? []
+              : alternatives(node)
+                  .filter((b) => objectKeys(b)?.includes(key))
+                  .map(describeBranch)
+                  .filter((d) => d !== undefined);
           push(
             'unknown key',
             suggestion === undefined
-              ? `remove it; the keys allowed here are ${allowed.join(', ')}`
+              ? `remove it${elsewhere.length > 0 ? ` (${key} belongs to ${elsewhere.join(', ')})` : ''}; the keys allowed here are ${allowed.join(', ')}`
               : `did you mean "${suggestion}"?`,
             [...segments, key],
             valueAt(value, [key]),
@@ -227,4 +247,15 @@ export function describeValue(value: unknown): string {
   if (isMapping(value)) return 'a mapping';
   if (typeof value === 'boolean') return 'true/false';
   return `a ${typeof value}`;
+}
+
+/** A union branch named by its literal keys, e.g. "kind: file"; undefined when it has none. */
+function describeBranch(branch: Schema): string | undefined {
+  const def = defOf(branch);
+  if (def.type !== 'object') return undefined;
+  const literals = Object.entries(def.shape as Record<string, Schema>).flatMap(([key, field]) => {
+    const fieldDef = defOf(unwrap(field));
+    return fieldDef.type === 'literal' ? [`${key}: ${(fieldDef.values as unknown[]).join(' or ')}`] : [];
+  });
+  return literals.length > 0 ? literals.join(', ') : undefined;
 }

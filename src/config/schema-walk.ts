@@ -13,7 +13,7 @@ export type ValueKind = 'string' | 'number' | 'boolean' | 'object' | 'array';
 
 const WRAPPERS = new Set(['default', 'prefault', 'optional', 'nullable', 'readonly', 'catch', 'nonoptional']);
 
-function defOf(schema: Schema): Def {
+export function defOf(schema: Schema): Def {
   return schema._zod.def as Def;
 }
 
@@ -36,6 +36,26 @@ export function alternatives(schema: Schema): Schema[] {
   const def = defOf(node);
   if (def.type !== 'union') return [node];
   return (def.options as Schema[]).flatMap(alternatives);
+}
+
+/**
+ * The alternatives that `value` selects: branches whose literal keys (a discriminator such as a
+ * source's `kind`) all equal the value's; every alternative when none or several do.
+ * @example matchingAlternatives(sourceSchema, { kind: 'synthetic' }) // [the synthetic source's object]
+ */
+export function matchingAlternatives(schema: Schema, value: unknown): Schema[] {
+  const all = alternatives(schema);
+  if (all.length < 2 || typeof value !== 'object' || value === null) return all;
+  const record = value as Record<string, unknown>;
+  const matching = all.filter((branch) => {
+    const def = defOf(branch);
+    if (def.type !== 'object') return false;
+    return Object.entries(def.shape as Record<string, Schema>).every(([key, field]) => {
+      const fieldDef = defOf(unwrap(field));
+      return fieldDef.type !== 'literal' || (fieldDef.values as unknown[]).includes(record[key]);
+    });
+  });
+  return matching.length === 1 ? matching : all;
 }
 
 /** The keys of an object schema (in declaration order), or undefined for anything else. */

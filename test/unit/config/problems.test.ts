@@ -108,6 +108,18 @@ describe('config problems', () => {
     );
   });
 
+  it("checks a source's keys against its own kind, and says which kind a misplaced key belongs to", async () => {
+    const problems = await problemsIn('empty.yaml', {
+      overrides: { 'cameras.0.source': { kind: 'synthetic', pace: 'fast', sede: 3 } },
+    });
+    expect(problemAt(problems, 'cameras[0].source.pace')).toMatchObject({
+      message: 'unknown key',
+      fix: 'remove it (pace belongs to kind: file); the keys allowed here are kind, seed, signs',
+    });
+    // A near miss is still suggested, from this kind's keys only.
+    expect(problemAt(problems, 'cameras[0].source.sede').fix).toBe('did you mean "seed"?');
+  });
+
   it('reports a missing required key', async () => {
     const problems = await problemsIn('empty.yaml', { overrides: { cameras: [{ id: 'front' }] } });
     expect(problemAt(problems, 'cameras[0].source')).toMatchObject({
