@@ -190,7 +190,8 @@ export class CameraRuntime {
       provider: info?.provider ?? null,
       model: info === undefined ? null : `${info.name} ${info.version}`,
       frameSize: s?.frameSize ?? null,
-      detections: (s?.detections ?? []).map((d) => ({
+      // The boxes on the frame the page shows, once one is encoded; the pipeline's latest before.
+      detections: (this.live.shownDetections() ?? s?.detections ?? []).map((d) => ({
         label: d.label,
         score: d.score,
         ...(d.box ? { box: d.box } : {}),

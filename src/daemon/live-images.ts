@@ -22,6 +22,8 @@ interface Latest {
  */
 export class LiveImages {
   #jpeg: Buffer | undefined;
+  /** The detections drawn on #jpeg, so the page's list matches its picture. */
+  #jpegDetections: Latest['detections'] | undefined;
   #png: Buffer | undefined;
   /** A page asked since the last encode began. */
   #jpegWanted = false;
@@ -43,6 +45,11 @@ export class LiveImages {
     // The first request need not wait for a frame: encode the one at hand.
     if (this.#jpeg === undefined && this.#latest !== undefined) this.#encodeJpeg(this.#latest);
     return this.#jpeg;
+  }
+
+  /** The detections drawn on the frame frameJpeg() answers with; undefined before the first. */
+  shownDetections(): Latest['detections'] | undefined {
+    return this.#jpegDetections;
   }
 
   /** The latest edge map; asking has the pipeline compute one from the next frame. */
@@ -93,6 +100,7 @@ export class LiveImages {
         .toBuffer()
         .then((jpeg) => {
           this.#jpeg = jpeg;
+          this.#jpegDetections = latest.detections;
         })
         .finally(() => {
           this.#encodingJpeg = false;

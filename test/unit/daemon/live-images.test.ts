@@ -73,4 +73,22 @@ describe('LiveImages', () => {
     await clock.advance(250);
     expect(live.wantsEdges()).toBe(true);
   });
+
+  it("reports the detections drawn on the frame it answers with, not a later frame's", async () => {
+    const { clock, tasks, live } = setup();
+    const stop = { label: 'stop', classId: 0, score: 0.9, box: { x: 0.1, y: 0.1, w: 0.5, h: 0.5 } };
+    const park = { label: 'parking', classId: 8, score: 0.8, box: { x: 0.2, y: 0.2, w: 0.3, h: 0.3 } };
+    expect(live.shownDetections()).toBeUndefined();
+    live.frame(frame(1), [stop]);
+    live.frameJpeg();
+    await tasks.idle();
+    live.frame(frame(2), [park]); // within 250 ms of the encode: not encoded
+    await tasks.idle();
+    expect(live.shownDetections()).toEqual([stop]);
+    await clock.advance(300);
+    live.frameJpeg(); // the page asks again: the next frame is encoded
+    live.frame(frame(3), [park]);
+    await tasks.idle();
+    expect(live.shownDetections()).toEqual([park]);
+  });
 });
