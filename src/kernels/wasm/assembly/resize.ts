@@ -1,8 +1,8 @@
 // Bilinear resampling of a packed RGB uint8 frame into three float32 planes, normalised per
 // channel: what a model's NCHW input wants, in one call per frame. Separable: each output row
 // first blends its two source rows into a float row (16 bytes at a time), then each group of
-// four output pixels gathers its left and right neighbours from that row, transposes them into
-// R, G and B lanes by shuffles and blends them. The host (src/inference/wasm-resample.ts) passes
+// four output pixels blends each pixel's left and right neighbours from that row and transposes
+// the four into R, G and B lanes by shuffles. The host (src/inference/wasm-resample.ts) passes
 // the per-column and per-row tables; the arithmetic is the TypeScript path's, in float32.
 
 /**
@@ -56,64 +56,40 @@ export function resizeRgbPlanar(
     let i = 0;
     for (; i < nx4; i += 4) {
       const i4 = <usize>(i << 2);
-      const fx = v128.load(xFrac + i4);
-      const lo = xLo + i4;
-      const hi = xHi + i4;
-      const l0 = v128.load(row + <usize>load<i32>(lo));
-      const l1 = v128.load(row + <usize>load<i32>(lo, 4));
-      const l2 = v128.load(row + <usize>load<i32>(lo, 8));
-      const l3 = v128.load(row + <usize>load<i32>(lo, 12));
-      const h0 = v128.load(row + <usize>load<i32>(hi));
-      const h1 = v128.load(row + <usize>load<i32>(hi, 4));
-      const h2 = v128.load(row + <usize>load<i32>(hi, 8));
-      const h3 = v128.load(row + <usize>load<i32>(hi, 12));
-      // (R0 R1 G0 G1), (R2 R3 G2 G3), (B0 B1 . .), (B2 B3 . .) -> R, G, B lanes of the four pixels
-      const la = v128.shuffle<i32>(l0, l1, 0, 4, 1, 5);
-      const lb = v128.shuffle<i32>(l2, l3, 0, 4, 1, 5);
-      const lc = v128.shuffle<i32>(l0, l1, 2, 6, 2, 6);
-      const ld = v128.shuffle<i32>(l2, l3, 2, 6, 2, 6);
-      const ha = v128.shuffle<i32>(h0, h1, 0, 4, 1, 5);
-      const hb = v128.shuffle<i32>(h2, h3, 0, 4, 1, 5);
-      const hc = v128.shuffle<i32>(h0, h1, 2, 6, 2, 6);
-      const hd = v128.shuffle<i32>(h2, h3, 2, 6, 2, 6);
+      // Four blended pixels (R G B .), then transposed into R, G and B lanes by shuffles.
+      const p0 = blendPixel(row, xLo + i4, xHi + i4, xFrac + i4);
+      const p1 = blendPixel(row, xLo + i4 + 4, xHi + i4 + 4, xFrac + i4 + 4);
+      const p2 = blendPixel(row, xLo + i4 + 8, xHi + i4 + 8, xFrac + i4 + 8);
+      const p3 = blendPixel(row, xLo + i4 + 12, xHi + i4 + 12, xFrac + i4 + 12);
+      const rg01 = v128.shuffle<i32>(p0, p1, 0, 4, 1, 5); // R0 R1 G0 G1
+      const rg23 = v128.shuffle<i32>(p2, p3, 0, 4, 1, 5);
+      const b01 = v128.shuffle<i32>(p0, p1, 2, 6, 2, 6); // B0 B1 . .
+      const b23 = v128.shuffle<i32>(p2, p3, 2, 6, 2, 6);
       const o = out + i4;
-      storeLerp(
-        dstR + o,
-        v128.shuffle<i32>(la, lb, 0, 1, 4, 5),
-        v128.shuffle<i32>(ha, hb, 0, 1, 4, 5),
-        fx,
-        gR,
-        bR,
-      );
-      storeLerp(
-        dstG + o,
-        v128.shuffle<i32>(la, lb, 2, 3, 6, 7),
-        v128.shuffle<i32>(ha, hb, 2, 3, 6, 7),
-        fx,
-        gG,
-        bG,
-      );
-      storeLerp(
-        dstB + o,
-        v128.shuffle<i32>(lc, ld, 0, 1, 4, 5),
-        v128.shuffle<i32>(hc, hd, 0, 1, 4, 5),
-        fx,
-        gB,
-        bB,
-      );
+      storeNormalised(dstR + o, v128.shuffle<i32>(rg01, rg23, 0, 1, 4, 5), gR, bR);
+      storeNormalised(dstG + o, v128.shuffle<i32>(rg01, rg23, 2, 3, 6, 7), gG, bG);
+      storeNormalised(dstB + o, v128.shuffle<i32>(b01, b23, 0, 1, 4, 5), gB, bB);
     }
     // The last one to three pixels one at a time: four would write past the row's content.
     for (; i < nx; i++) {
       const i4 = <usize>(i << 2);
-      const fx = load<f32>(xFrac + i4);
-      const l = row + <usize>load<i32>(xLo + i4);
-      const h = row + <usize>load<i32>(xHi + i4);
+      const p = blendPixel(row, xLo + i4, xHi + i4, xFrac + i4);
       const o = out + i4;
-      store<f32>(dstR + o, lerp(load<f32>(l), load<f32>(h), fx) * gainR + biasR);
-      store<f32>(dstG + o, lerp(load<f32>(l, 4), load<f32>(h, 4), fx) * gainG + biasG);
-      store<f32>(dstB + o, lerp(load<f32>(l, 8), load<f32>(h, 8), fx) * gainB + biasB);
+      store<f32>(dstR + o, f32x4.extract_lane(p, 0) * gainR + biasR);
+      store<f32>(dstG + o, f32x4.extract_lane(p, 1) * gainG + biasG);
+      store<f32>(dstB + o, f32x4.extract_lane(p, 2) * gainB + biasB);
     }
   }
+}
+
+/**
+ * One output pixel from the blended float row: its left and right neighbours (R G B and the next
+ * pixel's R, 16 bytes each, at the byte offsets stored at `lo` and `hi`) mixed by the weight at `frac`.
+ */
+function blendPixel(row: usize, lo: usize, hi: usize, frac: usize): v128 {
+  const l = v128.load(row + <usize>load<i32>(lo));
+  const h = v128.load(row + <usize>load<i32>(hi));
+  return f32x4.add(l, f32x4.mul(f32x4.sub(h, l), v128.load32_splat(frac)));
 }
 
 /** row[k] = a[k] + (b[k] - a[k]) * fy for k < length (bytes widened to float), 16 at a time. */
@@ -140,10 +116,6 @@ function lerp4(a: v128, b: v128, f: v128): v128 {
   return f32x4.add(fa, f32x4.mul(f32x4.sub(f32x4.convert_i32x4_u(b), fa), f));
 }
 
-function storeLerp(dst: usize, lo: v128, hi: v128, fx: v128, gain: v128, bias: v128): void {
-  v128.store(dst, f32x4.add(f32x4.mul(f32x4.add(lo, f32x4.mul(f32x4.sub(hi, lo), fx)), gain), bias));
-}
-
-function lerp(a: f32, b: f32, f: f32): f32 {
-  return a + (b - a) * f;
+function storeNormalised(dst: usize, v: v128, gain: v128, bias: v128): void {
+  v128.store(dst, f32x4.add(f32x4.mul(v, gain), bias));
 }
