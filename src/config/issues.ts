@@ -3,9 +3,9 @@ import { didYouMean } from '../suggest.js';
 import { isMapping, type PathSegment, valueAt } from './key-path.js';
 import {
   alternatives,
-  defOf,
   describeSchema,
   elementSchema,
+  literalKeys,
   matchingAlternatives,
   objectKeys,
   schemaAt,
@@ -63,18 +63,10 @@ function convert(
             : [...new Set(matchingAlternatives(node, value).flatMap((b) => objectKeys(b) ?? []))];
         for (const key of issue.keys) {
           const suggestion = didYouMean(key, allowed);
-          // A key of another branch (pace on a synthetic source) says which ones have it.
-          const elsewhere =
-            node === undefined
-              ? []
-              : alternatives(node)
-                  .filter((b) => objectKeys(b)?.includes(key))
-                  .map(describeBranch)
-                  .filter((d) => d !== undefined);
           push(
             'unknown key',
             suggestion === undefined
-              ? `remove it${elsewhere.length > 0 ? ` (${key} belongs to ${elsewhere.join(', ')})` : ''}; the keys allowed here are ${allowed.join(', ')}`
+              ? `remove it${belongsTo(node, key)}; the keys allowed here are ${allowed.join(', ')}`
               : `did you mean "${suggestion}"?`,
             [...segments, key],
             valueAt(value, [key]),
@@ -249,13 +241,13 @@ export function describeValue(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** A union branch named by its literal keys, e.g. "kind: file"; undefined when it has none. */
-function describeBranch(branch: Schema): string | undefined {
-  const def = defOf(branch);
-  if (def.type !== 'object') return undefined;
-  const literals = Object.entries(def.shape as Record<string, Schema>).flatMap(([key, field]) => {
-    const fieldDef = defOf(unwrap(field));
-    return fieldDef.type === 'literal' ? [`${key}: ${(fieldDef.values as unknown[]).join(' or ')}`] : [];
-  });
-  return literals.length > 0 ? literals.join(', ') : undefined;
+/** " (pace belongs to kind: file)" when other branches of `node` have `key`; else "". */
+function belongsTo(node: Schema | undefined, key: string): string {
+  if (node === undefined) return '';
+  const owners = alternatives(node)
+    .filter((b) => objectKeys(b)?.includes(key))
+    .map((b) => literalKeys(b).map(([k, values]) => `${k}: ${values.join(' or ')}`))
+    .filter((named) => named.length > 0)
+    .map((named) => named.join(', '));
+  return owners.length > 0 ? ` (${key} belongs to ${owners.join('; ')})` : '';
 }

@@ -13,7 +13,7 @@ export type ValueKind = 'string' | 'number' | 'boolean' | 'object' | 'array';
 
 const WRAPPERS = new Set(['default', 'prefault', 'optional', 'nullable', 'readonly', 'catch', 'nonoptional']);
 
-export function defOf(schema: Schema): Def {
+function defOf(schema: Schema): Def {
   return schema._zod.def as Def;
 }
 
@@ -39,22 +39,33 @@ export function alternatives(schema: Schema): Schema[] {
 }
 
 /**
- * The alternatives that `value` selects: branches whose literal keys (a discriminator such as a
- * source's `kind`) all equal the value's; every alternative when none or several do.
+ * The literal keys of an object schema (a discriminator such as a source's `kind`) with the values
+ * each allows; empty for anything else.
+ * @example literalKeys(fileSourceSchema) // [['kind', ['file']]]
+ */
+export function literalKeys(schema: Schema): [string, unknown[]][] {
+  const def = defOf(unwrap(schema));
+  if (def.type !== 'object') return [];
+  return Object.entries(def.shape as Record<string, Schema>).flatMap(([key, field]) => {
+    const fieldDef = defOf(unwrap(field));
+    return fieldDef.type === 'literal' ? [[key, fieldDef.values as unknown[]] as [string, unknown[]]] : [];
+  });
+}
+
+/**
+ * The alternatives that `value` selects: branches whose literal keys all equal the value's;
+ * every alternative when none or several do.
  * @example matchingAlternatives(sourceSchema, { kind: 'synthetic' }) // [the synthetic source's object]
  */
 export function matchingAlternatives(schema: Schema, value: unknown): Schema[] {
   const all = alternatives(schema);
   if (all.length < 2 || typeof value !== 'object' || value === null) return all;
   const record = value as Record<string, unknown>;
-  const matching = all.filter((branch) => {
-    const def = defOf(branch);
-    if (def.type !== 'object') return false;
-    return Object.entries(def.shape as Record<string, Schema>).every(([key, field]) => {
-      const fieldDef = defOf(unwrap(field));
-      return fieldDef.type !== 'literal' || (fieldDef.values as unknown[]).includes(record[key]);
-    });
-  });
+  const matching = all.filter(
+    (branch) =>
+      objectKeys(branch) !== undefined &&
+      literalKeys(branch).every(([key, values]) => values.includes(record[key])),
+  );
   return matching.length === 1 ? matching : all;
 }
 
