@@ -23,9 +23,9 @@ from torch.nn import functional as F
 STRIDES = (8, 16, 32)
 
 
-def conv_bn(cin, cout, k=3, s=1, groups=1):
+def conv_bn(cin, cout, k=3, s=1):
     return nn.Sequential(
-        nn.Conv2d(cin, cout, k, s, k // 2, groups=groups, bias=False),
+        nn.Conv2d(cin, cout, k, s, k // 2, bias=False),
         nn.BatchNorm2d(cout),
         nn.ReLU(inplace=True),
     )
