@@ -111,28 +111,21 @@ export class InputTensor {
     }
     let c = this.cache;
     if (c === undefined || c.width !== FW || c.height !== FH || c.channels !== FC) {
-      const placement = placeFrame(FW, FH, this.spec);
+      const p = placeFrame(FW, FH, this.spec);
+      const x = axisMap(p.contentX0, p.contentX1, p.scaleX, p.offsetX, FW, FC);
+      const y = axisMap(p.contentY0, p.contentY1, p.scaleY, p.offsetY, FH, FW * FC);
       c = {
         width: FW,
         height: FH,
         channels: FC,
-        placement,
-        x: axisMap(placement.contentX0, placement.contentX1, placement.scaleX, placement.offsetX, FW, FC),
-        y: axisMap(
-          placement.contentY0,
-          placement.contentY1,
-          placement.scaleY,
-          placement.offsetY,
-          FH,
-          FW * FC,
-        ),
-        wasm: undefined,
+        placement: p,
+        x,
+        y,
+        wasm: this.wasmPath(FW, FH, FC, p, x, y),
       };
-      c.wasm = this.wasmPath(FW, FH, FC, placement, c.x, c.y);
       this.cache = c;
       // The border is the same for every frame of this size and nothing else writes the tensor:
       // fill it once here rather than every frame.
-      const p = c.placement;
       if (p.contentX0 > 0 || p.contentY0 > 0 || p.contentX1 < p.inputWidth || p.contentY1 < p.inputHeight) {
         this.fillPadding(p);
       }
