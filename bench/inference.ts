@@ -24,12 +24,18 @@ const fmt = (ms: number) => ms.toFixed(3).padStart(8);
 const MOBILENET = { size: 224, width: 32, classes: 10 };
 const SIGNS = fileURLToPath(new URL('../models/signs', import.meta.url));
 
+const PASS_NAMES = {
+  halve: 'wasm SIMD 2x2 mean (exact halving)',
+  bilinear: 'wasm SIMD bilinear',
+  typescript: 'TypeScript bilinear',
+} as const;
+
 async function preprocessing(frame: Image<Uint8Array>): Promise<void> {
   console.log(`\n## Pre-processing: ${frame.width}x${frame.height} RGB frame -> model input (ms, median)\n`);
   console.log(
-    '| input | edgecam one pass (bilinear + normalise + layout, wasm SIMD) | sharp resize + normalise pass | sharp / edgecam |',
+    '| input | edgecam one pass (resample + normalise + layout) | its pass | sharp resize + normalise pass | sharp / edgecam |',
   );
-  console.log('| --- | ---: | ---: | ---: |');
+  console.log('| --- | ---: | --- | ---: | ---: |');
   for (const [w, h, resize] of [
     [224, 224, 'stretch'],
     [320, 320, 'letterbox'],
@@ -67,7 +73,7 @@ async function preprocessing(frame: Image<Uint8Array>): Promise<void> {
       }
     });
     console.log(
-      `| ${w}x${h} ${resize} | ${fmt(ours)} | ${fmt(viaSharp)} | ${(viaSharp / ours).toFixed(1)}x |`,
+      `| ${w}x${h} ${resize} | ${fmt(ours)} | ${PASS_NAMES[tensor.resamplePass!]} | ${fmt(viaSharp)} | ${(viaSharp / ours).toFixed(1)}x |`,
     );
   }
 }

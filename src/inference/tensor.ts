@@ -2,7 +2,7 @@ import { EdgecamError } from '../errors.js';
 import type { Image } from '../frame.js';
 import type { InputSpec } from './manifest.js';
 import { type Placement, placeFrame } from './placement.js';
-import { type PlanarTarget, RgbPlanarResampler } from './wasm-resample.js';
+import { RgbPlanarResampler } from './wasm-resample.js';
 
 /** The typed array behind a model input of each dtype. */
 export type InputData = Float32Array | Uint8Array | Int8Array;
@@ -24,8 +24,8 @@ interface AxisMap {
  * A model's input tensor, allocated once, and the one pass that fills it from a frame: bilinear
  * resize (stretch, letterbox or centre crop), colour order, normalisation ((pixel * scale - mean) /
  * std, per channel in the model's colour order), integer rounding and layout (NCHW or NHWC).
- * The resize tables are built once per frame size. RGB frames into float32 NCHW inputs (most ONNX
- * models) take the WebAssembly SIMD path (wasm-resample.ts); other cases, or
+ * The resize tables are built once per frame size. RGB frames into NCHW inputs (most ONNX models)
+ * take the WebAssembly SIMD path (wasm-resample.ts) where it has a pass for the case; others, or
  * EDGECAM_KERNEL_ENGINE=typescript, the TypeScript loop below, which the tests hold it to.
  * @example const input = new InputTensor(manifest.input); const placement = input.fill(frame);
  */
@@ -40,6 +40,11 @@ export class InputTensor {
   /** Model channel k takes frame channel source[k] (RGB order); GRAY takes luma. */
   private readonly source: readonly number[];
   private readonly padValues: Float64Array;
+  /** The WebAssembly pass for the last frame size ('halve' or 'bilinear'), or 'typescript'. */
+  get resamplePass(): 'halve' | 'bilinear' | 'typescript' | undefined {
+    return this.cache === undefined ? undefined : (this.cache.wasm?.pass ?? 'typescript');
+  }
+
   private cache:
     | {
         width: number;
@@ -48,8 +53,8 @@ export class InputTensor {
         placement: Placement;
         x: AxisMap;
         y: AxisMap;
-        /** The WebAssembly path, for RGB frames into float32 NCHW inputs where the engine allows it. */
-        wasm: { resampler: RgbPlanarResampler; target: PlanarTarget } | undefined;
+        /** The WebAssembly path, for RGB frames into NCHW inputs where it has a pass and the engine allows it. */
+        wasm: RgbPlanarResampler | undefined;
       }
     | undefined;
 
@@ -131,7 +136,7 @@ export class InputTensor {
       }
     }
     const p = c.placement;
-    if (c.wasm !== undefined) c.wasm.resampler.run(frame.data, c.wasm.target);
+    if (c.wasm !== undefined) c.wasm.run(frame.data);
     else this.resample(frame.data, FC, p, c.x, c.y);
     return p;
   }
@@ -143,24 +148,19 @@ export class InputTensor {
     p: Placement,
     x: AxisMap,
     y: AxisMap,
-  ): { resampler: RgbPlanarResampler; target: PlanarTarget } | undefined {
+  ): RgbPlanarResampler | undefined {
     const { width: W, height: H, dtype, layout } = this.spec;
-    if (FC !== 3 || this.channels !== 3 || dtype !== 'float32' || layout !== 'NCHW') return undefined;
-    const resampler = RgbPlanarResampler.create(FW, FH, x, y);
-    if (resampler === undefined) return undefined;
+    if (FC !== 3 || this.channels !== 3 || dtype === 'int8' || layout !== 'NCHW') return undefined;
     // Frame channel c feeds the model plane k whose source is c (RGB: k = c; BGR: k = 2 - c).
     const plane = [0, 1, 2].map((c) => this.source.indexOf(c)) as [number, number, number];
     const first = p.contentY0 * W + p.contentX0;
-    return {
-      resampler,
-      target: {
-        data: this.data as Float32Array,
-        planes: plane.map((k) => k * W * H + first) as [number, number, number],
-        rowStride: W,
-        gain: plane.map((k) => this.gain[k]!) as [number, number, number],
-        bias: plane.map((k) => this.bias[k]!) as [number, number, number],
-      },
-    };
+    return RgbPlanarResampler.create(FW, FH, x, y, {
+      data: this.data as Float32Array | Uint8Array,
+      planes: plane.map((k) => k * W * H + first) as [number, number, number],
+      rowStride: W,
+      gain: plane.map((k) => this.gain[k]!) as [number, number, number],
+      bias: plane.map((k) => this.bias[k]!) as [number, number, number],
+    });
   }
 
   private fillPadding(p: Placement): void {

@@ -12,9 +12,10 @@ export interface AxisSamples {
   readonly frac: Float32Array;
 }
 
-/** Where the content of one frame goes: output rows of `width` floats, three planes. */
+/** Where the content of one frame goes: output rows of `width` samples, three planes. */
 export interface PlanarTarget {
-  readonly data: Float32Array;
+  /** float32 planes take any gain and bias; uint8 planes only raw pixels (gain 1, bias 0). */
+  readonly data: Float32Array | Uint8Array;
   /** Element offset of the first content pixel in each frame channel's (R, G, B) plane. */
   readonly planes: readonly [number, number, number];
   /** Elements from one output row to the next. */
@@ -25,25 +26,42 @@ export interface PlanarTarget {
 }
 
 /**
- * The WebAssembly SIMD path of InputTensor for its commonest case, an RGB frame into a float32
- * NCHW input: bilinear resample plus normalisation in one call (src/kernels/wasm/assembly/resize.ts),
- * 0.26 ms against the TypeScript loop's 0.62 for 640x480 into 320x320. Tables and scratch are laid
- * out once per frame size; the frame is copied into the module's memory and the planes copied out
- * (0.02 ms of the 0.26), because the module's scratch is shared by every plan of the thread.
- * @example const r = RgbPlanarResampler.create(640, 480, xs, ys); r?.run(frame.data, target)
+ * True when every sample of the axis sits midway between two neighbours (`step` apart) and
+ * consecutive samples are two neighbours on: an exact halving, where bilinear is a 2x2 mean.
+ */
+function halves(axis: AxisSamples, step: number): boolean {
+  const { lo, hi, frac } = axis;
+  for (let i = 0; i < lo.length; i++) {
+    if (frac[i] !== 0.5 || hi[i] !== lo[i]! + step || lo[i] !== lo[0]! + 2 * step * i) return false;
+  }
+  return true;
+}
+
+/**
+ * The WebAssembly SIMD path of InputTensor for its commonest cases, an RGB frame into NCHW planes,
+ * in one call per frame. An exact halving (640x480 into a 320x320 letterbox) is a 2x2 mean
+ * (src/kernels/wasm/assembly/halve.ts), into float32 or, for quantised models that take raw
+ * pixels, uint8; any other size is a separable bilinear with normalisation (resize.ts), float32
+ * only. Tables and scratch are laid out once per frame size; the frame is copied into the module's
+ * memory and the planes copied out, because the module's scratch is shared by every plan of the thread.
+ * @example const r = RgbPlanarResampler.create(640, 480, xs, ys, target); r?.run(frame.data)
  */
 export class RgbPlanarResampler {
   readonly #mod: KernelModule;
+  readonly #target: PlanarTarget;
   readonly #frameBytes: number;
-  /** Bytes in a frame row, floats in the blended row. */
   readonly #rowLength: number;
   readonly #nx: number;
   readonly #ny: number;
+  /** Byte offset in the frame of the first sample's top-left source pixel (the halving pass). */
+  readonly #first: number;
+  /** Which pass runs: the 2x2 mean of an exact halving, or the general bilinear. */
+  readonly pass: 'halve' | 'bilinear';
   readonly #src: number;
   readonly #row: number;
   readonly #tables: number;
   readonly #dst: number;
-  /** xLo, xHi (byte offsets in the float row), xFrac, yLo, yHi (byte offsets in the frame), yFrac. */
+  /** Bilinear only: xLo, xHi (byte offsets in the float row), xFrac, yLo, yHi (byte offsets in the frame), yFrac. */
   readonly #tableWords: Int32Array;
 
   private constructor(
@@ -52,88 +70,100 @@ export class RgbPlanarResampler {
     frameHeight: number,
     x: AxisSamples,
     y: AxisSamples,
+    target: PlanarTarget,
+    halve: boolean,
   ) {
     this.#mod = mod;
+    this.#target = target;
+    this.pass = halve ? 'halve' : 'bilinear';
     this.#frameBytes = frameWidth * frameHeight * 3;
     this.#rowLength = frameWidth * 3;
+    this.#first = x.lo[0]! + y.lo[0]!;
     const nx = x.lo.length;
     const ny = y.lo.length;
     this.#nx = nx;
     this.#ny = ny;
     const layout = new ScratchLayout();
     this.#src = layout.take(this.#frameBytes + 16);
-    this.#row = layout.take(frameWidth * 3 * 4 + 64);
-    this.#tables = layout.take((3 * nx + 3 * ny) * 4);
-    this.#dst = layout.take(3 * nx * ny * 4);
+    this.#row = halve ? 0 : layout.take(frameWidth * 3 * 4 + 64);
+    this.#tables = halve ? 0 : layout.take((3 * nx + 3 * ny) * 4);
+    this.#dst = layout.take(3 * nx * ny * target.data.BYTES_PER_ELEMENT);
     mod.reserve(layout.size);
-    const words = new Int32Array(3 * nx + 3 * ny);
-    const floats = new Float32Array(words.buffer);
-    for (let i = 0; i < nx; i++) {
-      words[i] = x.lo[i]! * 4;
-      words[nx + i] = x.hi[i]! * 4;
-      floats[2 * nx + i] = x.frac[i]!;
-    }
-    for (let j = 0; j < ny; j++) {
-      words[3 * nx + j] = y.lo[j]!;
-      words[3 * nx + ny + j] = y.hi[j]!;
-      floats[3 * nx + 2 * ny + j] = y.frac[j]!;
-    }
-    this.#tableWords = words;
+    this.#tableWords = halve ? new Int32Array(0) : bilinearTables(x, y);
   }
 
   /**
-   * A resampler for frames of this size, or undefined where WebAssembly SIMD is unavailable or
-   * switched off (EDGECAM_KERNEL_ENGINE=typescript). `x` and `y` as InputTensor's tables.
+   * A resampler from frames of this size into `target`, or undefined where WebAssembly SIMD is
+   * unavailable or switched off (EDGECAM_KERNEL_ENGINE=typescript), or where it has no pass for
+   * the case (uint8 planes that are not an exact halving of raw pixels). `x` and `y` as
+   * InputTensor's tables.
    */
   static create(
     frameWidth: number,
     frameHeight: number,
     x: AxisSamples,
     y: AxisSamples,
+    target: PlanarTarget,
   ): RgbPlanarResampler | undefined {
+    if (x.lo.length === 0 || y.lo.length === 0) return undefined;
+    const halve = halves(x, 3) && halves(y, frameWidth * 3);
+    const raw = target.gain.every((g) => g === 1) && target.bias.every((b) => b === 0);
+    if (target.data instanceof Uint8Array && !(halve && raw)) return undefined;
     const mod = fastEngineAllowed() ? loadKernelModule() : undefined;
-    if (mod === undefined || x.lo.length === 0 || y.lo.length === 0) return undefined;
-    return new RgbPlanarResampler(mod, frameWidth, frameHeight, x, y);
+    if (mod === undefined) return undefined;
+    return new RgbPlanarResampler(mod, frameWidth, frameHeight, x, y, target, halve);
   }
 
-  /** Resamples packed RGB `frame` (this resampler's size) into `target`'s planes. */
-  run(frame: Uint8Array, target: PlanarTarget): void {
+  /** Resamples packed RGB `frame` (this resampler's size) into the target's planes. */
+  run(frame: Uint8Array): void {
     const mod = this.#mod;
     const base = mod.base;
     const nx = this.#nx;
     const ny = this.#ny;
-    // The scratch is shared: tables and frame go in on every run (the tables are 12 bytes a row or column).
-    mod.words.set(this.#tableWords, (base + this.#tables) >> 2);
-    mod.bytes.set(frame.subarray(0, this.#frameBytes), base + this.#src);
-    const t = base + this.#tables;
+    const target = this.#target;
+    const float = target.data instanceof Float32Array;
+    const src = base + this.#src;
     const dst = base + this.#dst;
-    const planeBytes = nx * ny * 4;
+    const planeBytes = nx * ny * target.data.BYTES_PER_ELEMENT;
     const [gR, gG, gB] = target.gain;
     const [bR, bG, bB] = target.bias;
-    mod.exports.resizeRgbPlanar(
-      base + this.#src,
-      this.#rowLength,
-      t,
-      t + nx * 4,
-      t + 2 * nx * 4,
-      nx,
-      t + 3 * nx * 4,
-      t + (3 * nx + ny) * 4,
-      t + (3 * nx + 2 * ny) * 4,
-      ny,
-      base + this.#row,
-      dst,
-      dst + planeBytes,
-      dst + 2 * planeBytes,
-      nx * 4,
-      gR,
-      gG,
-      gB,
-      bR,
-      bG,
-      bB,
-    );
-    const out = new Float32Array(mod.bytes.buffer, dst, 3 * nx * ny);
+    mod.bytes.set(frame.subarray(0, this.#frameBytes), src);
+    const e = mod.exports;
+    if (this.pass === 'halve') {
+      const first = src + this.#first;
+      const [r, g, b] = [dst, dst + planeBytes, dst + 2 * planeBytes];
+      if (float) e.halveRgbPlanar(first, this.#rowLength, nx, ny, r, g, b, nx * 4, gR, gG, gB, bR, bG, bB);
+      else e.halveRgbPlanarU8(first, this.#rowLength, nx, ny, r, g, b, nx);
+    } else {
+      // The scratch is shared: the tables go in on every run (12 bytes a row or column).
+      mod.words.set(this.#tableWords, (base + this.#tables) >> 2);
+      const t = base + this.#tables;
+      e.resizeRgbPlanar(
+        src,
+        this.#rowLength,
+        t,
+        t + nx * 4,
+        t + 2 * nx * 4,
+        nx,
+        t + 3 * nx * 4,
+        t + (3 * nx + ny) * 4,
+        t + (3 * nx + 2 * ny) * 4,
+        ny,
+        base + this.#row,
+        dst,
+        dst + planeBytes,
+        dst + 2 * planeBytes,
+        nx * 4,
+        gR,
+        gG,
+        gB,
+        bR,
+        bG,
+        bB,
+      );
+    }
+    const n = 3 * nx * ny;
+    const out = float ? new Float32Array(mod.bytes.buffer, dst, n) : new Uint8Array(mod.bytes.buffer, dst, n);
     const { data, rowStride } = target;
     for (let c = 0; c < 3; c++) {
       const plane = out.subarray(c * nx * ny, (c + 1) * nx * ny);
@@ -142,4 +172,23 @@ export class RgbPlanarResampler {
       else for (let j = 0; j < ny; j++) data.set(plane.subarray(j * nx, (j + 1) * nx), at + j * rowStride);
     }
   }
+}
+
+/** The bilinear pass's tables, as the module reads them (see #tableWords). */
+function bilinearTables(x: AxisSamples, y: AxisSamples): Int32Array {
+  const nx = x.lo.length;
+  const ny = y.lo.length;
+  const words = new Int32Array(3 * nx + 3 * ny);
+  const floats = new Float32Array(words.buffer);
+  for (let i = 0; i < nx; i++) {
+    words[i] = x.lo[i]! * 4;
+    words[nx + i] = x.hi[i]! * 4;
+    floats[2 * nx + i] = x.frac[i]!;
+  }
+  for (let j = 0; j < ny; j++) {
+    words[3 * nx + j] = y.lo[j]!;
+    words[3 * nx + ny + j] = y.hi[j]!;
+    floats[3 * nx + 2 * ny + j] = y.frac[j]!;
+  }
+  return words;
 }

@@ -93,6 +93,32 @@ export interface KernelExports {
     bias: number,
   ): void;
   rgbToGray(src: number, dst: number, pixels: number): void;
+  halveRgbPlanar(
+    src: number,
+    rowLength: number,
+    nx: number,
+    ny: number,
+    dstR: number,
+    dstG: number,
+    dstB: number,
+    dstStride: number,
+    gainR: number,
+    gainG: number,
+    gainB: number,
+    biasR: number,
+    biasG: number,
+    biasB: number,
+  ): void;
+  halveRgbPlanarU8(
+    src: number,
+    rowLength: number,
+    nx: number,
+    ny: number,
+    dstR: number,
+    dstG: number,
+    dstB: number,
+    dstStride: number,
+  ): void;
   resizeRgbPlanar(
     src: number,
     rowLength: number,

@@ -132,11 +132,18 @@ describe('InputTensor on WebAssembly SIMD', () => {
 
   it('agrees with the TypeScript path for RGB frames into float32 NCHW (sizes, resizes, BGR, mean/std)', () => {
     expect(loadKernelModule()).toBeDefined();
-    const cases: [number, number, Partial<InputSpec>][] = [
-      [640, 480, { width: 320, height: 320, resize: 'letterbox' }],
-      [480, 640, { width: 320, height: 320, resize: 'letterbox' }], // border left and right
-      [101, 37, { width: 23, height: 19, resize: 'stretch' }], // odd sizes: the 1-3 pixel tail
-      [64, 48, { width: 97, height: 71, resize: 'stretch' }], // upscaling
+    const cases: [number, number, Partial<InputSpec>, 'halve' | 'bilinear'][] = [
+      [640, 480, { width: 320, height: 320, resize: 'letterbox' }, 'halve'],
+      [480, 640, { width: 320, height: 320, resize: 'letterbox' }, 'halve'], // border left and right
+      [
+        74,
+        26,
+        { width: 37, height: 13, resize: 'stretch', mean: [0.4, 0.5, 0.6], std: [0.2, 0.3, 0.25] },
+        'halve',
+      ], // 4 blocks of 8 and a tail of 5
+      [640, 480, { width: 416, height: 416, resize: 'letterbox', colorOrder: 'BGR' }, 'bilinear'],
+      [101, 37, { width: 23, height: 19, resize: 'stretch' }, 'bilinear'], // odd sizes: the 1-3 pixel tail
+      [64, 48, { width: 97, height: 71, resize: 'stretch' }, 'bilinear'], // upscaling
       [
         50,
         30,
@@ -148,30 +155,59 @@ describe('InputTensor on WebAssembly SIMD', () => {
           mean: [0.4, 0.5, 0.6],
           std: [0.2, 0.3, 0.25],
         },
+        'bilinear',
       ],
-      [32, 32, { width: 32, height: 32, resize: 'stretch', scale: 1 }], // same size: exact samples
+      [32, 32, { width: 32, height: 32, resize: 'stretch', scale: 1 }, 'bilinear'], // same size: exact samples
     ];
-    for (const [i, [w, h, over]] of cases.entries()) {
+    for (const [i, [w, h, over, pass]] of cases.entries()) {
       const frame = noise(w, h, i + 1);
       const s = spec(over);
       const fast = filled(s, frame, undefined);
       const reference = filled(s, frame, 'typescript');
+      const what = `${w}x${h} -> ${JSON.stringify(over)}`;
+      expect(fast.resamplePass, what).toBe(pass);
+      expect(reference.resamplePass, what).toBe('typescript');
       const a = fast.data as Float32Array;
       const b = reference.data as Float32Array;
       let worst = 0;
       for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k]! - b[k]!));
       // float32 arithmetic against float64: differences in the last bits only
-      expect(worst, `${w}x${h} -> ${JSON.stringify(over)}`).toBeLessThan(1e-4 * (s.scale === 1 ? 255 : 1));
+      expect(worst, what).toBeLessThan(1e-4 * (s.scale === 1 ? 255 : 1));
     }
   });
 
-  it('leaves NHWC, integer and gray inputs to the TypeScript path, with the same results', () => {
+  it('halves into uint8 planes exactly as the TypeScript path rounds (raw-pixel inputs of quantised models)', () => {
+    const cases: [number, number, Partial<InputSpec>][] = [
+      [640, 480, { width: 320, height: 320, resize: 'letterbox' }],
+      [94, 26, { width: 47, height: 13, resize: 'stretch', colorOrder: 'BGR' }], // 2 blocks of 16 and a tail of 15
+    ];
+    for (const [i, [w, h, over]] of cases.entries()) {
+      const frame = noise(w, h, 20 + i);
+      // Every 2x2 sum leaves each remainder (0-3) somewhere: the half-up rounding is exercised.
+      const s = spec({ dtype: 'uint8', scale: 1, ...over });
+      const fast = filled(s, frame, undefined);
+      expect(fast.resamplePass).toBe('halve');
+      const reference = filled(s, frame, 'typescript').data;
+      // The first difference, not the whole 300k-element arrays: a failure stays readable.
+      const at = fast.data.findIndex((v, k) => v !== reference[k]);
+      expect(at === -1 ? 'none' : `element ${at}: ${fast.data[at]} vs ${reference[at]}`).toBe('none');
+    }
+  });
+
+  it('leaves NHWC, gray, int8 and scaled or non-halving uint8 inputs to the TypeScript path, with the same results', () => {
     const frame = noise(40, 30, 9);
-    for (const over of [{ layout: 'NHWC' }, { dtype: 'uint8' }, { colorOrder: 'GRAY' }] as const) {
+    const others = [
+      { layout: 'NHWC' },
+      { colorOrder: 'GRAY' },
+      { dtype: 'int8', mean: 128, scale: 1 },
+      { dtype: 'uint8' }, // 40x30 into 16x16 is no halving
+      { dtype: 'uint8', width: 20, height: 20, scale: 0.5 }, // a halving, but not of raw pixels
+    ] as const;
+    for (const over of others) {
       const s = spec({ width: 16, height: 16, resize: 'letterbox', ...over });
-      expect(Array.from(filled(s, frame, undefined).data)).toEqual(
-        Array.from(filled(s, frame, 'typescript').data),
-      );
+      const fast = filled(s, frame, undefined);
+      expect(fast.resamplePass, JSON.stringify(over)).toBe('typescript');
+      expect(Array.from(fast.data)).toEqual(Array.from(filled(s, frame, 'typescript').data));
     }
   });
 });

@@ -3,6 +3,7 @@
 // read and write at the addresses it passes, up to 16 bytes past each row's end.
 export { convInt16 } from './conv-int16';
 export { rgbToGray } from './gray';
+export { halveRgbPlanar, halveRgbPlanarU8 } from './halve';
 export { padImage } from './pad';
 export { resizeRgbPlanar } from './resize';
 export { separableInt16, separableQ15 } from './separable';

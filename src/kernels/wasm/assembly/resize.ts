@@ -110,10 +110,10 @@ function blendRows(a: usize, b: usize, fy: f32, row: usize, length: i32): void {
   }
 }
 
-/** a + (b - a) * f on i32 lanes converted to float. */
+/** a + (b - a) * f on i32 lanes (bytes, so the signed conversion: one cvtdq2ps in V8) converted to float. */
 function lerp4(a: v128, b: v128, f: v128): v128 {
-  const fa = f32x4.convert_i32x4_u(a);
-  return f32x4.add(fa, f32x4.mul(f32x4.sub(f32x4.convert_i32x4_u(b), fa), f));
+  const fa = f32x4.convert_i32x4_s(a);
+  return f32x4.add(fa, f32x4.mul(f32x4.sub(f32x4.convert_i32x4_s(b), fa), f));
 }
 
 function storeNormalised(dst: usize, v: v128, gain: v128, bias: v128): void {
