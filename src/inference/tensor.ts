@@ -40,11 +40,6 @@ export class InputTensor {
   /** Model channel k takes frame channel source[k] (RGB order); GRAY takes luma. */
   private readonly source: readonly number[];
   private readonly padValues: Float64Array;
-  /** The WebAssembly pass for the last frame size ('halve' or 'bilinear'), or 'typescript'. */
-  get resamplePass(): 'halve' | 'bilinear' | 'typescript' | undefined {
-    return this.cache === undefined ? undefined : (this.cache.wasm?.pass ?? 'typescript');
-  }
-
   private cache:
     | {
         width: number;
@@ -87,6 +82,11 @@ export class InputTensor {
       const raw = C === 1 ? LUMA[0] * pad[0] + LUMA[1] * pad[1] + LUMA[2] * pad[2] : pad[this.source[k]!]!;
       this.padValues[k] = this.store(raw * this.gain[k]! + this.bias[k]!);
     }
+  }
+
+  /** Which pass filled the tensor from the last frame size: a WebAssembly one, or the TypeScript loop. */
+  get resamplePass(): 'halve' | 'bilinear' | 'typescript' | undefined {
+    return this.cache === undefined ? undefined : (this.cache.wasm?.pass ?? 'typescript');
   }
 
   /** Rounds and clamps for integer inputs (what a Uint8Array or Int8Array store would otherwise wrap). */

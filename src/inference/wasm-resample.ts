@@ -131,9 +131,10 @@ export class RgbPlanarResampler {
     const e = mod.exports;
     if (this.pass === 'halve') {
       const first = src + this.#first;
-      const [r, g, b] = [dst, dst + planeBytes, dst + 2 * planeBytes];
-      if (float) e.halveRgbPlanar(first, this.#rowLength, nx, ny, r, g, b, nx * 4, gR, gG, gB, bR, bG, bB);
-      else e.halveRgbPlanarU8(first, this.#rowLength, nx, ny, r, g, b, nx);
+      const g = dst + planeBytes;
+      const b = dst + 2 * planeBytes;
+      if (float) e.halveRgbPlanar(first, this.#rowLength, nx, ny, dst, g, b, nx * 4, gR, gG, gB, bR, bG, bB);
+      else e.halveRgbPlanarU8(first, this.#rowLength, nx, ny, dst, g, b, nx);
     } else {
       // The scratch is shared: the tables go in on every run (12 bytes a row or column).
       mod.words.set(this.#tableWords, (base + this.#tables) >> 2);

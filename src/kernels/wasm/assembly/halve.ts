@@ -2,7 +2,7 @@
 // centres gives when the output is half the frame's size (640x480 into a 320x320 letterbox).
 // Each output sample then sits midway between two source pixels on both axes, so it is the mean
 // of a 2x2 block: no tables, no weights. Sixteen source pixels (48 bytes) of a row are split
-// into R, G and B by shuffles, adjacent pixels summed pairwise, and the two rows added in 16-bit
+// into R, G and B by swizzles, adjacent pixels summed pairwise, and the two rows added in 16-bit
 // lanes: the exact sum of four, which the two variants below normalise into float32 or round
 // into uint8. The host is src/inference/wasm-resample.ts.
 
