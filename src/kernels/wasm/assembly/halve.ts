@@ -28,16 +28,6 @@ export function halveRgbPlanar(
   biasG: f32,
   biasB: f32,
 ): void {
-  const m = CHANNEL_MASKS;
-  const r0 = v128.load(m);
-  const r1 = v128.load(m, 16);
-  const r2 = v128.load(m, 32);
-  const g0 = v128.load(m, 48);
-  const g1 = v128.load(m, 64);
-  const g2 = v128.load(m, 80);
-  const b0 = v128.load(m, 96);
-  const b1 = v128.load(m, 112);
-  const b2 = v128.load(m, 128);
   // The sum of four is 4x the mean: fold the quarter into the gain.
   const gR = f32x4.splat(gainR * 0.25);
   const gG = f32x4.splat(gainG * 0.25);
@@ -55,9 +45,9 @@ export function halveRgbPlanar(
       const a = top + <usize>(i * 6);
       const b = bottom + <usize>(i * 6);
       const o = out + <usize>(i << 2);
-      storeFloats(dstR + o, blockSums(a, b, r0, r1, r2), gR, bR);
-      storeFloats(dstG + o, blockSums(a, b, g0, g1, g2), gG, bG);
-      storeFloats(dstB + o, blockSums(a, b, b0, b1, b2), gB, bB);
+      storeFloats(dstR + o, blockSums(a, b, RED), gR, bR);
+      storeFloats(dstG + o, blockSums(a, b, GREEN), gG, bG);
+      storeFloats(dstB + o, blockSums(a, b, BLUE), gB, bB);
     }
     for (; i < nx; i++) {
       const p = <usize>(i * 6);
@@ -83,16 +73,6 @@ export function halveRgbPlanarU8(
   dstB: usize,
   dstStride: i32,
 ): void {
-  const m = CHANNEL_MASKS;
-  const r0 = v128.load(m);
-  const r1 = v128.load(m, 16);
-  const r2 = v128.load(m, 32);
-  const g0 = v128.load(m, 48);
-  const g1 = v128.load(m, 64);
-  const g2 = v128.load(m, 80);
-  const b0 = v128.load(m, 96);
-  const b1 = v128.load(m, 112);
-  const b2 = v128.load(m, 128);
   const nx16 = nx & ~15;
   for (let j = 0; j < ny; j++) {
     const top = src + <usize>(2 * j * rowLength);
@@ -104,9 +84,9 @@ export function halveRgbPlanarU8(
       const a = top + <usize>(i * 6);
       const b = bottom + <usize>(i * 6);
       const o = out + <usize>i;
-      v128.store(dstR + o, roundedMeans(blockSums(a, b, r0, r1, r2), blockSums(a + 48, b + 48, r0, r1, r2)));
-      v128.store(dstG + o, roundedMeans(blockSums(a, b, g0, g1, g2), blockSums(a + 48, b + 48, g0, g1, g2)));
-      v128.store(dstB + o, roundedMeans(blockSums(a, b, b0, b1, b2), blockSums(a + 48, b + 48, b0, b1, b2)));
+      v128.store(dstR + o, roundedMeans(blockSums(a, b, RED), blockSums(a + 48, b + 48, RED)));
+      v128.store(dstG + o, roundedMeans(blockSums(a, b, GREEN), blockSums(a + 48, b + 48, GREEN)));
+      v128.store(dstB + o, roundedMeans(blockSums(a, b, BLUE), blockSums(a + 48, b + 48, BLUE)));
     }
     for (; i < nx; i++) {
       const p = <usize>(i * 6);
@@ -120,8 +100,9 @@ export function halveRgbPlanarU8(
 
 // Swizzle masks that pick one channel's bytes of 16 packed RGB pixels (48 bytes in three
 // vectors) into pixel order: per channel, one mask per vector, -1 (zero) in the lanes another
-// vector fills. Held in locals, they cost V8 one pshufb each, where constant two-vector shuffles
-// cost several instructions to materialise their masks (55 against 20 us per 640x240 pass).
+// vector fills. Loaded from memory, they cost V8 one pshufb (and a saturating add) each, where
+// constant two-vector shuffles cost several instructions to materialise their masks (55 against
+// 20 us per 640x240 pass).
 const CHANNEL_MASKS = memory.data<i8>([
   0, 3, 6, 9, 12, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 2, 5, 8, 11, 14, -1, -1,
   -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 1, 4, 7, 10, 13, 1, 4, 7, 10, 13, -1, -1, -1, -1,
@@ -131,6 +112,10 @@ const CHANNEL_MASKS = memory.data<i8>([
   12, 15,
 ]);
 
+const RED = CHANNEL_MASKS;
+const GREEN = CHANNEL_MASKS + 48;
+const BLUE = CHANNEL_MASKS + 96;
+
 /** One channel's 16 bytes from 16 packed RGB pixels (v0, v1, v2), by that channel's three masks. */
 function channel(v0: v128, v1: v128, v2: v128, m0: v128, m1: v128, m2: v128): v128 {
   return v128.or(v128.or(i8x16.swizzle(v0, m0), i8x16.swizzle(v1, m1)), i8x16.swizzle(v2, m2));
@@ -138,9 +123,13 @@ function channel(v0: v128, v1: v128, v2: v128, m0: v128, m1: v128, m2: v128): v1
 
 /**
  * Eight 2x2 sums (16-bit) of one channel: its bytes of 16 pixels from the top row at `a` and the
- * bottom row at `b` (48 bytes each), picked by the channel's masks, adjacent pixels summed pairwise.
+ * bottom row at `b` (48 bytes each), picked by the channel's three masks at `masks`, adjacent
+ * pixels summed pairwise.
  */
-function blockSums(a: usize, b: usize, m0: v128, m1: v128, m2: v128): v128 {
+function blockSums(a: usize, b: usize, masks: usize): v128 {
+  const m0 = v128.load(masks);
+  const m1 = v128.load(masks, 16);
+  const m2 = v128.load(masks, 32);
   const top = channel(v128.load(a), v128.load(a, 16), v128.load(a, 32), m0, m1, m2);
   const bottom = channel(v128.load(b), v128.load(b, 16), v128.load(b, 32), m0, m1, m2);
   return i16x8.add(i16x8.extadd_pairwise_i8x16_u(top), i16x8.extadd_pairwise_i8x16_u(bottom));
