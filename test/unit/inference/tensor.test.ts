@@ -141,6 +141,7 @@ describe('InputTensor on WebAssembly SIMD', () => {
         { width: 37, height: 13, resize: 'stretch', mean: [0.4, 0.5, 0.6], std: [0.2, 0.3, 0.25] },
         'halve',
       ], // 4 blocks of 8 and a tail of 5
+      [100, 60, { width: 30, height: 30, resize: 'center-crop' }, 'halve'], // starts 20 pixels into each row
       [640, 480, { width: 416, height: 416, resize: 'letterbox', colorOrder: 'BGR' }, 'bilinear'],
       [101, 37, { width: 23, height: 19, resize: 'stretch' }, 'bilinear'], // odd sizes: the 1-3 pixel tail
       [64, 48, { width: 97, height: 71, resize: 'stretch' }, 'bilinear'], // upscaling
