@@ -63,6 +63,9 @@ export class RgbPlanarResampler {
   readonly #dst: number;
   /** Bilinear only: xLo, xHi (byte offsets in the float row), xFrac, yLo, yHi (byte offsets in the frame), yFrac. */
   readonly #tableWords: Int32Array;
+  #copyList:
+    | { buffer: ArrayBufferLike; pieces: readonly { from: Float32Array | Uint8Array; at: number }[] }
+    | undefined;
 
   private constructor(
     mod: KernelModule,
@@ -127,7 +130,7 @@ export class RgbPlanarResampler {
     const planeBytes = nx * ny * target.data.BYTES_PER_ELEMENT;
     const [gR, gG, gB] = target.gain;
     const [bR, bG, bB] = target.bias;
-    mod.bytes.set(frame.subarray(0, this.#frameBytes), src);
+    mod.bytes.set(frame.length === this.#frameBytes ? frame : frame.subarray(0, this.#frameBytes), src);
     const e = mod.exports;
     if (this.pass === 'halve') {
       const first = src + this.#first;
@@ -163,15 +166,34 @@ export class RgbPlanarResampler {
         bB,
       );
     }
+    const data = target.data;
+    for (const { from, at } of this.#copies(dst)) data.set(from, at);
+  }
+
+  /**
+   * The output's pieces as views into the module's memory and where each goes in the target:
+   * whole planes, or rows where the target's rows are wider (a pillarbox). Built once, and again
+   * only when the memory has grown (its buffer is then a new one), not on every frame.
+   */
+  #copies(dst: number): readonly { from: Float32Array | Uint8Array; at: number }[] {
+    const buffer = this.#mod.bytes.buffer;
+    if (this.#copyList?.buffer === buffer) return this.#copyList.pieces;
+    const nx = this.#nx;
+    const ny = this.#ny;
+    const { data, planes, rowStride } = this.#target;
     const n = 3 * nx * ny;
-    const out = float ? new Float32Array(mod.bytes.buffer, dst, n) : new Uint8Array(mod.bytes.buffer, dst, n);
-    const { data, rowStride } = target;
+    const out =
+      data instanceof Float32Array ? new Float32Array(buffer, dst, n) : new Uint8Array(buffer, dst, n);
+    const pieces: { from: Float32Array | Uint8Array; at: number }[] = [];
     for (let c = 0; c < 3; c++) {
       const plane = out.subarray(c * nx * ny, (c + 1) * nx * ny);
-      const at = target.planes[c]!;
-      if (rowStride === nx) data.set(plane, at);
-      else for (let j = 0; j < ny; j++) data.set(plane.subarray(j * nx, (j + 1) * nx), at + j * rowStride);
+      if (rowStride === nx) pieces.push({ from: plane, at: planes[c]! });
+      else
+        for (let j = 0; j < ny; j++)
+          pieces.push({ from: plane.subarray(j * nx, (j + 1) * nx), at: planes[c]! + j * rowStride });
     }
+    this.#copyList = { buffer, pieces };
+    return pieces;
   }
 }
 

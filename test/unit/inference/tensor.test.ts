@@ -177,6 +177,20 @@ describe('InputTensor on WebAssembly SIMD', () => {
     }
   });
 
+  it('stays right when the module memory grows under it (another plan reserving more)', () => {
+    const s = spec({ width: 320, height: 320, resize: 'letterbox' });
+    const t = new InputTensor(s);
+    t.fill(noise(480, 640, 30)); // pillarbox: copied out row by row
+    // A larger input in the same thread grows the module's memory, which replaces its buffer.
+    filled(spec({ width: 960, height: 540, resize: 'stretch' }), noise(1920, 1080, 31), undefined);
+    const frame = noise(480, 640, 32);
+    t.fill(frame);
+    const reference = filled(s, frame, 'typescript').data;
+    let worst = 0;
+    for (let k = 0; k < t.data.length; k++) worst = Math.max(worst, Math.abs(t.data[k]! - reference[k]!));
+    expect(worst).toBeLessThan(1e-4);
+  });
+
   it('halves into uint8 planes exactly as the TypeScript path rounds (raw-pixel inputs of quantised models)', () => {
     const cases: [number, number, Partial<InputSpec>][] = [
       [640, 480, { width: 320, height: 320, resize: 'letterbox' }],
