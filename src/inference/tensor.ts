@@ -21,11 +21,12 @@ interface AxisMap {
 }
 
 /**
- * A model's input tensor, allocated once, and the one pass that fills it from a frame: bilinear
- * resize (stretch, letterbox or centre crop), colour order, normalisation ((pixel * scale - mean) /
- * std, per channel in the model's colour order), integer rounding and layout (NCHW or NHWC).
- * The resize tables are built once per frame size. RGB frames into NCHW inputs (most ONNX models)
- * take the WebAssembly SIMD path (wasm-resample.ts) where it has a pass for the case; others, or
+ * A model's input tensor and the one pass that fills it from a frame: bilinear resize (stretch,
+ * letterbox or centre crop), colour order, normalisation ((pixel * scale - mean) / std, per
+ * channel in the model's colour order), integer rounding and layout (NCHW or NHWC). The resize
+ * tables, the border and the tensor itself are made once per frame size. RGB frames into NCHW
+ * inputs (most ONNX models) take the WebAssembly SIMD path (wasm-resample.ts), which keeps the
+ * tensor in its module's memory, where it has a pass for the case; others, or
  * EDGECAM_KERNEL_ENGINE=typescript, the TypeScript loop below, which the tests hold it to.
  * @example const input = new InputTensor(manifest.input); const placement = input.fill(frame);
  */
@@ -34,7 +35,10 @@ export class InputTensor {
   readonly channels: 1 | 3;
   /** [1, C, H, W] or [1, H, W, C]. */
   readonly dims: readonly number[];
-  readonly data: InputData;
+  /** The input as the TypeScript path fills it; allocated when first needed. */
+  #plain: InputData | undefined;
+  /** What the last frame filled: #plain, or the WebAssembly pass's tensor. */
+  #data: InputData | undefined;
   private readonly gain: Float64Array;
   private readonly bias: Float64Array;
   /** Model channel k takes frame channel source[k] (RGB order); GRAY takes luma. */
@@ -59,13 +63,6 @@ export class InputTensor {
     this.channels = C;
     const { width: W, height: H } = spec;
     this.dims = spec.layout === 'NCHW' ? [1, C, H, W] : [1, H, W, C];
-    const n = C * W * H;
-    this.data =
-      spec.dtype === 'float32'
-        ? new Float32Array(n)
-        : spec.dtype === 'uint8'
-          ? new Uint8Array(n)
-          : new Int8Array(n);
     this.source = spec.colorOrder === 'BGR' ? [2, 1, 0] : [0, 1, 2];
     const scale = spec.scale ?? (spec.dtype === 'float32' ? 1 / 255 : 1);
     this.gain = new Float64Array(C);
@@ -82,6 +79,26 @@ export class InputTensor {
       const raw = C === 1 ? LUMA[0] * pad[0] + LUMA[1] * pad[1] + LUMA[2] * pad[2] : pad[this.source[k]!]!;
       this.padValues[k] = this.store(raw * this.gain[k]! + this.bias[k]!);
     }
+  }
+
+  /**
+   * The input's elements, filled in place by every frame. The same array from one frame to the
+   * next while the frame size stays; a new frame size may bring another (a WebAssembly pass
+   * keeps the input in its own memory), so read it after each fill.
+   */
+  get data(): InputData {
+    this.#data ??= this.plain();
+    return this.#data;
+  }
+
+  private plain(): InputData {
+    if (this.#plain === undefined) {
+      const n = this.channels * this.spec.width * this.spec.height;
+      const dtype = this.spec.dtype;
+      this.#plain =
+        dtype === 'float32' ? new Float32Array(n) : dtype === 'uint8' ? new Uint8Array(n) : new Int8Array(n);
+    }
+    return this.#plain;
   }
 
   /** Which pass filled the tensor from the last frame size: a WebAssembly one, or the TypeScript loop. */
@@ -129,6 +146,7 @@ export class InputTensor {
         wasm: this.wasmPath(FW, FH, FC, p, x, y),
       };
       this.cache = c;
+      this.#data = c.wasm?.tensor ?? this.plain();
       // The border is the same for every frame of this size and nothing else writes the tensor:
       // fill it once here rather than every frame.
       if (p.contentX0 > 0 || p.contentY0 > 0 || p.contentX1 < p.inputWidth || p.contentY1 < p.inputHeight) {
@@ -155,7 +173,8 @@ export class InputTensor {
     const plane = [0, 1, 2].map((c) => this.source.indexOf(c)) as [number, number, number];
     const first = p.contentY0 * W + p.contentX0;
     return RgbPlanarResampler.create(FW, FH, x, y, {
-      data: this.data as Float32Array | Uint8Array,
+      dtype,
+      length: 3 * W * H,
       planes: plane.map((k) => k * W * H + first) as [number, number, number],
       rowStride: W,
       gain: plane.map((k) => this.gain[k]!) as [number, number, number],

@@ -1,6 +1,6 @@
 import { ScratchLayout } from '../kernels/fast/scratch.js';
 import { fastEngineAllowed } from '../kernels/plan.js';
-import { type KernelModule, loadKernelModule } from '../kernels/wasm/module.js';
+import { createKernelModule, type KernelModule } from '../kernels/wasm/module.js';
 
 /**
  * Bilinear sample positions along one axis, as byte offsets in the frame (x: pixel * 3 within a
@@ -12,10 +12,12 @@ export interface AxisSamples {
   readonly frac: Float32Array;
 }
 
-/** Where the content of one frame goes: output rows of `width` samples, three planes. */
+/** The model input the resampler holds, and where the content of one frame goes in it. */
 export interface PlanarTarget {
   /** float32 planes take any gain and bias; uint8 planes only raw pixels (gain 1, bias 0). */
-  readonly data: Float32Array | Uint8Array;
+  readonly dtype: 'float32' | 'uint8';
+  /** Elements in the whole input (three planes, padding included). */
+  readonly length: number;
   /** Element offset of the first content pixel in each frame channel's (R, G, B) plane. */
   readonly planes: readonly [number, number, number];
   /** Elements from one output row to the next. */
@@ -42,30 +44,22 @@ function halves(axis: AxisSamples, step: number): boolean {
  * in one call per frame. An exact halving (640x480 into a 320x320 letterbox) is a 2x2 mean
  * (src/kernels/wasm/assembly/halve.ts), into float32 or, for quantised models that take raw
  * pixels, uint8; any other size is a separable bilinear with normalisation (resize.ts), float32
- * only. Tables and scratch are laid out once per frame size; the frame is copied into the module's
- * memory and the planes copied out, because the module's scratch is shared by every plan of the thread.
- * @example const r = RgbPlanarResampler.create(640, 480, xs, ys, target); r?.run(frame.data)
+ * only. The model input itself lives in the memory of a module instance of its own (`tensor`), so
+ * the pass writes the planes where the runtime reads them: each frame is copied in, nothing is
+ * copied out, and the tables are written once.
+ * @example const r = RgbPlanarResampler.create(640, 480, xs, ys, target); r?.run(frame.data); r?.tensor
  */
 export class RgbPlanarResampler {
   readonly #mod: KernelModule;
-  readonly #target: PlanarTarget;
   readonly #frameBytes: number;
-  readonly #rowLength: number;
-  readonly #nx: number;
-  readonly #ny: number;
-  /** Byte offset in the frame of the first sample's top-left source pixel (the halving pass). */
-  readonly #first: number;
   /** Which pass runs: the 2x2 mean of an exact halving, or the general bilinear. */
   readonly pass: 'halve' | 'bilinear';
+  /** The whole model input, a view of the module's memory (which never grows after creation). */
+  readonly tensor: Float32Array | Uint8Array;
+  /** Where the frame is copied in the module's memory. */
   readonly #src: number;
-  readonly #row: number;
-  readonly #tables: number;
-  readonly #dst: number;
-  /** Bilinear only: xLo, xHi (byte offsets in the float row), xFrac, yLo, yHi (byte offsets in the frame), yFrac. */
-  readonly #tableWords: Int32Array;
-  #copyList:
-    | { buffer: ArrayBufferLike; pieces: readonly { from: Float32Array | Uint8Array; at: number }[] }
-    | undefined;
+  /** The pass, with every address and table bound (they stay put: the memory never grows). */
+  readonly #pass: () => void;
 
   private constructor(
     mod: KernelModule,
@@ -77,29 +71,75 @@ export class RgbPlanarResampler {
     halve: boolean,
   ) {
     this.#mod = mod;
-    this.#target = target;
     this.pass = halve ? 'halve' : 'bilinear';
     this.#frameBytes = frameWidth * frameHeight * 3;
-    this.#rowLength = frameWidth * 3;
-    this.#first = x.lo[0]! + y.lo[0]!;
+    const rowLength = frameWidth * 3;
     const nx = x.lo.length;
     const ny = y.lo.length;
-    this.#nx = nx;
-    this.#ny = ny;
+    const { dtype, length, planes, rowStride } = target;
+    const [gR, gG, gB] = target.gain;
+    const [bR, bG, bB] = target.bias;
+    const size = dtype === 'float32' ? 4 : 1;
     const layout = new ScratchLayout();
-    this.#src = layout.take(this.#frameBytes + 16);
-    this.#row = halve ? 0 : layout.take(frameWidth * 3 * 4 + 64);
-    this.#tables = halve ? 0 : layout.take((3 * nx + 3 * ny) * 4);
-    this.#dst = layout.take(3 * nx * ny * target.data.BYTES_PER_ELEMENT);
+    const src = layout.take(this.#frameBytes + 16);
+    const row = halve ? 0 : layout.take(frameWidth * 3 * 4 + 64);
+    const tables = halve ? 0 : layout.take((3 * nx + 3 * ny) * 4);
+    const tensor = layout.take(length * size);
     mod.reserve(layout.size);
-    this.#tableWords = halve ? new Int32Array(0) : bilinearTables(x, y);
+    const base = mod.base;
+    this.#src = base + src;
+    const at = base + tensor;
+    this.tensor =
+      dtype === 'float32'
+        ? new Float32Array(mod.bytes.buffer, at, length)
+        : new Uint8Array(mod.bytes.buffer, at, length);
+    const r = at + planes[0] * size;
+    const g = at + planes[1] * size;
+    const b = at + planes[2] * size;
+    const stride = rowStride * size;
+    const e = mod.exports;
+    if (halve) {
+      const first = this.#src + x.lo[0]! + y.lo[0]!;
+      this.#pass =
+        dtype === 'float32'
+          ? () => e.halveRgbPlanar(first, rowLength, nx, ny, r, g, b, stride, gR, gG, gB, bR, bG, bB)
+          : () => e.halveRgbPlanarU8(first, rowLength, nx, ny, r, g, b, stride);
+      return;
+    }
+    const t = base + tables;
+    mod.words.set(bilinearTables(x, y), t >> 2);
+    const yt = t + 3 * nx * 4;
+    this.#pass = () =>
+      e.resizeRgbPlanar(
+        this.#src,
+        rowLength,
+        t,
+        t + nx * 4,
+        t + 2 * nx * 4,
+        nx,
+        yt,
+        yt + ny * 4,
+        yt + 2 * ny * 4,
+        ny,
+        base + row,
+        r,
+        g,
+        b,
+        stride,
+        gR,
+        gG,
+        gB,
+        bR,
+        bG,
+        bB,
+      );
   }
 
   /**
-   * A resampler from frames of this size into `target`, or undefined where WebAssembly SIMD is
-   * unavailable or switched off (EDGECAM_KERNEL_ENGINE=typescript), or where it has no pass for
-   * the case (uint8 planes that are not an exact halving of raw pixels). `x` and `y` as
-   * InputTensor's tables.
+   * A resampler from frames of this size into a model input it holds, or undefined where
+   * WebAssembly SIMD is unavailable or switched off (EDGECAM_KERNEL_ENGINE=typescript), or where
+   * it has no pass for the case (uint8 planes that are not an exact halving of raw pixels). `x`
+   * and `y` as InputTensor's tables.
    */
   static create(
     frameWidth: number,
@@ -111,89 +151,17 @@ export class RgbPlanarResampler {
     if (x.lo.length === 0 || y.lo.length === 0) return undefined;
     const halve = halves(x, 3) && halves(y, frameWidth * 3);
     const raw = target.gain.every((g) => g === 1) && target.bias.every((b) => b === 0);
-    if (target.data instanceof Uint8Array && !(halve && raw)) return undefined;
-    const mod = fastEngineAllowed() ? loadKernelModule() : undefined;
+    if (target.dtype === 'uint8' && !(halve && raw)) return undefined;
+    const mod = fastEngineAllowed() ? createKernelModule() : undefined;
     if (mod === undefined) return undefined;
     return new RgbPlanarResampler(mod, frameWidth, frameHeight, x, y, target, halve);
   }
 
-  /** Resamples packed RGB `frame` (this resampler's size) into the target's planes. */
+  /** Resamples packed RGB `frame` (this resampler's size) into the tensor's planes. */
   run(frame: Uint8Array): void {
-    const mod = this.#mod;
-    const base = mod.base;
-    const nx = this.#nx;
-    const ny = this.#ny;
-    const target = this.#target;
-    const float = target.data instanceof Float32Array;
-    const src = base + this.#src;
-    const dst = base + this.#dst;
-    const planeBytes = nx * ny * target.data.BYTES_PER_ELEMENT;
-    const [gR, gG, gB] = target.gain;
-    const [bR, bG, bB] = target.bias;
-    mod.bytes.set(frame.length === this.#frameBytes ? frame : frame.subarray(0, this.#frameBytes), src);
-    const e = mod.exports;
-    if (this.pass === 'halve') {
-      const first = src + this.#first;
-      const g = dst + planeBytes;
-      const b = dst + 2 * planeBytes;
-      if (float) e.halveRgbPlanar(first, this.#rowLength, nx, ny, dst, g, b, nx * 4, gR, gG, gB, bR, bG, bB);
-      else e.halveRgbPlanarU8(first, this.#rowLength, nx, ny, dst, g, b, nx);
-    } else {
-      // The scratch is shared: the tables go in on every run (12 bytes a row or column).
-      mod.words.set(this.#tableWords, (base + this.#tables) >> 2);
-      const t = base + this.#tables;
-      e.resizeRgbPlanar(
-        src,
-        this.#rowLength,
-        t,
-        t + nx * 4,
-        t + 2 * nx * 4,
-        nx,
-        t + 3 * nx * 4,
-        t + (3 * nx + ny) * 4,
-        t + (3 * nx + 2 * ny) * 4,
-        ny,
-        base + this.#row,
-        dst,
-        dst + planeBytes,
-        dst + 2 * planeBytes,
-        nx * 4,
-        gR,
-        gG,
-        gB,
-        bR,
-        bG,
-        bB,
-      );
-    }
-    const data = target.data;
-    for (const { from, at } of this.#copies(dst)) data.set(from, at);
-  }
-
-  /**
-   * The output's pieces as views into the module's memory and where each goes in the target:
-   * whole planes, or rows where the target's rows are wider (a pillarbox). Built once, and again
-   * only when the memory has grown (its buffer is then a new one), not on every frame.
-   */
-  #copies(dst: number): readonly { from: Float32Array | Uint8Array; at: number }[] {
-    const buffer = this.#mod.bytes.buffer;
-    if (this.#copyList?.buffer === buffer) return this.#copyList.pieces;
-    const nx = this.#nx;
-    const ny = this.#ny;
-    const { data, planes, rowStride } = this.#target;
-    const n = 3 * nx * ny;
-    const out =
-      data instanceof Float32Array ? new Float32Array(buffer, dst, n) : new Uint8Array(buffer, dst, n);
-    const pieces: { from: Float32Array | Uint8Array; at: number }[] = [];
-    for (let c = 0; c < 3; c++) {
-      const plane = out.subarray(c * nx * ny, (c + 1) * nx * ny);
-      if (rowStride === nx) pieces.push({ from: plane, at: planes[c]! });
-      else
-        for (let j = 0; j < ny; j++)
-          pieces.push({ from: plane.subarray(j * nx, (j + 1) * nx), at: planes[c]! + j * rowStride });
-    }
-    this.#copyList = { buffer, pieces };
-    return pieces;
+    const n = this.#frameBytes;
+    this.#mod.bytes.set(frame.length === n ? frame : frame.subarray(0, n), this.#src);
+    this.#pass();
   }
 }
 

@@ -156,13 +156,14 @@ export interface KernelExports {
 }
 
 /**
- * The kernel module of this thread, with one scratch area that every plan shares: runs are
- * synchronous and each plan copies its result out, so plans only need the area to be large
- * enough, which `reserve` ensures at plan creation (memory grows then, never during a run).
+ * An instance of the kernel module. The thread's shared one (loadKernelModule) has one scratch
+ * area that every plan shares: runs are synchronous and each plan copies its result out, so
+ * plans only need the area to be large enough, which `reserve` ensures at plan creation (memory
+ * grows then, never during a run). A private one (createKernelModule) has its scratch to itself.
  */
 export interface KernelModule {
   readonly exports: KernelExports;
-  /** First byte of the shared scratch area. */
+  /** First byte of the scratch area. */
   readonly base: number;
   /** Views of the memory; replaced when it grows, so read them at each run, never keep them. */
   readonly bytes: Uint8Array;
@@ -175,8 +176,23 @@ const WASM_URL = new URL('./generated/kernels.wasm', import.meta.url);
 const PAGE = 65536;
 
 // undefined: not tried yet; null: unavailable (no WebAssembly SIMD, or the file is missing).
-let loaded: KernelModule | null | undefined;
+let compiled: object | null | undefined;
+let shared: KernelModule | undefined;
 let loadError: unknown;
+
+/** The compiled module, once per thread, or undefined where this engine cannot run it. */
+function compiledModule(): object | undefined {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(readFileSync(WASM_URL));
+    } catch (err) {
+      // V8 without SIMD (or a broken install) rejects the module: the TypeScript engine takes over.
+      compiled = null;
+      loadError = err;
+    }
+  }
+  return compiled ?? undefined;
+}
 
 /**
  * The SIMD kernel module, compiled once per thread from the committed .wasm next to this file
@@ -184,16 +200,21 @@ let loadError: unknown;
  * @example const mod = loadKernelModule(); if (mod) mod.reserve(640 * 480 * 2);
  */
 export function loadKernelModule(): KernelModule | undefined {
-  if (loaded === undefined) {
-    try {
-      loaded = instantiate(readFileSync(WASM_URL));
-    } catch (err) {
-      // V8 without SIMD (or a broken install) rejects the module: the TypeScript engine takes over.
-      loaded = null;
-      loadError = err;
-    }
-  }
-  return loaded ?? undefined;
+  const module = compiledModule();
+  if (module === undefined) return undefined;
+  shared ??= instantiate(module);
+  return shared;
+}
+
+/**
+ * An instance of the kernel module with a memory of its own, for a user that keeps data in it
+ * between calls (a model's input tensor, which the runtime reads in place): nothing else writes
+ * there, so its scratch area is its alone. Undefined where loadKernelModule would be.
+ * @example const mod = createKernelModule(); mod?.reserve(frameBytes + tensorBytes);
+ */
+export function createKernelModule(): KernelModule | undefined {
+  const module = compiledModule();
+  return module === undefined ? undefined : instantiate(module);
 }
 
 /**
@@ -204,8 +225,8 @@ export function kernelModuleError(): unknown {
   return loadError;
 }
 
-function instantiate(bytes: Uint8Array): KernelModule {
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+function instantiate(module: object): KernelModule {
+  const instance = new WebAssembly.Instance(module, {});
   const exports = instance.exports as unknown as KernelExports;
   const { memory } = exports;
   // 64-byte aligned so that row starts chosen by the layout stay aligned.

@@ -177,14 +177,20 @@ describe('InputTensor on WebAssembly SIMD', () => {
     }
   });
 
-  it('stays right when the module memory grows under it (another plan reserving more)', () => {
+  it('keeps the input in memory of its own: the same array every frame, untouched by the rest of the thread', () => {
     const s = spec({ width: 320, height: 320, resize: 'letterbox' });
     const t = new InputTensor(s);
-    t.fill(noise(480, 640, 30)); // pillarbox: copied out row by row
-    // A larger input in the same thread grows the module's memory, which replaces its buffer.
+    t.fill(noise(480, 640, 30)); // pillarbox: the pass writes rows between the borders
+    const data = t.data;
+    // Another input and the thread's shared kernel scratch, grown and overwritten in between.
     filled(spec({ width: 960, height: 540, resize: 'stretch' }), noise(1920, 1080, 31), undefined);
+    const shared = loadKernelModule()!;
+    shared.reserve(8 << 20);
+    shared.bytes.fill(255, shared.base, shared.base + (8 << 20));
     const frame = noise(480, 640, 32);
     t.fill(frame);
+    expect(t.data).toBe(data);
+    expect(t.data.length).toBe(3 * 320 * 320);
     const reference = filled(s, frame, 'typescript').data;
     let worst = 0;
     for (let k = 0; k < t.data.length; k++) worst = Math.max(worst, Math.abs(t.data[k]! - reference[k]!));
@@ -194,7 +200,7 @@ describe('InputTensor on WebAssembly SIMD', () => {
   it('halves into uint8 planes exactly as the TypeScript path rounds (raw-pixel inputs of quantised models)', () => {
     const cases: [number, number, Partial<InputSpec>][] = [
       [640, 480, { width: 320, height: 320, resize: 'letterbox' }],
-      [94, 26, { width: 47, height: 13, resize: 'stretch', colorOrder: 'BGR' }], // 2 blocks of 16 and a tail of 15
+      [94, 26, { width: 47, height: 13, resize: 'stretch', colorOrder: 'BGR' }], // 5 blocks of 8 and a tail of 7
     ];
     for (const [i, [w, h, over]] of cases.entries()) {
       const frame = noise(w, h, 20 + i);
