@@ -1,5 +1,6 @@
 import type { Manifest } from '../manifest.js';
 import type { Candidate, DecoderFactory, ModelOutputs } from './decoder.js';
+import { markAbove } from './mark-above.js';
 import { nms } from './nms.js';
 import { declaredShape, formatDims, getOutput, labelMismatch, pickOutput } from './outputs.js';
 
@@ -31,8 +32,8 @@ export const createYoloV8Decoder: DecoderFactory<YoloV8Spec> = (spec, ctx) => {
   const sy = spec.boxes === 'pixels' ? 1 / ctx.inputHeight : 1;
   const threshold = spec.scoreThreshold;
   // Per anchor: set when some class scores at or above the threshold. Most anchors have none,
-  // so the pass over every score is one well-predicted compare each, and only the few marked
-  // anchors look for their best class (with markAbove, 29 us against 62 for the shipped model's 2100 anchors).
+  // so only the few marked ones look for their best class (the shipped model's 2100 anchors:
+  // 62 us when every anchor looked; 29 with the marks in TypeScript, 9 with them in SIMD).
   let marked = new Uint8Array(0);
   return {
     decode(outputs: ModelOutputs): Candidate[] {
@@ -42,7 +43,6 @@ export const createYoloV8Decoder: DecoderFactory<YoloV8Spec> = (spec, ctx) => {
       const N = transposed ? t.dims[1]! : t.dims[2]!;
       if (marked.length < N) marked = new Uint8Array(N);
       const m = marked;
-      m.fill(0, 0, N);
       // Row k of anchor n is at n * anchorStep + k * rowStep, in either layout.
       const anchorStep = transposed ? 4 + C : 1;
       const rowStep = transposed ? 1 : N;
@@ -51,9 +51,10 @@ export const createYoloV8Decoder: DecoderFactory<YoloV8Spec> = (spec, ctx) => {
       for (let n = 0; n < N; n++) {
         if (m[n] === 0) continue;
         const at = n * anchorStep;
-        let score = d[at + 4 * rowStep]!;
+        // From -Infinity, not class 0's score: a NaN there would otherwise win over every class.
+        let score = Number.NEGATIVE_INFINITY;
         let classId = 0;
-        for (let c = 1; c < C; c++) {
+        for (let c = 0; c < C; c++) {
           const s = d[at + (4 + c) * rowStep]!;
           if (s > score) {
             score = s;
@@ -70,25 +71,3 @@ export const createYoloV8Decoder: DecoderFactory<YoloV8Spec> = (spec, ctx) => {
     },
   };
 };
-
-/**
- * Sets marked[n] for every anchor n with a class score at or above the threshold; anchor n's
- * class c score is at first + n * anchorStep + c * classStep. A plain function over locals:
- * TurboFan keeps the bounds and threshold in registers (three times faster than the same loop
- * reading them from the decoder's closure).
- */
-function markAbove(
-  d: ArrayLike<number>,
-  first: number,
-  anchorStep: number,
-  classStep: number,
-  N: number,
-  C: number,
-  threshold: number,
-  marked: Uint8Array,
-): void {
-  for (let c = 0; c < C; c++) {
-    const row = first + c * classStep;
-    for (let n = 0; n < N; n++) if (d[row + n * anchorStep]! >= threshold) marked[n] = 1;
-  }
-}

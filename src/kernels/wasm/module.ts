@@ -142,6 +142,14 @@ export interface KernelExports {
     biasG: number,
     biasB: number,
   ): void;
+  markColumnsAtOrAbove(
+    src: number,
+    rows: number,
+    n: number,
+    rowStride: number,
+    threshold: number,
+    marks: number,
+  ): void;
   sobelMagnitude(
     src: number,
     srcStride: number,

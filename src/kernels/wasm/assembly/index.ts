@@ -1,4 +1,4 @@
-// The edgecam kernel module: SIMD passes over uint8 images in this module's memory.
+// The edgecam kernel module: SIMD passes over uint8 images (and a detection head's scores) in this module's memory.
 // The host (src/kernels/wasm/module.ts) owns the memory layout; these functions only
 // read and write at the addresses it passes, up to 16 bytes past each row's end.
 export { convInt16 } from './conv-int16';
@@ -6,6 +6,7 @@ export { rgbToGray } from './gray';
 export { halveRgbPlanar, halveRgbPlanarU8 } from './halve';
 export { padImage } from './pad';
 export { resizeRgbPlanar } from './resize';
+export { markColumnsAtOrAbove } from './scores';
 export { separableInt16, separableQ15 } from './separable';
 export { sobelMagnitude } from './sobel-magnitude';
 export { separableSymmetric5 } from './symmetric5';
