@@ -51,6 +51,7 @@ export const mqttClientShape = {
       interval: z.number().min(0).default(5),
     })
     .prefault({}),
+  snapshots: z.strictObject({ interval: z.number().min(0).max(3600).default(1) }).prefault({}),
   healthInterval: seconds.default(30),
   homeAssistant: z
     .strictObject({

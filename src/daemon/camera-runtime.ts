@@ -21,6 +21,7 @@ import {
 } from '../pipeline/index.js';
 import type { CameraHealth } from '../publish/payloads.js';
 import type { CameraPublisher, MqttPublisher } from '../publish/publisher.js';
+import { LatestPerInterval } from '../publish/rate-limit.js';
 import { didYouMean } from '../suggest.js';
 import { backoffDelay, doublingBackoff } from '../time/backoff.js';
 import { type Clock, sleep } from '../time/clock.js';
@@ -101,6 +102,8 @@ export class CameraRuntime {
   /** Source counters already added to the metrics. */
   #counted = { frames: 0, dropped: 0, corrupt: 0 };
   #publishEdges = false;
+  /** Event-start snapshots, at most one per mqtt.snapshots.interval: the latest start's goes. */
+  #snapshots: LatestPerInterval<{ frame: Frame; detections: readonly Detection[] }>;
 
   private constructor(
     config: Config,
@@ -117,6 +120,13 @@ export class CameraRuntime {
     const chains = { pre: chainFor(config, camera.preprocess), edges: chainFor(config, camera.edges) };
     this.#kernels = new CameraKernels(deps.kernels, camera.id, chains.pre, chains.edges);
     this.#publisher = this.#register();
+    this.#snapshots = this.#snapshotLimit(config);
+  }
+
+  #snapshotLimit(config: Config): LatestPerInterval<{ frame: Frame; detections: readonly Detection[] }> {
+    return new LatestPerInterval(config.mqtt.snapshots.interval * 1000, this.#deps.clock, (s) =>
+      this.#deps.tasks.run('the snapshot', this.#snapshot(s.frame, s.detections)),
+    );
   }
 
   /**
@@ -151,6 +161,10 @@ export class CameraRuntime {
     const ratesChanged =
       config.mqtt.detections.maxRate !== this.#config.mqtt.detections.maxRate ||
       config.mqtt.edges.interval !== this.#config.mqtt.edges.interval;
+    if (config.mqtt.snapshots.interval !== this.#config.mqtt.snapshots.interval) {
+      this.#snapshots.flush();
+      this.#snapshots = this.#snapshotLimit(config);
+    }
     this.#config = config;
     this.#camera = camera;
     this.#kernels.setChains(chainFor(config, camera.preprocess), chainFor(config, camera.edges));
@@ -227,6 +241,7 @@ export class CameraRuntime {
   async stop(): Promise<void> {
     this.#abort.abort();
     await this.#loop;
+    this.#snapshots.flush(); // the latest start's snapshot, if it waits: the daemon awaits the tasks
     this.#kernels.close();
     await this.#detector?.close();
     this.#deps.readiness.remove(`camera:${this.id}`);
@@ -379,7 +394,7 @@ export class CameraRuntime {
           { camera: this.id, type: event.type, label: event.label, seq: event.frame.seq },
           'event',
         );
-        if (event.type === 'start' && frame !== undefined) await this.#snapshot(frame, detections);
+        if (event.type === 'start' && frame !== undefined) this.#snapshots.offer({ frame, detections });
       },
     };
   }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { isEdgecamError } from '../../../src/errors.js';
 import { applyCommand, parseCommand } from '../../../src/publish/commands.js';
-import { MinInterval } from '../../../src/publish/rate-limit.js';
+import { LatestPerInterval, MinInterval } from '../../../src/publish/rate-limit.js';
 import { cameraTopics, deviceName, parseCommandTopic, topicPrefix } from '../../../src/publish/topics.js';
 import { Backoff, doublingBackoff } from '../../../src/time/backoff.js';
+import { ManualClock } from '../time/manual-clock.js';
 
 describe('topics', () => {
   it('default to edgecam/<device>, the device to the short host name', () => {
@@ -80,5 +81,31 @@ describe('backoff and rate limits', () => {
     now += 1;
     expect(limit.take()).toBe(true);
     expect(new MinInterval(0, { now: () => now }).take()).toBe(true);
+  });
+
+  it('send the latest of what came within an interval when it ends, and nothing twice', async () => {
+    const clock = new ManualClock(0);
+    const sent: string[] = [];
+    const latest = new LatestPerInterval<string>(1000, clock, (v) => sent.push(`${v}@${clock.now()}`));
+    latest.offer('a'); // the first goes at once
+    await clock.advance(300);
+    latest.offer('b'); // waits for t=1000 ...
+    await clock.advance(300);
+    latest.offer('c'); // ... and is replaced: b never goes
+    await clock.advance(399);
+    expect(sent).toEqual(['a@0']);
+    await clock.advance(1);
+    expect(sent).toEqual(['a@0', 'c@1000']);
+    await clock.advance(5000);
+    expect(sent).toHaveLength(2); // nothing waits, nothing repeats
+    latest.offer('d'); // the interval has long passed: at once
+    latest.offer('e');
+    latest.flush(); // stopping: what waits goes now
+    expect(sent).toEqual(['a@0', 'c@1000', 'd@6000', 'e@6000']);
+    expect(clock.pending).toBe(0);
+    const every = new LatestPerInterval<string>(0, clock, (v) => sent.push(v));
+    every.offer('f');
+    every.offer('g');
+    expect(sent.slice(-2)).toEqual(['f', 'g']);
   });
 });
