@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { FileSourceConfig } from '../../config/source-schema.js';
@@ -9,12 +9,16 @@ import type { CameraDriver, FrameSink, SessionEnd } from '../source.js';
 import { runStream } from '../stream-process.js';
 import type { CameraShape, DriverContext } from './context.js';
 import { FFMPEG_PREFIX, rawOutput } from './ffmpeg-args.js';
+import { ImageBytes } from './image-bytes.js';
 
 /**
  * Recorded frames: a video file through ffmpeg, or images (a directory, or a glob such as
  * shots/*.jpg) in name order; optionally looping, paced at the camera's fps (realtime) or as
  * fast as the consumer takes them (fast: nothing is dropped).
  */
+
+/** How many bytes of image files a looping replay keeps in memory rather than reading them again. */
+const LOOP_BYTES_BUDGET = 32 << 20;
 
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.gif', '.avif'] as const;
 
@@ -118,6 +122,8 @@ export function fileDriver(
   let input: FileInput | undefined;
   let ffmpeg: string | undefined;
   let next = 0; // the next image, across restarts
+  // A looping replay keeps the files' bytes (up to 32 MB: the sample drive is 2 MB).
+  const images = new ImageBytes(source.loop ? LOOP_BYTES_BUDGET : 0);
   return {
     description: `file ${source.path}`,
     async preflight() {
@@ -153,7 +159,10 @@ export function fileDriver(
         next = 0;
       }
       const file = files[next++]!;
-      const image = await decodeImage(file, camera).catch((err: unknown) => err as Error);
+      const image = await images
+        .read(file)
+        .then((bytes) => decodeImage(bytes, camera))
+        .catch((err: unknown) => err as Error);
       if (image instanceof Error) sink.corrupt(`${file}: ${image.message}`);
       else sink.raw(image, camera.width, camera.height, 3);
       if (source.pace === 'fast') await sink.whenTaken();
@@ -164,9 +173,8 @@ export function fileDriver(
   }
 }
 
-/** An image file as RGB at the camera's size (scaled to cover it, centred). */
-async function decodeImage(file: string, camera: CameraShape): Promise<Uint8Array> {
-  const bytes = await readFile(file);
+/** An image file's bytes as RGB at the camera's size (scaled to cover it, centred). */
+function decodeImage(bytes: Buffer, camera: CameraShape): Promise<Uint8Array> {
   return sharp(bytes, { failOn: 'truncated' })
     .removeAlpha()
     .resize(camera.width, camera.height, { fit: 'cover' })
