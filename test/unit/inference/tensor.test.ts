@@ -197,6 +197,30 @@ describe('InputTensor on WebAssembly SIMD', () => {
     expect(worst).toBeLessThan(1e-4);
   });
 
+  it('switches between its WebAssembly and TypeScript paths as the frame size and kind change', () => {
+    const s = spec({ width: 320, height: 320, resize: 'letterbox' });
+    const t = new InputTensor(s);
+    const gray = (w: number, h: number) => ({
+      width: w,
+      height: h,
+      channels: 1 as const,
+      data: noise(w, h, 41).data.subarray(0, w * h),
+    });
+    const frames = [noise(640, 480, 40), gray(640, 480), noise(480, 640, 42), noise(640, 480, 43)];
+    const passes: (string | undefined)[] = [];
+    for (const frame of frames) {
+      t.fill(frame);
+      passes.push(t.resamplePass);
+      const reference = filled(s, frame, 'typescript').data;
+      let worst = 0;
+      for (let k = 0; k < reference.length; k++)
+        worst = Math.max(worst, Math.abs(t.data[k]! - reference[k]!));
+      expect(t.data.length).toBe(reference.length);
+      expect(worst, `${frame.width}x${frame.height}x${frame.channels}`).toBeLessThan(1e-4);
+    }
+    expect(passes).toEqual(['halve', 'typescript', 'halve', 'halve']);
+  });
+
   it('halves into uint8 planes exactly as the TypeScript path rounds (raw-pixel inputs of quantised models)', () => {
     const cases: [number, number, Partial<InputSpec>][] = [
       [640, 480, { width: 320, height: 320, resize: 'letterbox' }],
