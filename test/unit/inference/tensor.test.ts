@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Image } from '../../../src/frame.js';
 import type { InputSpec } from '../../../src/inference/manifest.js';
 import { frameBox, placeFrame } from '../../../src/inference/placement.js';
 import { InputTensor } from '../../../src/inference/tensor.js';
@@ -109,7 +110,7 @@ describe('placement', () => {
 
 describe('InputTensor on WebAssembly SIMD', () => {
   /** Fills a fresh tensor with EDGECAM_KERNEL_ENGINE set as given (read when a frame size is first seen). */
-  function filled(s: InputSpec, frame: ReturnType<typeof noise>, engine: string | undefined) {
+  function filled(s: InputSpec, frame: Image<Uint8Array>, engine: string | undefined) {
     const before = process.env[ENGINE_ENV];
     if (engine === undefined) delete process.env[ENGINE_ENV];
     else process.env[ENGINE_ENV] = engine;
@@ -206,7 +207,12 @@ describe('InputTensor on WebAssembly SIMD', () => {
       channels: 1 as const,
       data: noise(w, h, 41).data.subarray(0, w * h),
     });
-    const frames = [noise(640, 480, 40), gray(640, 480), noise(480, 640, 42), noise(640, 480, 43)];
+    const frames: Image<Uint8Array>[] = [
+      noise(640, 480, 40),
+      gray(640, 480),
+      noise(480, 640, 42),
+      noise(640, 480, 43),
+    ];
     const passes: (string | undefined)[] = [];
     for (const frame of frames) {
       t.fill(frame);
