@@ -90,6 +90,10 @@ export async function connectOptions(input: ConnectOptionsInput): Promise<Connec
     reconnectPeriod: 0,
     // QoS 0 while offline is dropped and counted, never queued without bound.
     queueQoSZero: false,
+    // mqtt-packet's number cache is 65,536 two-byte Buffers: 6 MB of the main thread's heap (the
+    // largest thing in it) that every major collection marks, to save a 2-byte allocation per
+    // packet. The setting is the module's, so it also keeps the embedded broker from building it.
+    writeCache: false,
     rejectUnauthorized: mqtt.tls.rejectUnauthorized,
     will: { topic: statusTopic, payload: Buffer.from('offline'), qos: 1, retain: true },
     ...(username !== '' ? { username } : {}),
