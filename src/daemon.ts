@@ -9,6 +9,7 @@ import { createNotifier, type Notifier } from './health/notify.js';
 import { publishCheck, Readiness } from './health/readiness.js';
 import { createThrottledReader, hottest, readThermalZones } from './health/system.js';
 import { Watchdog } from './health/watchdog.js';
+import { useFixedHeapGrowth } from './heap-growth.js';
 import type { FrameReport } from './pipeline/index.js';
 import { KernelWorker } from './pipeline/index.js';
 import { MqttPublisher } from './publish/publisher.js';
@@ -95,6 +96,7 @@ export class Daemon {
    */
   static async start(config: Config, options: DaemonOptions = {}): Promise<Daemon> {
     const logger = options.logger ?? pino({ level: config.log.level });
+    useFixedHeapGrowth();
     // libvips' operation cache serves repeated work on the same input; every frame is new input, so
     // it would only hold memory (about 50 MB) for nothing.
     sharp.cache(false);
