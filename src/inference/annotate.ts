@@ -52,7 +52,8 @@ export function drawDetections(
     fillRect(out, x - half, y - half, stroke, h + stroke, colour);
     fillRect(out, x + w - half, y - half, stroke, h + stroke, colour);
     // The tag sits on the box's top stroke, or inside the box where the box touches the frame's top.
-    const left = Math.round(x - half);
+    // Shifted left where it would run off the frame's right edge, so the label stays readable.
+    const left = Math.max(0, Math.min(Math.round(x - half), W - tagWidth));
     const tagY = Math.round(y - half >= tagHeight ? y - half - tagHeight : y + half);
     fillRect(out, left, tagY, tagWidth, tagHeight, colour);
     drawText(out, text, left + PAD, tagY + PAD, scale);

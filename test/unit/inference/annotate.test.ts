@@ -63,6 +63,19 @@ describe('drawDetections', () => {
     expect(pixel(out, 99, 79)).toEqual([50, 50, 50]); // its right and bottom edges fall outside
   });
 
+  it('keeps a tag inside the frame when its box is at the right edge', () => {
+    const out = drawDetections(gray(320, 240, 50), [
+      { label: 'a-long-label', classId: 0, score: 0.5, box: { x: 0.9, y: 0.5, w: 0.1, h: 0.2 } },
+    ]);
+    // Scale 1 here: the tag is 13 rows above the box's top stroke (y 119), and at least 60
+    // columns wide; shifted left, it ends at the frame's right edge, so its columns from 260 to
+    // 319 are all tag colour or text.
+    for (let x = 260; x < 320; x++) {
+      const p = pixel(out, x, 112).join();
+      expect([ORANGE.join(), '0,0,0'], `column ${x}`).toContain(p);
+    }
+  });
+
   it('draws characters the font lacks as "?"', () => {
     const draw = (label: string) =>
       drawDetections(gray(64, 48, 0), [
