@@ -7,7 +7,7 @@ import { loadKernelModule } from '../../kernels/wasm/module.js';
  * bulk of decoding a YOLO head (2100 anchors x 10 classes for the shipped model), so the usual
  * layout, one row of scores per class in a Float32Array, goes through the kernel module's SIMD
  * pass (the scores copied into its scratch): 4 against 22 us, the copy included. Other layouts,
- * or EDGECAM_KERNEL_ENGINE=typescript, take the loop below, which the tests hold it to.
+ * or EDGECAM_KERNEL_ENGINE=typescript, take the loop in TypeScript, which the tests hold it to.
  * @example markAbove(output, 4 * N, 1, N, N, classes, 0.35, marked)
  */
 export function markAbove(
@@ -22,7 +22,13 @@ export function markAbove(
 ): void {
   const mod = anchorStep === 1 && C > 0 && fastEngineAllowed() ? loadKernelModule() : undefined;
   if (mod === undefined || !(d instanceof Float32Array)) {
-    markAboveLoop(d, first, anchorStep, classStep, N, C, threshold, marked);
+    // Over plain arguments and locals, TurboFan keeps the bounds and threshold in registers
+    // (three times faster than the same loop reading them from a closure).
+    marked.fill(0, 0, N);
+    for (let c = 0; c < C; c++) {
+      const row = first + c * classStep;
+      for (let n = 0; n < N; n++) if (d[row + n * anchorStep]! >= threshold) marked[n] = 1;
+    }
     return;
   }
   // The scratch is the thread's shared one: copy in, mark, copy the marks out, all in this call.
@@ -33,25 +39,4 @@ export function markAbove(
   mod.bytes.set(new Uint8Array(d.buffer, d.byteOffset + first * 4, scoreBytes), src);
   mod.exports.markColumnsAtOrAbove(src, C, N, classStep * 4, threshold, marks);
   marked.set(mod.bytes.subarray(marks, marks + N));
-}
-
-/**
- * The same in plain TypeScript. A plain function over locals: TurboFan keeps the bounds and
- * threshold in registers (three times faster than the same loop reading them from a closure).
- */
-function markAboveLoop(
-  d: ArrayLike<number>,
-  first: number,
-  anchorStep: number,
-  classStep: number,
-  N: number,
-  C: number,
-  threshold: number,
-  marked: Uint8Array,
-): void {
-  marked.fill(0, 0, N);
-  for (let c = 0; c < C; c++) {
-    const row = first + c * classStep;
-    for (let n = 0; n < N; n++) if (d[row + n * anchorStep]! >= threshold) marked[n] = 1;
-  }
 }
