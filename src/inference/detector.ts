@@ -14,8 +14,10 @@ export interface Detector {
   /** The step timings of the last completed run (for metrics and the benchmark). */
   readonly lastTimings: RunTimings | undefined;
   /**
-   * Detections for one frame, boxes normalised to it. Runs are serialised; the frame's bytes must
-   * stay unchanged until the promise settles (frames are immutable by convention).
+   * Detections for one frame, boxes normalised to it. The frame's bytes are copied before run()
+   * returns, so the caller may reuse them at once. Runs go one at a time in the order of the
+   * calls, and a run called while another is running waits in the worker, so that it starts the
+   * moment the other ends.
    */
   run(frame: Image<Uint8Array>): Promise<Detection[]>;
   /** Finishes queued runs, releases the model and stops the worker. */
@@ -60,6 +62,8 @@ function startWorker(start: WorkerStart): Worker {
 interface Pending {
   resolve(detections: Detection[]): void;
   reject(err: Error): void;
+  /** The shared memory holding the frame, free again once the run settles. */
+  readonly buffer: SharedArrayBuffer;
 }
 
 class WorkerDetector implements Detector {
@@ -70,9 +74,10 @@ class WorkerDetector implements Detector {
   private readonly log: InferenceLogger;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
-  private shared = new SharedArrayBuffer(0);
-  // Runs go one at a time: they share one buffer, and the worker runs one model anyway.
-  private queue: Promise<unknown> = Promise.resolve();
+  // Frames waiting or running in the worker each hold a shared buffer; settled runs give theirs
+  // back, so a camera with one run ahead of the running one needs two of its frame size in all.
+  private readonly freeBuffers: SharedArrayBuffer[] = [];
+  private settled: Promise<unknown> = Promise.resolve();
   private failure: EdgecamError | undefined;
   private closing: Promise<void> | undefined;
   private onClosed: (() => void) | undefined;
@@ -114,12 +119,6 @@ class WorkerDetector implements Detector {
     if (this.closing !== undefined) {
       return Promise.reject(new EdgecamError('EDGECAM_ERR_ARGUMENT', 'Detector.run() after close()'));
     }
-    const result = this.queue.then(() => this.runNow(frame));
-    this.queue = result.catch(() => undefined);
-    return result;
-  }
-
-  private runNow(frame: Image<Uint8Array>): Promise<Detection[]> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     const n = frame.width * frame.height * frame.channels;
     if (frame.data.length < n) {
@@ -130,37 +129,52 @@ class WorkerDetector implements Detector {
         ),
       );
     }
-    // One shared buffer, grown to the largest frame seen: posting it shares memory, copies nothing.
-    if (this.shared.byteLength < n) this.shared = new SharedArrayBuffer(n);
-    new Uint8Array(this.shared, 0, n).set(frame.data.subarray(0, n));
+    const buffer = this.bufferFor(n);
+    new Uint8Array(buffer, 0, n).set(frame.data.subarray(0, n));
     const id = this.nextId++;
-    return new Promise<Detection[]>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+    const result = new Promise<Detection[]>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, buffer });
       const message: ToWorker = {
         type: 'run',
         id,
         width: frame.width,
         height: frame.height,
         channels: frame.channels,
-        buffer: this.shared,
+        buffer,
       };
       this.worker.postMessage(message);
     });
+    this.settled = result.catch(() => undefined);
+    return result;
+  }
+
+  /** A free shared buffer of at least `n` bytes; posting it shares memory, copies nothing. */
+  private bufferFor(n: number): SharedArrayBuffer {
+    for (;;) {
+      const buffer = this.freeBuffers.pop();
+      if (buffer === undefined) return new SharedArrayBuffer(n);
+      // One smaller than this frame belonged to an earlier frame size: let it go.
+      if (buffer.byteLength >= n) return buffer;
+    }
+  }
+
+  private settle(id: number): Pending | undefined {
+    const p = this.pending.get(id);
+    if (p === undefined) return undefined;
+    this.pending.delete(id);
+    this.freeBuffers.push(p.buffer);
+    return p;
   }
 
   private onMessage(m: FromWorker): void {
     switch (m.type) {
       case 'result': {
         this.lastTimings = m.timings;
-        const p = this.pending.get(m.id);
-        this.pending.delete(m.id);
-        p?.resolve(m.detections);
+        this.settle(m.id)?.resolve(m.detections);
         break;
       }
       case 'failed': {
-        const p = this.pending.get(m.id);
-        this.pending.delete(m.id);
-        p?.reject(fromWire(m.error));
+        this.settle(m.id)?.reject(fromWire(m.error));
         break;
       }
       case 'log':
@@ -188,7 +202,8 @@ class WorkerDetector implements Detector {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.queue;
+      // Runs settle in order, so the last one settled means all have.
+      await this.settled;
       if (this.failure === undefined) {
         const closed = new Promise<void>((resolve) => {
           this.onClosed = resolve;

@@ -25,6 +25,26 @@ try {
   send({ type: 'load-failed', error: toWire(err) });
 }
 
+const queue: Extract<ToWorker, { type: 'run' }>[] = [];
+
+async function runQueued(): Promise<void> {
+  while (queue.length > 0) {
+    const { id, width, height, channels, buffer } = queue[0]!;
+    if (engine === undefined) {
+      send({ type: 'failed', id, error: { message: 'the model is not loaded (closed or failed to load)' } });
+    } else {
+      const frame = { width, height, channels, data: new Uint8Array(buffer, 0, width * height * channels) };
+      try {
+        const { detections, timings } = await engine.run(frame);
+        send({ type: 'result', id, detections, timings });
+      } catch (err) {
+        send({ type: 'failed', id, error: toWire(err) });
+      }
+    }
+    queue.shift();
+  }
+}
+
 port.on('message', (message: ToWorker) => {
   if (message.type === 'close') {
     const closing = engine?.close() ?? Promise.resolve();
@@ -43,14 +63,8 @@ port.on('message', (message: ToWorker) => {
     );
     return;
   }
-  const { id, width, height, channels, buffer } = message;
-  if (engine === undefined) {
-    send({ type: 'failed', id, error: { message: 'the model is not loaded (closed or failed to load)' } });
-    return;
-  }
-  const frame = { width, height, channels, data: new Uint8Array(buffer, 0, width * height * channels) };
-  engine.run(frame).then(
-    ({ detections, timings }) => send({ type: 'result', id, detections, timings }),
-    (err: unknown) => send({ type: 'failed', id, error: toWire(err) }),
-  );
+  // Runs go one at a time, in the order they came: the main thread may post the next frame while
+  // one runs, so that it starts the moment the running one ends, with no round trip in between.
+  queue.push(message);
+  if (queue.length === 1) void runQueued();
 });

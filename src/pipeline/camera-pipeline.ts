@@ -10,9 +10,11 @@ import type { KernelOutput } from './kernel-worker-client.js';
  * One camera's pipeline: frames from its source (latest wins: the source's one-slot mailbox
  * drops what the pipeline was too slow for), its chains in the kernel worker, its model in the
  * inference worker, then filtering, smoothing and events on the main thread, and out through a
- * sink. The model's run on frame N overlaps with capturing, decoding and filtering frame N+1;
- * nothing queues beyond one frame in flight. The pipeline knows no other stage: the daemon hands
- * it a source, a model and a sink.
+ * sink. While the model runs on frame N, frame N+1 is captured, decoded and filtered, and then
+ * handed to the model's worker, which starts it the moment N ends: the model never waits for
+ * this thread between frames. Nothing queues beyond that one frame; the next is taken from the
+ * source only once N is done. Results go out in frame order. The pipeline knows no other stage:
+ * the daemon hands it a source, a model and a sink.
  */
 
 /** Where frames come from (a capture FrameSource fits). */
@@ -24,8 +26,13 @@ export interface FrameStream {
 export interface Model {
   readonly task: 'detect' | 'classify';
   run(image: Image<Uint8Array>): Promise<readonly Detection[]>;
-  /** The last run's own timings; runMs is the model's run alone. */
-  readonly lastTimings: { readonly runMs: number } | undefined;
+  /**
+   * The last settled run's own timings in the model's thread: runMs is the model's run alone,
+   * with the input's preprocessing and the output's decoding beside it.
+   */
+  readonly lastTimings:
+    | { readonly preprocessMs: number; readonly runMs: number; readonly decodeMs: number }
+    | undefined;
 }
 
 /** A camera's chains (a KernelSlot fits): the preprocessed frame for the model, the edge map when asked. */
@@ -183,13 +190,14 @@ export class CameraPipeline {
    */
   async run(signal: AbortSignal): Promise<void> {
     const { source, kernels, model, sink } = this.#options;
-    let inflight: Promise<void> | undefined;
+    // Frames handed to the model and not yet finished, oldest first: at most the running one and
+    // the one waiting behind it.
+    const inflight: Promise<void>[] = [];
     for await (const frame of source.frames(signal)) {
       const takenAt = performance.now();
       const age = Math.max(0, this.#clock.now() - frame.timestamp);
       if (!this.#settings.enabled) {
-        await inflight;
-        inflight = undefined;
+        await Promise.all(inflight.splice(0));
         await this.#endAll(frame);
         continue;
       }
@@ -197,16 +205,20 @@ export class CameraPipeline {
       const out = await kernels.run(frame, { preprocess: model !== undefined, edges: wantEdges });
       const kernelsMs = performance.now() - takenAt;
       if (out.edges !== undefined) sink.edges(out.edges, frame);
-      // One model run at a time: wait for frame N's before starting N+1's (whose filtering overlapped it).
-      await inflight;
       if (this.#failure !== undefined) break;
       const stages = { capture: age, kernels: kernelsMs };
-      inflight =
+      // Each frame finishes after the one before it, so that results and events keep frame order.
+      const previous = inflight.at(-1);
+      inflight.push(
         model === undefined
-          ? this.#finish(frame, [], stages, 0, undefined)
-          : this.#infer(model, frame, out.preprocessed, stages);
+          ? this.#after(previous, () => this.#finish(frame, [], stages, 0, undefined))
+          : this.#infer(model, frame, out.preprocessed, stages, previous),
+      );
+      // Take the next frame once the model has started this one: the newest frame waits for the
+      // model, not one that was the newest a run ago.
+      if (inflight.length > 1) await inflight.shift();
     }
-    await inflight;
+    await Promise.all(inflight);
     if (this.#failure !== undefined) throw this.#failure.error;
   }
 
@@ -221,23 +233,43 @@ export class CameraPipeline {
     for (const event of this.#tracker.endAll(frame)) await this.#emit(event, frame);
   }
 
-  /** Runs the model on `image` (frame's preprocessed pixels); never rejects: a failure ends run(). */
+  async #after(previous: Promise<void> | undefined, then: () => Promise<void>): Promise<void> {
+    await previous;
+    await then();
+  }
+
+  /**
+   * Runs the model on `image` (frame's preprocessed pixels, copied before the first await, so the
+   * kernel worker may write its next output there), then finishes after `previous`. Never
+   * rejects: a failure ends run().
+   */
   async #infer(
     model: Model,
     frame: Frame,
     image: Image<Uint8Array>,
     stages: { capture: number; kernels: number },
+    previous: Promise<void> | undefined,
   ) {
-    const started = performance.now();
+    const submitted = performance.now();
     let found: readonly Detection[];
+    let timings: Model['lastTimings'];
+    let settledAt: number;
     try {
       found = await model.run(image);
+      // Read at once: the run queued behind this one settles next and replaces them.
+      timings = model.lastTimings;
+      settledAt = performance.now();
     } catch (error) {
-      this.#failure = { error };
+      this.#failure ??= { error };
+      await previous;
       return;
     }
-    const inferenceMs = performance.now() - started;
-    await this.#finish(frame, found, stages, inferenceMs, model.lastTimings?.runMs);
+    await previous;
+    // The model thread's own time on this frame (the wait behind the frame before counts in the
+    // latency only); a model that reports no timings gets the time from submitted to settled.
+    const inferenceMs =
+      timings === undefined ? settledAt - submitted : timings.preprocessMs + timings.runMs + timings.decodeMs;
+    await this.#finish(frame, found, stages, inferenceMs, timings?.runMs);
   }
 
   async #finish(

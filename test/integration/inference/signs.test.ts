@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iou } from '../../../src/inference/decode/nms.js';
+import type { Detection } from '../../../src/inference/detection.js';
 import { createDetector, type Detector } from '../../../src/inference/detector.js';
 import { parseYoloLabels } from '../../../src/inference/eval/dataset.js';
 import { evaluateModel } from '../../../src/inference/eval/evaluate.js';
@@ -60,6 +61,23 @@ describe('the shipped sign detector', () => {
     // are boxed with another label only. Bounds leave room for other CPUs' last bits.
     expect(found / signs).toBeGreaterThanOrEqual(0.9);
     expect(wrongLabel).toBeLessThanOrEqual(4);
+  });
+
+  it('runs called together, each on a frame whose buffer is reused at once, come back in order as if alone', async () => {
+    const names = (await readdir(SAMPLES)).filter((f) => f.endsWith('.jpg')).sort();
+    const images = await Promise.all([0, 30, 60, 89].map((i) => readImage(join(SAMPLES, names[i]!))));
+    const alone: Detection[][] = [];
+    for (const image of images) alone.push(await detector.run(image));
+    // One buffer for every frame, overwritten right after each run() call: run() copies it first.
+    const reused = { ...images[0]!, data: new Uint8Array(images[0]!.data.length) };
+    const together = images.map((image) => {
+      reused.data.set(image.data);
+      return detector.run(reused);
+    });
+    const results = await Promise.all(together);
+    expect(results).toEqual(alone);
+    // The frames differ, so the comparison would see a mix-up.
+    expect(new Set(alone.map((d) => JSON.stringify(d))).size).toBe(images.length);
   });
 
   it("model eval reproduces the card's mAP@0.5 on the committed test subset", async () => {

@@ -1,0 +1,110 @@
+// CameraPipeline's scheduling, with a model whose runs this test settles by hand. The real model
+// in its worker is tested in test/integration (inference/signs.test.ts, daemon/*).
+import { describe, expect, it } from 'vitest';
+import type { Frame, Image } from '../../../src/frame.js';
+import type { Detection } from '../../../src/pipeline/detection.js';
+import { CameraPipeline, type Model, type PipelineSink } from '../../../src/pipeline/index.js';
+
+const frame = (seq: number): Frame => ({
+  width: 2,
+  height: 1,
+  channels: 1,
+  data: new Uint8Array([seq, seq]),
+  seq,
+  timestamp: Date.now(),
+  source: 'test',
+});
+
+/** Frames 1..count, each as soon as the pipeline asks for the next. */
+const frames = (count: number) => ({
+  async *frames() {
+    for (let seq = 1; seq <= count; seq++) yield frame(seq);
+  },
+});
+
+/** A model whose runs wait for `settle()`, in the order they were called. */
+class HeldModel implements Model {
+  readonly task = 'detect' as const;
+  lastTimings: Model['lastTimings'];
+  /** Each run's first pixel (its frame's seq), in call order. */
+  readonly started: number[] = [];
+  readonly #held: { seq: number; resolve: (d: Detection[]) => void }[] = [];
+
+  run(image: Image<Uint8Array>): Promise<Detection[]> {
+    const seq = image.data[0]!;
+    this.started.push(seq);
+    return new Promise((resolve) => this.#held.push({ seq, resolve }));
+  }
+
+  /** Resolves once `n` runs have been called; fails after a second without them. */
+  async calls(n: number): Promise<void> {
+    for (let waited = 0; this.started.length < n; waited += 5) {
+      if (waited > 1000) throw new Error(`expected ${n} runs, saw frames ${this.started.join()}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  /** Settles the oldest held run with one detection naming its frame. */
+  settle(): void {
+    const run = this.#held.shift()!;
+    this.lastTimings = { preprocessMs: 0.5, runMs: run.seq, decodeMs: 0.25 };
+    run.resolve([{ label: `frame${run.seq}`, classId: 0, score: 0.9 }]);
+  }
+}
+
+function sink(results: string[]): PipelineSink {
+  return {
+    edgesWanted: () => false,
+    edges() {},
+    results(f, detections) {
+      results.push(`${f.seq}:${detections.map((d) => d.label).join()}`);
+    },
+    event: async () => {},
+  };
+}
+
+const settings = {
+  enabled: true,
+  filter: { threshold: 0.5, labels: [], minArea: 0, zones: {} },
+  events: { smoothing: { kernel: 'mean' as const, frames: 1 }, start: 0.5, end: 0.25 },
+};
+const noKernels = {
+  hasEdges: false,
+  run: async (f: Frame) => ({ preprocessed: f, edges: undefined }),
+};
+
+describe('CameraPipeline scheduling', () => {
+  it('hands the model the next frame while it runs one, never more than one ahead, results in frame order', async () => {
+    const model = new HeldModel();
+    const results: string[] = [];
+    const reports: { seq: number; runMs: number | undefined; inference: number }[] = [];
+    const pipeline = new CameraPipeline({
+      id: 'test',
+      source: frames(4),
+      kernels: noKernels,
+      model,
+      sink: sink(results),
+      settings,
+      onFrame: (r) => reports.push({ seq: r.seq, runMs: r.modelRunMs, inference: r.stages.inference }),
+    });
+    const done = pipeline.run(new AbortController().signal);
+    // Frame 2 reaches the model before frame 1's run settles ...
+    await model.calls(2);
+    expect(model.started).toEqual([1, 2]);
+    // ... and frame 3 waits until frame 1 is done: one running, one waiting, no more.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(model.started).toEqual([1, 2]);
+    model.settle();
+    await model.calls(3);
+    expect(model.started).toEqual([1, 2, 3]);
+    for (let i = 0; i < 3; i++) {
+      model.settle();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await done;
+    expect(results).toEqual(['1:frame1', '2:frame2', '3:frame3', '4:frame4']);
+    // Each frame reports its own run's timings, not those of the run queued behind it.
+    expect(reports.map((r) => r.runMs)).toEqual([1, 2, 3, 4]);
+    expect(reports.map((r) => r.inference)).toEqual([1.75, 2.75, 3.75, 4.75]);
+  });
+});
