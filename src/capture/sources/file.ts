@@ -95,18 +95,22 @@ function globToRegExp(glob: string): RegExp {
 }
 
 /**
- * ffmpeg's arguments for a video file: -re paces it in real time, -stream_loop -1 loops it.
+ * ffmpeg's arguments for a video file: -re paces it in real time, at the camera's fps; at pace
+ * fast each of the video's frames comes once (an fps filter there would repeat frames up to the
+ * camera's fps: a 30 fps clip at fps 1000 gave each frame 33 times). -stream_loop -1 loops it.
  * @example videoArgs(camera, source, '/videos/door.mp4')
  */
 export function videoArgs(camera: CameraShape, source: FileSourceConfig, path: string): string[] {
+  const fast = source.pace === 'fast';
   return [
     ...FFMPEG_PREFIX,
-    ...(source.pace === 'realtime' ? ['-re'] : []),
+    ...(fast ? [] : ['-re']),
     ...(source.loop ? ['-stream_loop', '-1'] : []),
     '-i',
     path,
     '-an',
-    ...rawOutput(camera.width, camera.height, camera.fps),
+    ...(fast ? ['-fps_mode', 'passthrough'] : []),
+    ...rawOutput(camera.width, camera.height, fast ? undefined : camera.fps),
   ];
 }
 

@@ -43,6 +43,19 @@ describe('file source', () => {
     expect(source.stats()).toMatchObject({ dropped: 0, restarts: 0 });
   });
 
+  it("plays each of a video's frames once at pace fast, whatever the camera's fps", async () => {
+    const source = createSource(
+      cameraConfig({
+        source: { kind: 'file', path: video, pace: 'fast' },
+        width: 160,
+        height: 120,
+        fps: 1000,
+      }),
+    );
+    const frames = await collect(source, () => false);
+    expect(frames).toHaveLength(12);
+  });
+
   it('turns and crops each frame once: rotate 90 after a crop gives the crop size, turned', async () => {
     const source = createSource(
       cameraConfig({
