@@ -30,22 +30,42 @@ export interface CaptureProcess {
   stop(): Promise<Exit>;
 }
 
+export interface ProcessOptions {
+  /** Written to the program's stdin, which then closes (an ffmpeg concat list); default: stdin closed. */
+  readonly input?: string;
+  /** Called with each line the program writes to stderr. */
+  readonly onStderrLine?: (line: string) => void;
+}
+
 /**
- * Starts `command args` with stdout piped, stdin closed and stderr kept (last lines).
+ * Starts `command args` with stdout piped, stdin closed (or fed `input`) and stderr kept (last lines).
  * @example const ffmpeg = startProcess('ffmpeg', ['-i', url, '-f', 'mjpeg', 'pipe:1']); ffmpeg.stdout.on('data', push); await ffmpeg.stop();
  */
-export function startProcess(command: string, args: readonly string[]): CaptureProcess {
+export function startProcess(
+  command: string,
+  args: readonly string[],
+  options: ProcessOptions = {},
+): CaptureProcess {
   const child: ChildProcess = spawn(command, args, {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     detached: true, // a process group of its own: kill(-pid) reaches its children
   });
+  if (options.input !== undefined) {
+    // EPIPE when the program exits before reading it all: its exit says why.
+    child.stdin!.on('error', () => {});
+    child.stdin!.end(options.input);
+  }
   const tail: string[] = [];
   let partial = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (text: string) => {
     const lines = (partial + text).split('\n');
     partial = lines.pop() ?? '';
-    for (const line of lines) if (line.trim() !== '') tail.push(line.trim());
+    for (const line of lines) {
+      if (line.trim() === '') continue;
+      tail.push(line.trim());
+      options.onStderrLine?.(line.trim());
+    }
     if (tail.length > STDERR_LINES) tail.splice(0, tail.length - STDERR_LINES);
   });
   const exited = new Promise<Exit>((resolve) => {

@@ -17,6 +17,10 @@ export interface StreamCommand {
   readonly program: string;
   /** True when the program ending means the stream is complete (a file played once). */
   readonly finite?: boolean;
+  /** Written to the program's stdin (an ffmpeg concat list). */
+  readonly input?: string;
+  /** A stderr line that says a frame was skipped as undecodable: each one counts as corrupt. */
+  readonly corruptLine?: RegExp;
 }
 
 /**
@@ -33,7 +37,16 @@ export async function runStream(
   waitForConsumer = false,
 ): Promise<SessionEnd> {
   if (signal.aborted) return { reason: 'stopped' };
-  const child = startProcess(stream.command, stream.args);
+  const { corruptLine } = stream;
+  const child = startProcess(stream.command, stream.args, {
+    input: stream.input,
+    onStderrLine:
+      corruptLine === undefined
+        ? undefined
+        : (line) => {
+            if (corruptLine.test(line)) sink.corrupt(line);
+          },
+  });
   const paced =
     waitForConsumer && stream.format.kind === 'raw'
       ? pacedRawPusher(sink, stream.format, child.stdout)

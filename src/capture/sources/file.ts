@@ -10,11 +10,13 @@ import { runStream } from '../stream-process.js';
 import type { CameraShape, DriverContext } from './context.js';
 import { FFMPEG_PREFIX, rawOutput } from './ffmpeg-args.js';
 import { ImageBytes } from './image-bytes.js';
+import { ffmpegPlays, playJpegs } from './jpeg-replay.js';
 
 /**
  * Recorded frames: a video file through ffmpeg, or images (a directory, or a glob such as
- * shots/*.jpg) in name order; optionally looping, paced at the camera's fps (realtime) or as
- * fast as the consumer takes them (fast: nothing is dropped).
+ * shots/*.jpg) in name order (JPEGs alone through ffmpeg too, others through sharp); optionally
+ * looping, paced at the camera's fps (realtime) or as fast as the consumer takes them (fast:
+ * nothing is dropped).
  */
 
 /** How many bytes of image files a looping replay keeps in memory rather than reading them again. */
@@ -109,7 +111,8 @@ export function videoArgs(camera: CameraShape, source: FileSourceConfig, path: s
     '-i',
     path,
     '-an',
-    ...(fast ? ['-fps_mode', 'passthrough'] : []),
+    // -vsync rather than its newer name -fps_mode, which the ffmpeg npm installs does not know.
+    ...(fast ? ['-vsync', 'passthrough'] : []),
     ...rawOutput(camera.width, camera.height, fast ? undefined : camera.fps),
   ];
 }
@@ -136,7 +139,14 @@ export function fileDriver(
     },
     async run(sink, signal) {
       input ??= await resolveFileInput(source.path, camera.id);
-      if (input.kind === 'images') return playImages(input.files, sink, signal);
+      if (input.kind === 'images') {
+        // JPEGs decode in ffmpeg, a quarter of sharp's CPU (jpeg-replay.ts); without one, in sharp.
+        const decoder = ffmpegPlays(input.files) ? ffmpegIfAny() : undefined;
+        if (decoder === undefined) return playImages(input.files, sink, signal);
+        const played = await playJpegs(decoder, camera, source, input.files, next, sink, signal);
+        next = played.next;
+        return played.end;
+      }
       ffmpeg ??= resolveFfmpeg(context.ffmpegPath, context.path);
       const format = { kind: 'raw', width: camera.width, height: camera.height, channels: 3 } as const;
       return runStream(
@@ -153,6 +163,15 @@ export function fileDriver(
       );
     },
   };
+
+  function ffmpegIfAny(): string | undefined {
+    try {
+      ffmpeg ??= resolveFfmpeg(context.ffmpegPath, context.path);
+      return ffmpeg;
+    } catch {
+      return undefined;
+    }
+  }
 
   async function playImages(files: string[], sink: FrameSink, signal: AbortSignal): Promise<SessionEnd> {
     const period = 1000 / camera.fps;
