@@ -1,6 +1,7 @@
 // The daemon half of npm run bench:pipeline, in a process of its own and from the built package
 // (dist/, as `edgecam run` runs), so that its memory and CPU figures are the daemon's alone.
 // Usage: node bench/pipeline-daemon.mjs CONFIG FRAMES WARMUP; prints one JSON line of results.
+import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { loadConfig } from '../dist/config/index.js';
 import { Daemon } from '../dist/daemon.js';
@@ -51,6 +52,11 @@ const cpu = process.cpuUsage(cpuAtStart);
 const rssEnd = process.memoryUsage().rss;
 await daemon.stop();
 const n = FRAMES;
+// ffmpeg's CPU: the daemon's children once they exited (stop reaps the last one), in clock ticks
+// of 1/100 s, over every frame the run took (the warm-up's too).
+const stat = readFileSync('/proc/self/stat', 'utf8');
+const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+const childCpuS = (Number(fields[13]) + Number(fields[14])) / 100;
 const mean = (xs) => xs.reduce((a, x) => a + x, 0) / xs.length;
 const e2e = Array.from(e2eMs).sort((a, b) => a - b);
 const stages = {};
@@ -71,6 +77,7 @@ console.log(
     modelRunMs: mean(Array.from(modelMs)),
     e2e: [pct(e2e, 50), pct(e2e, 95), pct(e2e, 99)],
     cpuSPerFrame: (cpu.user + cpu.system) / 1e6 / n,
+    ffmpegCpuSPerFrame: childCpuS / count,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     rssAt1000Mb: rssAt1000 === undefined ? undefined : rssAt1000 / MB,
     rssEndMb: rssEnd / MB,

@@ -1,16 +1,20 @@
 // npm run bench:pipeline [-- --frames N]: the whole daemon (edgecam run) on the sample replay, as
-// fast as it goes, for a fixed number of frames; then the model alone on the same frames, side by
-// side in one run. Prints frames per second, end-to-end latency p50/p95/p99, the time per stage, the
-// share of the frame time that is not the model's own run, peak RSS, RSS drift, and CPU seconds
-// per frame. Goals (issue 7, 640x480, the shipped int8 model, 2 cores): overhead under 20% of the
-// frame time; RSS under 250 MB; RSS after 10,000 frames within 10 MB of RSS after 1,000.
-import { spawn } from 'node:child_process';
+// fast as it goes, for a fixed number of frames: the camera of config/default.yaml (the JPEG folder,
+// which ffmpeg decodes), then the same frames as uncompressed video (what a camera sending raw
+// frames costs: no decoding), then the model alone on the same frames, side by side in one run.
+// Prints frames per second, end-to-end latency p50/p95/p99, the time per stage, the share of the
+// frame time that is not the model's own run, peak RSS, RSS drift, and CPU seconds per frame (the
+// daemon's; ffmpeg's own is counted apart). Goals (issue 7, 640x480, the shipped int8 model, 2
+// cores): overhead under 20% of the frame time; RSS under 250 MB; RSS after 10,000 frames within
+// 10 MB of RSS after 1,000.
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
+import { resolveFfmpeg } from '../src/capture/programs.js';
 import type { Image } from '../src/frame.js';
 import { createDetector } from '../src/inference/detector.js';
 import type { TimedStage } from '../src/pipeline/index.js';
@@ -64,7 +68,6 @@ async function model(dir: string): Promise<{ path: string; what: string }> {
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
-const ms = (x: number) => x.toFixed(2).padStart(8);
 
 async function modelAlone(path: string, frame: Image<Uint8Array>): Promise<{ fps: number; runMs: number }> {
   const detector = await createDetector({ model: path, accelerator: 'cpu' });
@@ -90,6 +93,8 @@ interface DaemonRun {
   readonly modelRunMs: number;
   readonly e2e: [number, number, number];
   readonly cpuSPerFrame: number;
+  /** ffmpeg's CPU (its processes, once they exited), per frame. */
+  readonly ffmpegCpuSPerFrame: number;
   readonly peakRssMb: number;
   readonly rssAt1000Mb: number | undefined;
   readonly rssEndMb: number;
@@ -118,6 +123,40 @@ function childRun(file: string): Promise<DaemonRun> {
   });
 }
 
+/** The shipped camera (config/default.yaml: no preprocess chain, the edge chain) at pace fast. */
+function daemonConfig(dir: string, name: string, source: string, model: string): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(
+    file,
+    `stateDir: ${join(dir, `state-${name}`)}
+log: { level: warn }
+inference: { accelerator: cpu }
+http: { port: 0 }
+mqtt: { broker: { port: 0 } }
+cameras:
+  - id: bench
+    source: { kind: file, path: ${source}, loop: true, pace: fast }
+    width: 640
+    height: 480
+    fps: 30
+    preprocess: []
+    edges: edges
+    model: ${model}
+`,
+  );
+  return file;
+}
+
+/** The sample frames as uncompressed RGB video (NUT), for the run without decoding. */
+function rawVideo(dir: string): string {
+  const path = join(dir, 'samples-rgb24.nut');
+  execFileSync(resolveFfmpeg(), [
+    ...['-hide_banner', '-loglevel', 'error', '-framerate', '30', '-i', join(SAMPLES, 'frame_%03d.jpg')],
+    ...['-c:v', 'rawvideo', '-pix_fmt', 'rgb24', path],
+  ]);
+  return path;
+}
+
 async function main(): Promise<void> {
   if (!existsSync(SAMPLES))
     throw new Error(`${SAMPLES} is missing: the sample replay ships with the sign model`);
@@ -126,25 +165,6 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'edgecam-bench-pipeline-'));
   try {
     const { path, what } = await model(dir);
-    const file = join(dir, 'bench.yaml');
-    writeFileSync(
-      file,
-      `stateDir: ${join(dir, 'state')}
-log: { level: warn }
-inference: { accelerator: cpu }
-http: { port: 0 }
-mqtt: { broker: { port: 0 } }
-cameras:
-  - id: bench
-    source: { kind: file, path: ${SAMPLES}, loop: true, pace: fast }
-    width: 640
-    height: 480
-    fps: 1000
-    preprocess: denoise
-    edges: edges
-    model: ${path}
-`,
-    );
     const first = await sharp(join(SAMPLES, 'frame_000.jpg'))
       .removeAlpha()
       .raw()
@@ -155,43 +175,46 @@ cameras:
       channels: 3,
       data: new Uint8Array(first.data),
     };
-    console.log(`# edgecam run, whole pipeline, ${FRAMES} frames of ${SAMPLES} (640x480 JPEG, pace fast)`);
+    console.log(`# edgecam run, whole pipeline, ${FRAMES} frames of ${SAMPLES} (640x480, pace fast)`);
     console.log(`model: ${what}`);
     console.log(
-      'chains: preprocess denoise (gaussian5), edges (gaussian5 + Sobel L1, every 5 s), MQTT to the embedded broker\n',
+      'camera: as config/default.yaml (no preprocess chain; edges: gaussian5 + Sobel L1 every 5 s), MQTT to the embedded broker\n',
     );
     const alone = await modelAlone(path, frame);
-    const run = await childRun(file);
-    const overhead = 1 - run.modelRunMs / run.frameMs;
-    console.log('| figure | whole pipeline | model alone (reference) |');
+    const jpeg = await childRun(daemonConfig(dir, 'jpeg', SAMPLES, path));
+    const raw = await childRun(daemonConfig(dir, 'raw', rawVideo(dir), path));
+    const runs = [jpeg, raw];
+    const row = (label: string, cell: (r: DaemonRun) => string, reference = '') =>
+      console.log(`| ${label} | ${runs.map(cell).join(' | ')} | ${reference} |`);
+    console.log(
+      '| figure | sample replay: JPEG folder (ffmpeg decodes) | same frames, uncompressed video | model alone (reference) |',
+    );
+    console.log('| --- | ---: | ---: | ---: |');
+    row('frames per second', (r) => (1000 / r.frameMs).toFixed(1), alone.fps.toFixed(1));
+    row('ms per frame', (r) => r.frameMs.toFixed(2), (1000 / alone.fps).toFixed(2));
+    row('model run, ms (mean; alone: median)', (r) => r.modelRunMs.toFixed(2), alone.runMs.toFixed(2));
+    row(
+      "not the model's run, share of the frame time (goal < 20%)",
+      (r) => `${((1 - r.modelRunMs / r.frameMs) * 100).toFixed(1)}%`,
+    );
+    row('end-to-end latency p50 / p95 / p99, ms', (r) => r.e2e.map((x) => x.toFixed(1)).join(' / '));
+    row('CPU seconds per frame, the daemon (all its threads)', (r) => r.cpuSPerFrame.toFixed(4));
+    row('CPU seconds per frame, its ffmpeg', (r) => r.ffmpegCpuSPerFrame.toFixed(4));
+    row('peak RSS of the daemon process, MB (goal < 250)', (r) => r.peakRssMb.toFixed(0));
+    row(`RSS after 1,000 frames -> after ${FRAMES + WARMUP}, MB (goal: within 10)`, (r) => {
+      if (r.rssAt1000Mb === undefined) return 'n/a';
+      const drift = r.rssEndMb - r.rssAt1000Mb;
+      return `${r.rssAt1000Mb.toFixed(0)} -> ${r.rssEndMb.toFixed(0)} (${drift >= 0 ? '+' : ''}${drift.toFixed(1)})`;
+    });
+    console.log(
+      "\n## Time per stage, ms per frame, mean / p95 (the model's run overlaps the next frame's capture)\n",
+    );
+    console.log('| stage | JPEG folder | uncompressed video |');
     console.log('| --- | ---: | ---: |');
-    console.log(`| frames per second | ${(1000 / run.frameMs).toFixed(1)} | ${alone.fps.toFixed(1)} |`);
-    console.log(`| ms per frame | ${run.frameMs.toFixed(2)} | ${(1000 / alone.fps).toFixed(2)} |`);
-    console.log(
-      `| model run, ms (mean; alone: median) | ${run.modelRunMs.toFixed(2)} | ${alone.runMs.toFixed(2)} |`,
-    );
-    console.log(
-      `| not the model's run, share of the frame time (goal < 20%) | ${(overhead * 100).toFixed(1)}% | |`,
-    );
-    console.log(
-      `| end-to-end latency p50 / p95 / p99, ms | ${run.e2e.map((x) => x.toFixed(1)).join(' / ')} | |`,
-    );
-    console.log(`| CPU seconds per frame (all threads) | ${run.cpuSPerFrame.toFixed(4)} | |`);
-    console.log(`| peak RSS of the daemon process, MB (goal < 250) | ${run.peakRssMb.toFixed(0)} | |`);
-    if (run.rssAt1000Mb !== undefined) {
-      const drift = run.rssEndMb - run.rssAt1000Mb;
+    for (const stage of Object.keys(jpeg.stages) as TimedStage[]) {
+      const cell = (r: DaemonRun) => r.stages[stage].map((x) => x.toFixed(2)).join(' / ');
       console.log(
-        `| RSS after 1,000 frames -> after ${run.frames + WARMUP}, MB (goal: within 10) | ${run.rssAt1000Mb.toFixed(0)} -> ${run.rssEndMb.toFixed(0)} (${drift >= 0 ? '+' : ''}${drift.toFixed(1)}) | |`,
-      );
-    }
-    console.log(
-      "\n## Time per stage, ms per frame (inference overlaps the next frame's capture and kernels)\n",
-    );
-    console.log('| stage | mean | p95 |');
-    console.log('| --- | ---: | ---: |');
-    for (const [stage, [m, p95]] of Object.entries(run.stages)) {
-      console.log(
-        `| ${stage}${stage === 'capture' ? ' (frame age when taken)' : ''} | ${ms(m)} | ${ms(p95)} |`,
+        `| ${stage}${stage === 'capture' ? ' (frame age when taken)' : ''} | ${cell(jpeg)} | ${cell(raw)} |`,
       );
     }
   } finally {
