@@ -9,7 +9,7 @@
 // 10 MB of RSS after 1,000.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
@@ -187,7 +187,7 @@ async function main(): Promise<void> {
     const row = (label: string, cell: (r: DaemonRun) => string, reference = '') =>
       console.log(`| ${label} | ${runs.map(cell).join(' | ')} | ${reference} |`);
     console.log(
-      '| figure | sample replay: JPEG folder (ffmpeg decodes) | same frames, uncompressed video | model alone (reference) |',
+      `| figure | sample replay: JPEG folder (ffmpeg decodes) | same frames, uncompressed video | model alone, ${availableParallelism()} threads (reference) |`,
     );
     console.log('| --- | ---: | ---: | ---: |');
     row('frames per second', (r) => (1000 / r.frameMs).toFixed(1), alone.fps.toFixed(1));

@@ -14,7 +14,7 @@ export const inferenceSchema = z
     accelerator: z.enum(ACCELERATORS).default('auto'),
     /** true: a missing accelerator stops start-up instead of falling back to the CPU. */
     required: z.boolean().default(false),
-    /** Threads per ONNX Runtime session (intra-op); 0 means one per CPU core. */
+    /** Threads per ONNX Runtime session (intra-op); 0: one per CPU core, in the daemon one per core but one. */
     threads: z.number().int().min(0).max(256).default(0),
     graphOptimizationLevel: z.enum(GRAPH_OPTIMIZATION_LEVELS).default('all'),
   })

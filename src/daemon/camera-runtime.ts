@@ -10,6 +10,7 @@ import type { Readiness } from '../health/readiness.js';
 import { cameraCheck, modelCheck } from '../health/readiness.js';
 import { annotate } from '../inference/annotate.js';
 import { createDetector, type Detector } from '../inference/detector.js';
+import { pipelineThreadCount } from '../inference/options.js';
 import {
   CameraPipeline,
   type Detection,
@@ -414,6 +415,7 @@ async function loadModel(
   const detector = await createDetector({
     model: camera.model,
     ...config.inference,
+    threads: pipelineThreadCount(config.inference.threads),
     logger: {
       warn: (fields, message) => logger.warn({ camera: camera.id, ...fields }, message),
       info: (fields, message) => logger.info({ camera: camera.id, ...fields }, message),

@@ -21,3 +21,15 @@ export const DEFAULT_INFERENCE_OPTIONS: Readonly<InferenceConfig> = Object.freez
 export function threadCount(threads: number): number {
   return threads > 0 ? threads : Math.max(1, availableParallelism());
 }
+
+/**
+ * Threads for a model in the daemon: the configured count, or for 0 one per core but one, left
+ * to capture, decoding and the main thread. On 2 cores, bench:pipeline ran 442-451 frames a second
+ * with one ONNX Runtime thread against 407-424 with two on the JPEG replay, and 538-544 against
+ * 483-522 on uncompressed video, at less CPU a frame: the model's run took as long either way,
+ * because its second thread only took CPU from the frames' supply.
+ * @example pipelineThreadCount(0, 4) // 3 on a Raspberry Pi 4
+ */
+export function pipelineThreadCount(threads: number, cores = availableParallelism()): number {
+  return threads > 0 ? threads : Math.max(1, cores - 1);
+}

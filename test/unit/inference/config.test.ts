@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
+import { pipelineThreadCount, threadCount } from '../../../src/inference/options.js';
 
 describe('the inference: config section', () => {
-  it('defaults to auto, not required, a thread per core, full graph optimisation', () => {
+  it('defaults to auto, not required, threads chosen from the cores (0), full graph optimisation', () => {
     expect(configSchema.parse({}).inference).toEqual({
       accelerator: 'auto',
       required: false,
@@ -22,5 +23,12 @@ describe('the inference: config section', () => {
 
   it('rejects an accelerator it does not know', () => {
     expect(configSchema.safeParse({ inference: { accelerator: 'npu' } }).success).toBe(false);
+  });
+
+  it('threads 0: one per core but one in the daemon (at least one), one per core elsewhere', () => {
+    expect([2, 4, 1].map((cores) => pipelineThreadCount(0, cores))).toEqual([1, 3, 1]);
+    expect(pipelineThreadCount(2, 4)).toBe(2);
+    expect(pipelineThreadCount(6, 2)).toBe(6);
+    expect(threadCount(3)).toBe(3);
   });
 });
