@@ -6,9 +6,10 @@ import { FFMPEG_PREFIX } from './ffmpeg-args.js';
 
 /**
  * A folder of JPEGs replayed through ffmpeg: it reads the files itself (a concat list on stdin)
- * and writes raw RGB frames. Its decoder took 0.6 ms of CPU a 640x480 sample frame against 2.0
- * for sharp's, whose libvips spends most of the rest handing strips between threads (perf: 31%
- * in the kernel's futex and scheduler, 13% in malloc). Other image types keep sharp.
+ * and writes raw RGB frames. It took 0.9 ms of CPU a 640x480 sample frame on its own (1.1 to 1.2
+ * alongside the daemon in bench:pipeline) against 2.0 for sharp, whose libvips spends most of
+ * that handing strips between threads (perf: 31% in the kernel's futex and scheduler, 13% in
+ * malloc). Other image types keep sharp.
  */
 
 /** How many passes over the files one ffmpeg run of a looping replay makes. */
@@ -27,53 +28,45 @@ export function ffmpegPlays(files: readonly string[]): boolean {
 }
 
 /**
- * The concat list: each file for one frame period, `passes` times over.
- * @example concatList(['/shots/a.jpg'], 10, 1) // "ffconcat version 1.0\nfile 'file:/shots/a.jpg'\nduration 0.1\n"
+ * The concat list: the files in order, `passes` times over.
+ * @example concatList(['/shots/a.jpg'], 1) // "ffconcat version 1.0\nfile 'file:/shots/a.jpg'\n"
  */
-export function concatList(files: readonly string[], fps: number, passes: number): string {
+export function concatList(files: readonly string[], passes: number): string {
   // Quoted, a ' is written '\'' ; the file: prefix keeps a name from being read as a protocol.
-  const entries = files
-    .map((f) => `file 'file:${f.replaceAll("'", "'\\''")}'\nduration ${1 / fps}\n`)
-    .join('');
+  const entries = files.map((f) => `file 'file:${f.replaceAll("'", "'\\''")}'\n`).join('');
   return `ffconcat version 1.0\n${entries.repeat(passes)}`;
 }
 
 /**
- * ffmpeg's arguments: the list on stdin, -re for pace realtime, each image scaled to cover the
- * camera's size (centred, as sharp's fit: 'cover'), one frame out per image.
- * @example jpegReplayArgs(camera, 'realtime')
+ * ffmpeg's arguments: the list on stdin; each image becomes frame N at N / fps (in microseconds,
+ * so that no two share a timestamp at any fps: the concat demuxer's own clock ticks at 1/25 s),
+ * paced in real time by the realtime filter for pace realtime; scaled to cover the camera's size
+ * (centred, as sharp's fit: 'cover'). The output's -r matches those timestamps, so no frame is
+ * repeated or dropped.
+ * @example jpegReplayArgs({ id: 'demo', width: 640, height: 480, fps: 10 }, 'realtime')
  */
 export function jpegReplayArgs(camera: CameraShape, pace: FileSourceConfig['pace']): string[] {
-  const { width, height } = camera;
+  const { width, height, fps } = camera;
+  const filters = [
+    'settb=AVTB',
+    `setpts=N/(${fps}*TB)`,
+    ...(pace === 'realtime' ? ['realtime'] : []),
+    `scale=${width}:${height}:force_original_aspect_ratio=increase`,
+    `crop=${width}:${height}`,
+  ];
   return [
     ...FFMPEG_PREFIX,
-    '-protocol_whitelist',
-    'pipe,file',
-    ...(pace === 'realtime' ? ['-re'] : []),
-    '-f',
-    'concat',
-    '-safe',
-    '0',
-    '-i',
-    'pipe:0',
-    '-an',
-    '-vf',
-    `scale=${width}:${height}:force_original_aspect_ratio=increase,crop=${width}:${height}`,
-    // -vsync rather than its newer name -fps_mode, which the ffmpeg npm installs does not know.
-    '-vsync',
-    'passthrough',
-    '-pix_fmt',
-    'rgb24',
-    '-f',
-    'rawvideo',
-    'pipe:1',
+    ...['-protocol_whitelist', 'pipe,file', '-f', 'concat', '-safe', '0', '-i', 'pipe:0'],
+    ...['-an', '-vf', filters.join(','), '-r', String(fps)],
+    ...['-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'],
   ];
 }
 
 /**
  * Plays `files` from `first` on, through ffmpeg, until the end (or, looping, until `signal`
  * aborts). A looping replay runs ffmpeg over PASSES_PER_RUN passes at a time rather than with
- * -stream_loop, which loses a frame at each turn with the concat demuxer (ffmpeg 7.1).
+ * -stream_loop, which loses a frame at each turn with the concat demuxer (ffmpeg 5.1) or cannot
+ * seek back in the list on stdin (the 2018 build).
  * Resolves with the session's end and the index to start from next time.
  */
 export async function playJpegs(
@@ -110,7 +103,7 @@ export async function playJpegs(
         format: { kind: 'raw', width: camera.width, height: camera.height, channels: 3 },
         program: 'ffmpeg',
         finite: true,
-        input: concatList(order, camera.fps, source.loop ? PASSES_PER_RUN : 1),
+        input: concatList(order, source.loop ? PASSES_PER_RUN : 1),
         corruptLine: UNDECODABLE,
       },
       counted,

@@ -191,6 +191,11 @@ describe('file source', () => {
     );
     const images = await collect(folder, (f) => f.length >= 6);
     expect(images.map(level)).toEqual([20, 130, 230, 20, 130, 230]);
+    const paced = createSource(
+      cameraConfig({ source: { kind: 'file', path: jpegs }, width: 32, height: 24, fps: 50 }),
+      { ffmpegPath: npmFfmpeg },
+    );
+    expect((await collect(paced, () => false)).map(level)).toEqual([20, 130, 230]);
     const clip = createSource(
       cameraConfig({
         source: { kind: 'file', path: video, pace: 'fast' },
