@@ -24,6 +24,8 @@ export interface CaptureProcess {
   readonly stdout: Readable;
   /** Resolves once the process has exited (never rejects). */
   readonly exited: Promise<Exit>;
+  /** Resolves once stderr has closed: every line the program wrote has been read. */
+  readonly stderrClosed: Promise<void>;
   /** The last lines the program wrote to stderr. */
   stderrTail(): string;
   /** SIGTERM to the group, SIGKILL after KILL_GRACE_MS; resolves once the process has exited. */
@@ -68,6 +70,7 @@ export function startProcess(
     }
     if (tail.length > STDERR_LINES) tail.splice(0, tail.length - STDERR_LINES);
   });
+  const stderrClosed = new Promise<void>((resolve) => child.stderr!.once('close', () => resolve()));
   const exited = new Promise<Exit>((resolve) => {
     child.once('error', (error) => resolve({ code: null, signal: null, error }));
     child.once('exit', (code, signal) => resolve({ code, signal }));
@@ -77,6 +80,7 @@ export function startProcess(
     pid: child.pid,
     stdout: child.stdout!,
     exited,
+    stderrClosed,
     stderrTail: () => [...tail, partial.trim()].filter((l) => l !== '').join('\n'),
     stop() {
       stopping ??= (async () => {

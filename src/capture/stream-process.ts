@@ -71,8 +71,10 @@ export async function runStream(
     }
     const clean = exit.code === 0 && exit.error === undefined;
     if (clean && stream.finite === true) {
-      // A file's last frames may still be in the pipe: deliver them before the stream ends.
+      // A file's last frames may still be in the pipe, and its last stderr lines (a file that did
+      // not decode, counted as corrupt): deliver them before the stream ends.
       await untilAborted(closed, signal);
+      await untilAborted(child.stderrClosed, signal);
       await paced?.idle();
       await child.stop();
       return { reason: 'end of file', finished: true };

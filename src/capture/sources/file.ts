@@ -140,7 +140,7 @@ export function fileDriver(
     async run(sink, signal) {
       input ??= await resolveFileInput(source.path, camera.id);
       if (input.kind === 'images') {
-        // JPEGs decode in ffmpeg, a quarter of sharp's CPU (jpeg-replay.ts); without one, in sharp.
+        // JPEGs decode in ffmpeg, at under half of sharp's CPU (jpeg-replay.ts); without it, in sharp.
         const decoder = ffmpegPlays(input.files) ? ffmpegIfAny() : undefined;
         if (decoder === undefined) return playImages(input.files, sink, signal);
         const played = await playJpegs(decoder, camera, source, input.files, next, sink, signal);

@@ -131,15 +131,7 @@ describe('file source', () => {
       }),
     );
     // One ffmpeg run plays the list 20 times (60 frames); 65 frames cross into the next run.
-    let decoder: string[] = [];
-    const frames = await collect(
-      source,
-      (f) => f.length >= 65,
-      () => {
-        decoder = childProcesses().map((p) => p.name);
-      },
-    );
-    expect(decoder).toContain('ffmpeg');
+    const frames = await collect(source, (f) => f.length >= 65);
     expect(frames.slice(0, 65).map(level)).toEqual(
       Array.from({ length: 65 }, (_, i) => [20, 130, 230][i % 3]),
     );
@@ -156,6 +148,26 @@ describe('file source', () => {
     );
     // The left edge of the middle row is white: the black columns were cropped off.
     expect(edge!.data[12 * 32 * 3]).toBeGreaterThan(200);
+  });
+
+  it('decodes a folder of JPEGs in an ffmpeg child process, other images in-process', async () => {
+    // Frames of 640x480 fill the pipe, so ffmpeg is still writing when the first one arrives.
+    const children = async (path: string) => {
+      let names: string[] = [];
+      const source = createSource(
+        cameraConfig({ source: { kind: 'file', path, loop: true, pace: 'fast' }, width: 640, height: 480 }),
+      );
+      await collect(
+        source,
+        () => true,
+        () => {
+          names = childProcesses().map((p) => p.name);
+        },
+      );
+      return names;
+    };
+    expect(await children(jpegs)).toContain('ffmpeg');
+    expect(await children(shots)).not.toContain('ffmpeg');
   });
 
   it('plays JPEGs whose names have a quote or a percent sign (the first through ffmpeg, the other through sharp)', async () => {
