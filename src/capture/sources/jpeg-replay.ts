@@ -12,8 +12,8 @@ import { FFMPEG_PREFIX } from './ffmpeg-args.js';
  * malloc). Other image types keep sharp.
  */
 
-/** How many passes over the files one ffmpeg run of a looping replay makes. */
-const PASSES_PER_RUN = 20;
+/** About how many frames one ffmpeg run of a looping replay plays (whole passes over the files). */
+export const FRAMES_PER_RUN = 1000;
 
 /** ffmpeg's stderr line for a file it could not decode; the frame is skipped. */
 const UNDECODABLE = /^Error while decoding stream/;
@@ -64,7 +64,7 @@ export function jpegReplayArgs(camera: CameraShape, pace: FileSourceConfig['pace
 
 /**
  * Plays `files` from `first` on, through ffmpeg, until the end (or, looping, until `signal`
- * aborts). A looping replay runs ffmpeg over PASSES_PER_RUN passes at a time rather than with
+ * aborts). A looping replay runs ffmpeg over FRAMES_PER_RUN frames' worth of passes at a time rather than with
  * -stream_loop, which loses a frame at each turn with the concat demuxer (ffmpeg 5.1) or cannot
  * seek back in the list on stdin (the 2018 build).
  * Resolves with the session's end and the index to start from next time.
@@ -103,7 +103,7 @@ export async function playJpegs(
         format: { kind: 'raw', width: camera.width, height: camera.height, channels: 3 },
         program: 'ffmpeg',
         finite: true,
-        input: concatList(order, source.loop ? PASSES_PER_RUN : 1),
+        input: concatList(order, source.loop ? Math.ceil(FRAMES_PER_RUN / files.length) : 1),
         corruptLine: UNDECODABLE,
       },
       counted,

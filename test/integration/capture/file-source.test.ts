@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSource } from '../../../src/capture/create.js';
+import { FRAMES_PER_RUN } from '../../../src/capture/sources/jpeg-replay.js';
 import { cameraConfig, childProcesses, collect, makeTestVideo } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'edgecam-file-'));
@@ -130,10 +131,12 @@ describe('file source', () => {
         height: 24,
       }),
     );
-    // One ffmpeg run plays the list 20 times (60 frames); 65 frames cross into the next run.
-    const frames = await collect(source, (f) => f.length >= 65);
-    expect(frames.slice(0, 65).map(level)).toEqual(
-      Array.from({ length: 65 }, (_, i) => [20, 130, 230][i % 3]),
+    // One ffmpeg run plays the list over and over for about FRAMES_PER_RUN frames (1002 here):
+    // a few more cross into the next run.
+    const count = FRAMES_PER_RUN + 5;
+    const frames = await collect(source, (f) => f.length >= count);
+    expect(frames.slice(0, count).map(level)).toEqual(
+      Array.from({ length: count }, (_, i) => [20, 130, 230][i % 3]),
     );
     for (const f of frames) expect(Math.abs(f.data[0]! - level(f))).toBeLessThanOrEqual(3);
     expect(frames.map((f) => [f.width, f.height, f.channels])).toEqual(
