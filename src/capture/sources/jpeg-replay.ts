@@ -64,10 +64,10 @@ export function jpegReplayArgs(camera: CameraShape, pace: FileSourceConfig['pace
 
 /**
  * Plays `files` from `first` on, through ffmpeg, until the end (or, looping, until `signal`
- * aborts). A looping replay runs ffmpeg over FRAMES_PER_RUN frames' worth of passes at a time rather than with
- * -stream_loop, which loses a frame at each turn with the concat demuxer (ffmpeg 5.1) or cannot
- * seek back in the list on stdin (the 2018 build).
- * Resolves with the session's end and the index to start from next time.
+ * aborts). A looping replay runs ffmpeg over about FRAMES_PER_RUN frames of whole passes at a
+ * time, rather than with -stream_loop, which loses a frame at each turn with the concat demuxer
+ * (ffmpeg 5.1) or cannot seek back in the list on stdin (the 2018 build). Resolves with the
+ * session's end and the index to start from next time.
  */
 export async function playJpegs(
   ffmpeg: string,
