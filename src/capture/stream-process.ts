@@ -1,12 +1,17 @@
 import type { Readable } from 'node:stream';
 import { describeExit, startProcess } from './child.js';
+import { I420ToRgb, i420Size } from './i420.js';
 import { JpegSplitter } from './mjpeg.js';
 import type { FrameSink, SessionEnd } from './source.js';
 
-/** What a capture program writes to stdout: concatenated JPEGs, or raw frames of a fixed size. */
+/**
+ * What a capture program writes to stdout: concatenated JPEGs, raw frames of a fixed size, or
+ * I420 frames (YUV 4:2:0 planes as JPEG defines them, even sizes only), delivered as RGB.
+ */
 export type StreamFormat =
   | { readonly kind: 'mjpeg' }
-  | { readonly kind: 'raw'; readonly width: number; readonly height: number; readonly channels: 1 | 3 };
+  | { readonly kind: 'raw'; readonly width: number; readonly height: number; readonly channels: 1 | 3 }
+  | { readonly kind: 'i420'; readonly width: number; readonly height: number };
 
 /** A program to run and what its stdout carries. */
 export interface StreamCommand {
@@ -47,12 +52,10 @@ export async function runStream(
             if (corruptLine.test(line)) sink.corrupt(line);
           },
   });
+  const { format } = stream;
   const paced =
-    waitForConsumer && stream.format.kind === 'raw'
-      ? pacedRawPusher(sink, stream.format, child.stdout)
-      : undefined;
-  const push =
-    paced?.push ?? (stream.format.kind === 'mjpeg' ? jpegPusher(sink) : rawPusher(sink, stream.format));
+    waitForConsumer && format.kind !== 'mjpeg' ? pacedRawPusher(sink, format, child.stdout) : undefined;
+  const push = paced?.push ?? (format.kind === 'mjpeg' ? jpegPusher(sink) : rawPusher(sink, format));
   // Everything the program wrote is read once stdout closes (it may close after the exit).
   const closed = new Promise<void>((resolve) => child.stdout.once('close', resolve));
   child.stdout.on('data', push);
@@ -96,12 +99,19 @@ function jpegPusher(sink: FrameSink): (chunk: Buffer) => void {
   return (chunk) => splitter.push(chunk);
 }
 
-type RawFormat = { readonly width: number; readonly height: number; readonly channels: 1 | 3 };
+type RawFormat = Exclude<StreamFormat, { kind: 'mjpeg' }>;
 
-/** Cuts a byte stream into frames of width x height x channels, each in a buffer the sink keeps. */
+/**
+ * Cuts a byte stream into frames, each in a buffer the sink keeps: width x height x channels
+ * bytes, or an I420 frame's, converted into RGB.
+ */
 function rawFramer(format: RawFormat) {
-  const size = format.width * format.height * format.channels;
-  let frame = new Uint8Array(size);
+  const i420 = format.kind === 'i420' ? new I420ToRgb(format.width, format.height) : undefined;
+  const size =
+    format.kind === 'i420'
+      ? i420Size(format.width, format.height)
+      : format.width * format.height * format.channels;
+  let frame = i420?.input ?? new Uint8Array(size);
   let filled = 0;
   /** Copies from `chunk` at `offset` until a frame is complete or the chunk is used up; returns the new offset and the frame. */
   return (chunk: Buffer, offset: number): { offset: number; frame?: Uint8Array } => {
@@ -109,20 +119,25 @@ function rawFramer(format: RawFormat) {
     frame.set(chunk.subarray(offset, offset + n), filled);
     filled += n;
     if (filled < size) return { offset: offset + n };
+    filled = 0;
+    if (i420 !== undefined) return { offset: offset + n, frame: i420.convert() };
     const done = frame;
     frame = new Uint8Array(size);
-    filled = 0;
     return { offset: offset + n, frame: done };
   };
 }
 
+/** Channels of the frames a raw format delivers (I420 arrives as RGB). */
+const channelsOf = (format: RawFormat) => (format.kind === 'i420' ? 3 : format.channels);
+
 function rawPusher(sink: FrameSink, format: RawFormat) {
   const next = rawFramer(format);
+  const channels = channelsOf(format);
   return (chunk: Buffer) => {
     for (let offset = 0; offset < chunk.length; ) {
       const cut = next(chunk, offset);
       offset = cut.offset;
-      if (cut.frame !== undefined) sink.raw(cut.frame, format.width, format.height, format.channels);
+      if (cut.frame !== undefined) sink.raw(cut.frame, format.width, format.height, channels);
     }
   };
 }
@@ -134,6 +149,7 @@ function rawPusher(sink: FrameSink, format: RawFormat) {
  */
 function pacedRawPusher(sink: FrameSink, format: RawFormat, stdout: Readable) {
   const next = rawFramer(format);
+  const channels = channelsOf(format);
   let chain = Promise.resolve();
   const idle = () => chain;
   const push = (chunk: Buffer) => {
@@ -143,7 +159,7 @@ function pacedRawPusher(sink: FrameSink, format: RawFormat, stdout: Readable) {
         const cut = next(chunk, offset);
         offset = cut.offset;
         if (cut.frame === undefined) continue;
-        sink.raw(cut.frame, format.width, format.height, format.channels);
+        sink.raw(cut.frame, format.width, format.height, channels);
         // whenTaken never rejects: it resolves when the frame is taken or the session ends.
         await sink.whenTaken();
       }

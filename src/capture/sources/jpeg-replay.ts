@@ -6,10 +6,12 @@ import { FFMPEG_PREFIX } from './ffmpeg-args.js';
 
 /**
  * A folder of JPEGs replayed through ffmpeg: it reads the files itself (a concat list on stdin)
- * and writes raw RGB frames. It took 0.9 ms of CPU a 640x480 sample frame on its own (1.1 to 1.2
- * alongside the daemon in bench:pipeline) against 2.0 for sharp, whose libvips spends most of
- * that handing strips between threads (perf: 31% in the kernel's futex and scheduler, 13% in
- * malloc). Other image types keep sharp.
+ * and writes what its decoder produces, I420 (YUV 4:2:0), which the capture turns into RGB
+ * (capture/i420.ts): half the bytes through the pipe, and no conversion in ffmpeg. Decoding took
+ * 0.9 ms of CPU a 640x480 sample frame in ffmpeg on its own, writing RGB, against 2.0 for sharp,
+ * whose libvips spends most of that handing strips between threads (perf: 31% in the kernel's
+ * futex and scheduler, 13% in malloc); writing I420, ffmpeg took 0.2 ms less a frame beside the
+ * daemon. Other image types keep sharp.
  */
 
 /** About how many frames one ffmpeg run of a looping replay plays (whole passes over the files). */
@@ -58,8 +60,16 @@ export function jpegReplayArgs(camera: CameraShape, pace: FileSourceConfig['pace
     ...FFMPEG_PREFIX,
     ...['-protocol_whitelist', 'pipe,file', '-f', 'concat', '-safe', '0', '-i', 'pipe:0'],
     ...['-an', '-vf', filters.join(','), '-r', String(fps)],
-    ...['-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'],
+    ...['-pix_fmt', i420Fits(camera) ? 'yuvj420p' : 'rgb24', '-f', 'rawvideo', 'pipe:1'],
   ];
+}
+
+/**
+ * Whether ffmpeg writes I420 for this camera (YUV 4:2:0, what its JPEG decoder produces: half
+ * the bytes of RGB, and no conversion in ffmpeg; the capture converts). It needs an even size.
+ */
+export function i420Fits(camera: Pick<CameraShape, 'width' | 'height'>): boolean {
+  return camera.width % 2 === 0 && camera.height % 2 === 0;
 }
 
 /**
@@ -100,7 +110,9 @@ export async function playJpegs(
       {
         command: ffmpeg,
         args: jpegReplayArgs(camera, source.pace),
-        format: { kind: 'raw', width: camera.width, height: camera.height, channels: 3 },
+        format: i420Fits(camera)
+          ? { kind: 'i420', width: camera.width, height: camera.height }
+          : { kind: 'raw', width: camera.width, height: camera.height, channels: 3 },
         program: 'ffmpeg',
         finite: true,
         input: concatList(order, source.loop ? Math.ceil(FRAMES_PER_RUN / files.length) : 1),

@@ -93,6 +93,7 @@ export interface KernelExports {
     bias: number,
   ): void;
   rgbToGray(src: number, dst: number, pixels: number): void;
+  i420ToRgb(y: number, u: number, v: number, width: number, height: number, dst: number): void;
   halveRgbPlanar(
     src: number,
     rowLength: number,

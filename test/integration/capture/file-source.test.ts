@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSource } from '../../../src/capture/create.js';
-import { FRAMES_PER_RUN } from '../../../src/capture/sources/jpeg-replay.js';
+import { FRAMES_PER_RUN, jpegReplayArgs } from '../../../src/capture/sources/jpeg-replay.js';
 import { cameraConfig, childProcesses, collect, makeTestVideo } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'edgecam-file-'));
@@ -157,6 +157,23 @@ describe('file source', () => {
     );
     // The left edge of the middle row is white: the black columns were cropped off.
     expect(edge!.data[12 * 32 * 3]).toBeGreaterThan(200);
+  });
+
+  it('plays a folder of JPEGs at an odd size too (ffmpeg writes RGB there: I420 needs an even size)', async () => {
+    expect(jpegReplayArgs({ id: 'c', width: 32, height: 24, fps: 10 }, 'fast')).toContain('yuvj420p');
+    expect(jpegReplayArgs({ id: 'c', width: 33, height: 24, fps: 10 }, 'fast')).toContain('rgb24');
+    const source = createSource(
+      cameraConfig({
+        source: { kind: 'file', path: jpegs, loop: true, pace: 'fast' },
+        width: 33,
+        height: 25,
+      }),
+    );
+    const frames = await collect(source, (f) => f.length >= 4);
+    expect(frames.slice(0, 4).map(level)).toEqual([20, 130, 230, 20]);
+    expect(frames.map((f) => [f.width, f.height, f.channels, f.data.length])).toEqual(
+      Array(frames.length).fill([33, 25, 3, 33 * 25 * 3]),
+    );
   });
 
   it('decodes a folder of JPEGs in an ffmpeg child process, other images in-process', async () => {
