@@ -13,8 +13,18 @@ export interface Image<T extends Pixels = Pixels> {
   readonly data: T;
 }
 
+/** An 8-bit gray or RGB image that may also carry its pixels as I420 planes. */
+export interface CameraImage extends Image<Uint8Array> {
+  /**
+   * The same picture as I420 (YUV 4:2:0 planes, as JPEG defines YCbCr; even sizes only), when the
+   * camera delivered that (a JPEG replay): a model reads these, half the bytes of RGB, and `data`
+   * is converted from them only when something reads it (kernels/i420.ts).
+   */
+  readonly i420?: Uint8Array;
+}
+
 /** One decoded camera frame: gray or RGB bytes, with where and when it came from. */
-export interface Frame extends Image<Uint8Array> {
+export interface Frame extends CameraImage {
   readonly channels: 1 | 3;
   /** Per-source, increasing. */
   readonly seq: number;

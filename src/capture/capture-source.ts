@@ -1,9 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { EdgecamError } from '../errors.js';
 import type { Frame } from '../frame.js';
+import { i420ToRgb } from '../kernels/i420.js';
 import { type BackoffOptions, backoffDelay, doublingBackoff } from '../time/backoff.js';
 import { type Clock, sleep, systemClock } from '../time/clock.js';
 import { type Orientation, type OrientPlan, orientPlan } from './geometry.js';
+import { I420Frame } from './i420-frame.js';
 import { JpegDecoder } from './jpeg-decoder.js';
 import { LatestMailbox } from './mailbox.js';
 import type {
@@ -134,10 +136,22 @@ export class CaptureSource implements FrameSource {
         session.abort.abort();
       },
     });
+    const offer = (frame: Frame) => {
+      mailbox.put(frame);
+      this.#frames++;
+      this.#lastFrameAt = frame.timestamp;
+      session.lastFrameAt = clock.now();
+      if (!this.#online) {
+        this.#online = true;
+        offlineAnnounced = false;
+        this.events.emit('online', { camera: this.id, at: frame.timestamp, failedAttempts: failed });
+        failed = 0;
+      }
+    };
     const deliver = (data: Uint8Array, width: number, height: number, channels: 1 | 3, at: number) => {
       if (session.abort.signal.aborted) return;
       const plan = this.#plan(width, height, channels);
-      mailbox.put({
+      offer({
         seq: this.#seq++,
         timestamp: at,
         width: plan.width,
@@ -146,19 +160,18 @@ export class CaptureSource implements FrameSource {
         data: plan.apply(data),
         source: this.id,
       });
-      this.#frames++;
-      this.#lastFrameAt = at;
-      session.lastFrameAt = clock.now();
-      if (!this.#online) {
-        this.#online = true;
-        offlineAnnounced = false;
-        this.events.emit('online', { camera: this.id, at, failedAttempts: failed });
-        failed = 0;
-      }
+    };
+    // I420 planes stay as they are unless the frame must be turned, cropped or grayed.
+    const deliverI420 = (data: Uint8Array, width: number, height: number, at: number) => {
+      if (session.abort.signal.aborted) return;
+      if (this.#plan(width, height, 3).identity)
+        offer(new I420Frame(this.id, this.#seq++, at, width, height, data));
+      else deliver(i420ToRgb(data, width, height), width, height, 3, at);
     };
     const sink: FrameSink = {
       jpeg: (data) => decoder.submit(data, clock.now()),
       raw: (data, width, height, channels) => deliver(data, width, height, channels, clock.now()),
+      i420: (data, width, height) => deliverI420(data, width, height, clock.now()),
       corrupt: (reason) => this.#countCorrupt(reason),
       whenTaken: async () => {
         await decoder.idle();

@@ -20,6 +20,8 @@ export interface OrientPlan {
   readonly width: number;
   readonly height: number;
   readonly channels: 1 | 3;
+  /** True when apply hands every input through untouched. */
+  readonly identity: boolean;
   apply(data: Uint8Array): Uint8Array;
 }
 
@@ -45,13 +47,14 @@ export function orientPlan(
   const cropped = cw !== width || ch !== height;
 
   if (!moves && !cropped && !toGray) {
-    return { width: outW, height: outH, channels: outChannels, apply: (data) => data };
+    return { width: outW, height: outH, channels: outChannels, identity: true, apply: (data) => data };
   }
   if (!moves) {
     return {
       width: outW,
       height: outH,
       channels: outChannels,
+      identity: false,
       apply: (data) => cropRows(data, width, channels, crop.x, crop.y, cw, ch, toGray),
     };
   }
@@ -60,6 +63,7 @@ export function orientPlan(
     width: outW,
     height: outH,
     channels: outChannels,
+    identity: false,
     apply: (data) =>
       toGray ? gatherGray(data, map) : channels === 3 ? gatherRgb(data, map) : gather1(data, map),
   };

@@ -92,6 +92,8 @@ export interface FrameSink {
   jpeg(data: Uint8Array): void;
   /** A decoded RGB (3) or gray (1) image in the camera's capture size; ownership passes to the sink. */
   raw(data: Uint8Array, width: number, height: number, channels: 1 | 3): void;
+  /** An RGB image as I420 planes (even sizes; see CameraImage.i420); ownership passes to the sink. */
+  i420(data: Uint8Array, width: number, height: number): void;
   /** Something that should have been a frame was not (a truncated JPEG, garbage). */
   corrupt(reason: string): void;
   /**

@@ -1,12 +1,12 @@
 import type { Readable } from 'node:stream';
+import { i420Size } from '../kernels/i420.js';
 import { describeExit, startProcess } from './child.js';
-import { I420ToRgb, i420Size } from './i420.js';
 import { JpegSplitter } from './mjpeg.js';
 import type { FrameSink, SessionEnd } from './source.js';
 
 /**
  * What a capture program writes to stdout: concatenated JPEGs, raw frames of a fixed size, or
- * I420 frames (YUV 4:2:0 planes as JPEG defines them, even sizes only), delivered as RGB.
+ * I420 frames (YUV 4:2:0 planes as JPEG defines them, even sizes only).
  */
 export type StreamFormat =
   | { readonly kind: 'mjpeg' }
@@ -101,17 +101,13 @@ function jpegPusher(sink: FrameSink): (chunk: Buffer) => void {
 
 type RawFormat = Exclude<StreamFormat, { kind: 'mjpeg' }>;
 
-/**
- * Cuts a byte stream into frames, each in a buffer the sink keeps: width x height x channels
- * bytes, or an I420 frame's, converted into RGB.
- */
+/** Cuts a byte stream into frames of the format's size, each in a buffer the sink keeps. */
 function rawFramer(format: RawFormat) {
-  const i420 = format.kind === 'i420' ? new I420ToRgb(format.width, format.height) : undefined;
   const size =
     format.kind === 'i420'
       ? i420Size(format.width, format.height)
       : format.width * format.height * format.channels;
-  let frame = i420?.input ?? new Uint8Array(size);
+  let frame = new Uint8Array(size);
   let filled = 0;
   /** Copies from `chunk` at `offset` until a frame is complete or the chunk is used up; returns the new offset and the frame. */
   return (chunk: Buffer, offset: number): { offset: number; frame?: Uint8Array } => {
@@ -119,25 +115,29 @@ function rawFramer(format: RawFormat) {
     frame.set(chunk.subarray(offset, offset + n), filled);
     filled += n;
     if (filled < size) return { offset: offset + n };
-    filled = 0;
-    if (i420 !== undefined) return { offset: offset + n, frame: i420.convert() };
     const done = frame;
     frame = new Uint8Array(size);
+    filled = 0;
     return { offset: offset + n, frame: done };
   };
 }
 
-/** Channels of the frames a raw format delivers (I420 arrives as RGB). */
-const channelsOf = (format: RawFormat) => (format.kind === 'i420' ? 3 : format.channels);
+/** Hands a complete frame of `format` to the sink. */
+function frameDeliverer(sink: FrameSink, format: RawFormat): (frame: Uint8Array) => void {
+  const { width, height } = format;
+  if (format.kind === 'i420') return (frame) => sink.i420(frame, width, height);
+  const { channels } = format;
+  return (frame) => sink.raw(frame, width, height, channels);
+}
 
 function rawPusher(sink: FrameSink, format: RawFormat) {
   const next = rawFramer(format);
-  const channels = channelsOf(format);
+  const deliver = frameDeliverer(sink, format);
   return (chunk: Buffer) => {
     for (let offset = 0; offset < chunk.length; ) {
       const cut = next(chunk, offset);
       offset = cut.offset;
-      if (cut.frame !== undefined) sink.raw(cut.frame, format.width, format.height, channels);
+      if (cut.frame !== undefined) deliver(cut.frame);
     }
   };
 }
@@ -149,7 +149,7 @@ function rawPusher(sink: FrameSink, format: RawFormat) {
  */
 function pacedRawPusher(sink: FrameSink, format: RawFormat, stdout: Readable) {
   const next = rawFramer(format);
-  const channels = channelsOf(format);
+  const deliver = frameDeliverer(sink, format);
   let chain = Promise.resolve();
   const idle = () => chain;
   const push = (chunk: Buffer) => {
@@ -159,7 +159,7 @@ function pacedRawPusher(sink: FrameSink, format: RawFormat, stdout: Readable) {
         const cut = next(chunk, offset);
         offset = cut.offset;
         if (cut.frame === undefined) continue;
-        sink.raw(cut.frame, format.width, format.height, channels);
+        deliver(cut.frame);
         // whenTaken never rejects: it resolves when the frame is taken or the session ends.
         await sink.whenTaken();
       }

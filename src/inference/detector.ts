@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { EdgecamError } from '../errors.js';
-import type { Image } from '../frame.js';
+import type { CameraImage } from '../frame.js';
+import { i420Size } from '../kernels/i420.js';
 import { WORKER_RESOURCE_LIMITS } from '../worker-limits.js';
 import type { BackendOptions, InferenceLogger } from './backend.js';
 import type { Detection } from './detection.js';
@@ -19,7 +20,7 @@ export interface Detector {
    * calls, and a run called while another is running waits in the worker, so that it starts the
    * moment the other ends.
    */
-  run(frame: Image<Uint8Array>): Promise<Detection[]>;
+  run(frame: CameraImage): Promise<Detection[]>;
   /** Finishes queued runs, releases the model and stops the worker. */
   close(): Promise<void>;
 }
@@ -115,31 +116,36 @@ class WorkerDetector implements Detector {
     return this.infoValue;
   }
 
-  run(frame: Image<Uint8Array>): Promise<Detection[]> {
+  run(frame: CameraImage): Promise<Detection[]> {
     if (this.closing !== undefined) {
       return Promise.reject(new EdgecamError('EDGECAM_ERR_ARGUMENT', 'Detector.run() after close()'));
     }
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    const n = frame.width * frame.height * frame.channels;
-    if (frame.data.length < n) {
+    const { width, height, channels, i420 } = frame;
+    // An RGB frame held as I420 planes is shared as such: half the bytes, and no conversion here.
+    const planes = i420 !== undefined && channels === 3;
+    const n = planes ? i420Size(width, height) : width * height * channels;
+    const pixels = planes ? i420 : frame.data;
+    if (pixels.length < n) {
       return Promise.reject(
         new EdgecamError(
           'EDGECAM_ERR_ARGUMENT',
-          `Expected ${n} bytes for a ${frame.width}x${frame.height}x${frame.channels} frame but received ${frame.data.length}`,
+          `Expected ${n} bytes for a ${width}x${height}${planes ? ' I420' : `x${channels}`} frame but received ${pixels.length}`,
         ),
       );
     }
     const buffer = this.bufferFor(n);
-    new Uint8Array(buffer, 0, n).set(frame.data.subarray(0, n));
+    new Uint8Array(buffer, 0, n).set(pixels.subarray(0, n));
     const id = this.nextId++;
     const result = new Promise<Detection[]>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, buffer });
       const message: ToWorker = {
         type: 'run',
         id,
-        width: frame.width,
-        height: frame.height,
-        channels: frame.channels,
+        width,
+        height,
+        channels,
+        pixels: planes ? 'i420' : 'packed',
         buffer,
       };
       this.worker.postMessage(message);

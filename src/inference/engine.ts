@@ -1,5 +1,5 @@
 import { EdgecamError } from '../errors.js';
-import type { Image } from '../frame.js';
+import type { CameraImage } from '../frame.js';
 import type { BackendOptions, BackendSession, InferenceLogger } from './backend.js';
 import { BACKENDS } from './backends.js';
 import { inputMismatches, manifestInput } from './check.js';
@@ -14,7 +14,7 @@ import { InputTensor } from './tensor.js';
 export interface InferenceEngine {
   readonly info: ModelInfo;
   /** Runs on one frame; the timings are the three steps' milliseconds. */
-  run(frame: Image<Uint8Array>): Promise<{ detections: Detection[]; timings: RunTimings }>;
+  run(frame: CameraImage): Promise<{ detections: Detection[]; timings: RunTimings }>;
   close(): Promise<void>;
 }
 
@@ -91,7 +91,7 @@ class Engine implements InferenceEngine {
     private readonly labels: readonly string[],
   ) {}
 
-  async run(frame: Image<Uint8Array>): Promise<{ detections: Detection[]; timings: RunTimings }> {
+  async run(frame: CameraImage): Promise<{ detections: Detection[]; timings: RunTimings }> {
     const t0 = performance.now();
     const placement = this.input.fill(frame);
     const t1 = performance.now();

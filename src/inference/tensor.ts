@@ -1,5 +1,6 @@
 import { EdgecamError } from '../errors.js';
-import type { Image } from '../frame.js';
+import type { CameraImage } from '../frame.js';
+import { i420Size } from '../kernels/i420.js';
 import type { InputSpec } from './manifest.js';
 import { type Placement, placeFrame } from './placement.js';
 import { RgbPlanarResampler } from './wasm-resample.js';
@@ -115,9 +116,10 @@ export class InputTensor {
 
   /**
    * Fills the tensor from a gray or RGB frame; returns where the frame landed, for mapping boxes back.
+   * A frame that carries I420 planes (CameraImage.i420) is read from them.
    * @example const placement = input.fill(frame); // then run the model on input.data
    */
-  fill(frame: Image<Uint8Array>): Placement {
+  fill(frame: CameraImage): Placement {
     const { width: FW, height: FH, channels: FC } = frame;
     if (FC !== 1 && FC !== 3) {
       throw new EdgecamError(
@@ -125,10 +127,15 @@ export class InputTensor {
         `Expected a frame with 1 or 3 channels but received ${FC}: models take gray or RGB frames`,
       );
     }
-    if (frame.data.length < FW * FH * FC) {
+    // Measured on the planes when there are some: reading data would convert them.
+    const [need, got, what] =
+      frame.i420 === undefined
+        ? [FW * FH * FC, frame.data.length, `${FW}x${FH}x${FC} frame`]
+        : [i420Size(FW, FH), frame.i420.length, `${FW}x${FH} I420 frame`];
+    if (got < need) {
       throw new EdgecamError(
         'EDGECAM_ERR_ARGUMENT',
-        `Expected ${FW * FH * FC} bytes for a ${FW}x${FH}x${FC} frame but received ${frame.data.length}`,
+        `Expected ${need} bytes for a ${what} but received ${got}`,
       );
     }
     let c = this.cache;
@@ -154,6 +161,8 @@ export class InputTensor {
       }
     }
     const p = c.placement;
+    // A frame held as I420 planes goes to the pass as such; `data` would convert it here first.
+    if (frame.i420 !== undefined && c.wasm?.runI420(frame.i420) === true) return p;
     if (c.wasm !== undefined) c.wasm.run(frame.data);
     else this.resample(frame.data, FC, p, c.x, c.y);
     return p;

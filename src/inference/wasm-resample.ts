@@ -1,4 +1,5 @@
 import { ScratchLayout } from '../kernels/fast/scratch.js';
+import { i420Size } from '../kernels/i420.js';
 import { fastEngineAllowed } from '../kernels/plan.js';
 import { createKernelModule, type KernelModule } from '../kernels/wasm/module.js';
 
@@ -26,6 +27,9 @@ export interface PlanarTarget {
   readonly gain: readonly [number, number, number];
   readonly bias: readonly [number, number, number];
 }
+
+/** Whether frames of this size can come as I420 to the SIMD conversion (even, at least 16 wide). */
+const i420Fits = (width: number, height: number) => width >= 16 && width % 2 === 0 && height % 2 === 0;
 
 /**
  * True when every sample of the axis sits midway between two neighbours (`step` apart) and
@@ -58,6 +62,10 @@ export class RgbPlanarResampler {
   readonly tensor: Float32Array | Uint8Array;
   /** Where the frame is copied in the module's memory. */
   readonly #src: number;
+  /** Where an I420 frame is copied, to be converted into #src (0: frames of this size cannot be I420). */
+  readonly #i420: number;
+  readonly #frameWidth: number;
+  readonly #frameHeight: number;
   /** The pass, with every address and table bound (they stay put: the memory never grows). */
   readonly #pass: () => void;
 
@@ -73,6 +81,8 @@ export class RgbPlanarResampler {
     this.#mod = mod;
     this.pass = halve ? 'halve' : 'bilinear';
     this.#frameBytes = frameWidth * frameHeight * 3;
+    this.#frameWidth = frameWidth;
+    this.#frameHeight = frameHeight;
     const rowLength = frameWidth * 3;
     const nx = x.lo.length;
     const ny = y.lo.length;
@@ -85,9 +95,12 @@ export class RgbPlanarResampler {
     const row = halve ? 0 : layout.take(frameWidth * 3 * 4 + 64);
     const tables = halve ? 0 : layout.take((3 * nx + 3 * ny) * 4);
     const tensor = layout.take(length * size);
+    // The I420 pass takes 16 pixels a step, so a frame at least 16 wide.
+    const i420 = i420Fits(frameWidth, frameHeight) ? layout.take(i420Size(frameWidth, frameHeight)) : -1;
     mod.reserve(layout.size);
     const base = mod.base;
     this.#src = base + src;
+    this.#i420 = i420 < 0 ? 0 : base + i420;
     const at = base + tensor;
     this.tensor =
       dtype === 'float32'
@@ -162,6 +175,24 @@ export class RgbPlanarResampler {
     const n = this.#frameBytes;
     this.#mod.bytes.set(frame.length === n ? frame : frame.subarray(0, n), this.#src);
     this.#pass();
+  }
+
+  /**
+   * As run, from the frame's I420 planes: copied in (half the bytes of RGB), converted to RGB in
+   * the module's memory (kernels/i420.ts's pass), then resampled. False, having done nothing,
+   * when frames of this size cannot be I420 here (odd, or under 16 pixels wide).
+   */
+  runI420(i420: Uint8Array): boolean {
+    if (this.#i420 === 0) return false;
+    const width = this.#frameWidth;
+    const height = this.#frameHeight;
+    const n = i420Size(width, height);
+    const y = this.#i420;
+    this.#mod.bytes.set(i420.length === n ? i420 : i420.subarray(0, n), y);
+    const u = y + width * height;
+    this.#mod.exports.i420ToRgb(y, u, u + (width >> 1) * (height >> 1), width, height, this.#src);
+    this.#pass();
+    return true;
   }
 }
 

@@ -9,7 +9,10 @@ export interface WorkerStart {
   readonly options: BackendOptions;
 }
 
-/** Main thread -> worker. The frame's bytes sit at the start of a SharedArrayBuffer (no copy on post). */
+/**
+ * Main thread -> worker. The frame's bytes sit at the start of a SharedArrayBuffer (no copy on
+ * post): packed pixels, or an RGB frame's I420 planes (CameraImage.i420).
+ */
 export type ToWorker =
   | {
       readonly type: 'run';
@@ -17,6 +20,7 @@ export type ToWorker =
       readonly width: number;
       readonly height: number;
       readonly channels: number;
+      readonly pixels: 'packed' | 'i420';
       readonly buffer: SharedArrayBuffer;
     }
   | { readonly type: 'close' };

@@ -3,6 +3,7 @@
 // synchronous native call in setImmediate), so it runs here, leaving the main thread free for
 // MQTT keepalives and HTTP.
 import { parentPort, workerData } from 'node:worker_threads';
+import { I420Image, i420Size } from '../kernels/i420.js';
 import type { InferenceLogger } from './backend.js';
 import { type InferenceEngine, loadEngine } from './engine.js';
 import { type FromWorker, type ToWorker, toWire, type WorkerStart } from './worker-protocol.js';
@@ -29,11 +30,14 @@ const queue: Extract<ToWorker, { type: 'run' }>[] = [];
 
 async function runQueued(): Promise<void> {
   while (queue.length > 0) {
-    const { id, width, height, channels, buffer } = queue[0]!;
+    const { id, width, height, channels, pixels, buffer } = queue[0]!;
     if (engine === undefined) {
       send({ type: 'failed', id, error: { message: 'the model is not loaded (closed or failed to load)' } });
     } else {
-      const frame = { width, height, channels, data: new Uint8Array(buffer, 0, width * height * channels) };
+      const frame =
+        pixels === 'i420'
+          ? new I420Image(width, height, new Uint8Array(buffer, 0, i420Size(width, height)))
+          : { width, height, channels, data: new Uint8Array(buffer, 0, width * height * channels) };
       try {
         const { detections, timings } = await engine.run(frame);
         send({ type: 'result', id, detections, timings });

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Frame, Image } from '../frame.js';
+import type { CameraImage, Frame, Image } from '../frame.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import type { Detection, PresenceEvent } from './detection.js';
 import { type EventSettings, PresenceTracker } from './events.js';
@@ -25,7 +25,7 @@ export interface FrameStream {
 /** A model (an inference Detector fits, with its task). */
 export interface Model {
   readonly task: 'detect' | 'classify';
-  run(image: Image<Uint8Array>): Promise<readonly Detection[]>;
+  run(image: CameraImage): Promise<readonly Detection[]>;
   /**
    * The last settled run's own timings in the model's thread: runMs is the model's run alone,
    * with the input's preprocessing and the output's decoding beside it.

@@ -7,7 +7,7 @@ import { FFMPEG_PREFIX } from './ffmpeg-args.js';
 /**
  * A folder of JPEGs replayed through ffmpeg: it reads the files itself (a concat list on stdin)
  * and writes what its decoder produces, I420 (YUV 4:2:0), which the capture turns into RGB
- * (capture/i420.ts): half the bytes through the pipe, and no conversion in ffmpeg. Decoding took
+ * (kernels/i420.ts): half the bytes through the pipe, and no conversion in ffmpeg. Decoding took
  * 0.9 ms of CPU a 640x480 sample frame in ffmpeg on its own, writing RGB, against 2.0 for sharp,
  * whose libvips spends most of that handing strips between threads (perf: 31% in the kernel's
  * futex and scheduler, 13% in malloc); writing I420, ffmpeg took 0.2 ms less a frame beside the
@@ -98,6 +98,10 @@ export async function playJpegs(
       raw: (data, width, height, channels) => {
         consumed++;
         sink.raw(data, width, height, channels);
+      },
+      i420: (data, width, height) => {
+        consumed++;
+        sink.i420(data, width, height);
       },
       corrupt: (reason) => {
         consumed++;

@@ -1,16 +1,19 @@
 // The shipped sign detector (models/signs), through the full runtime: createDetector on the
 // committed sample sequence, and `edgecam model eval` against the figures in its model card.
+import { execFileSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveFfmpeg } from '../../../src/capture/programs.js';
 import { iou } from '../../../src/inference/decode/nms.js';
 import type { Detection } from '../../../src/inference/detection.js';
 import { createDetector, type Detector } from '../../../src/inference/detector.js';
 import { parseYoloLabels } from '../../../src/inference/eval/dataset.js';
 import { evaluateModel } from '../../../src/inference/eval/evaluate.js';
 import { readImage } from '../../../src/inference/image-reader.js';
+import { I420Image } from '../../../src/kernels/i420.js';
 import { runCli } from '../cli-helpers.js';
 import { tempDir } from './helpers.js';
 
@@ -78,6 +81,31 @@ describe('the shipped sign detector', () => {
     expect(results).toEqual(alone);
     // The frames differ, so the comparison would see a mix-up.
     expect(new Set(alone.map((d) => JSON.stringify(d))).size).toBe(images.length);
+  });
+
+  it("gives an I420 frame (a JPEG replay's) the detections of its RGB, sharing the planes with the worker", async () => {
+    const ffmpeg = resolveFfmpeg();
+    const names = (await readdir(SAMPLES)).filter((f) => f.endsWith('.jpg')).sort();
+    for (const i of [10, 45]) {
+      const planes = execFileSync(ffmpeg, [
+        ...[
+          '-v',
+          'error',
+          '-i',
+          join(SAMPLES, names[i]!),
+          '-pix_fmt',
+          'yuvj420p',
+          '-f',
+          'rawvideo',
+          'pipe:1',
+        ],
+      ]);
+      const frame = new I420Image(640, 480, new Uint8Array(planes));
+      const fromPlanes = await detector.run(frame);
+      const fromRgb = await detector.run({ width: 640, height: 480, channels: 3, data: frame.data });
+      expect(fromPlanes.length).toBeGreaterThan(0);
+      expect(fromPlanes).toEqual(fromRgb);
+    }
   });
 
   it("model eval reproduces the card's mAP@0.5 on the committed test subset", async () => {

@@ -3,6 +3,7 @@ import { CaptureSource } from '../../../src/capture/capture-source.js';
 import type { CameraDriver, FrameSink, SessionEnd } from '../../../src/capture/source.js';
 import { EdgecamError } from '../../../src/errors.js';
 import type { Frame } from '../../../src/frame.js';
+import { i420Size, i420ToRgb } from '../../../src/kernels/i420.js';
 import { ManualClock, settle } from '../time/manual-clock.js';
 
 /**
@@ -191,5 +192,51 @@ describe('CaptureSource', () => {
     await first.next();
     await expect(source.frames()[Symbol.asyncIterator]().next()).rejects.toThrow(/already streaming/);
     await first.return?.();
+  });
+
+  it('keeps I420 planes in the frame, converting to RGB only when read, unless the frame is turned or grayed', async () => {
+    // A 16x2 picture: Y rises along the row, U and V fixed, so the RGB is known.
+    const planes = () => {
+      const p = new Uint8Array(i420Size(16, 2));
+      for (let x = 0; x < 16; x++) p[x] = p[16 + x] = 10 * x;
+      p.fill(100, 32, 40);
+      p.fill(150, 40, 48);
+      return p;
+    };
+    const rgb = i420ToRgb(planes(), 16, 2);
+    const run = async (orientation: { rotate: 0 | 180; flip: 'none'; gray: boolean }) => {
+      const source = new CaptureSource(
+        scripted([
+          async (sink) => {
+            sink.i420(planes(), 16, 2);
+            return { reason: 'done' };
+          },
+          hangs(0),
+        ]),
+        { id: 'yard', width: 16, height: 2, orientation, stallTimeoutMs: 5000, clock: new ManualClock() },
+      );
+      const stop = new AbortController();
+      const { got, done } = consume(source, stop.signal);
+      await settle();
+      stop.abort();
+      await done;
+      return got;
+    };
+    const [kept] = await run({ rotate: 0, flip: 'none', gray: false });
+    expect(kept!.i420).toEqual(planes());
+    expect([kept!.width, kept!.height, kept!.channels, kept!.seq, kept!.source]).toEqual([
+      16,
+      2,
+      3,
+      0,
+      'yard',
+    ]);
+    expect(kept!.data).toEqual(rgb);
+    expect(kept!.data).toBe(kept!.data); // converted once
+    const [turned] = await run({ rotate: 180, flip: 'none', gray: false });
+    expect(turned!.i420).toBeUndefined();
+    expect(turned!.data.subarray(0, 3)).toEqual(rgb.subarray(rgb.length - 3));
+    const [gray] = await run({ rotate: 0, flip: 'none', gray: true });
+    expect([gray!.i420, gray!.channels, gray!.data.length]).toEqual([undefined, 1, 32]);
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Image } from '../../../src/frame.js';
+import type { CameraImage, Image } from '../../../src/frame.js';
 import type { InputSpec } from '../../../src/inference/manifest.js';
 import { frameBox, placeFrame } from '../../../src/inference/placement.js';
 import { InputTensor } from '../../../src/inference/tensor.js';
+import { I420Image, i420Size, i420ToRgb } from '../../../src/kernels/i420.js';
 import { ENGINE_ENV } from '../../../src/kernels/plan.js';
 import { loadKernelModule } from '../../../src/kernels/wasm/module.js';
 import { seededRandom } from '../../../src/random.js';
@@ -110,7 +111,7 @@ describe('placement', () => {
 
 describe('InputTensor on WebAssembly SIMD', () => {
   /** Fills a fresh tensor with EDGECAM_KERNEL_ENGINE set as given (read when a frame size is first seen). */
-  function filled(s: InputSpec, frame: Image<Uint8Array>, engine: string | undefined) {
+  function filled(s: InputSpec, frame: CameraImage, engine: string | undefined) {
     const before = process.env[ENGINE_ENV];
     if (engine === undefined) delete process.env[ENGINE_ENV];
     else process.env[ENGINE_ENV] = engine;
@@ -225,6 +226,49 @@ describe('InputTensor on WebAssembly SIMD', () => {
       expect(worst, `${frame.width}x${frame.height}x${frame.channels}`).toBeLessThan(1e-4);
     }
     expect(passes).toEqual(['halve', 'typescript', 'halve', 'halve']);
+  });
+
+  it("fills from an I420 frame's planes exactly as from its RGB, without converting it in this thread", () => {
+    const cases: [number, number, Partial<InputSpec>][] = [
+      [640, 480, { width: 320, height: 320, resize: 'letterbox' }], // the halving pass
+      [640, 480, { width: 320, height: 320, resize: 'letterbox', dtype: 'uint8', scale: 1 }],
+      [96, 40, { width: 37, height: 23, resize: 'stretch', colorOrder: 'BGR' }], // the bilinear pass
+    ];
+    for (const [i, [w, h, over]] of cases.entries()) {
+      const rand = seededRandom(60 + i);
+      const i420 = Uint8Array.from({ length: i420Size(w, h) }, () => Math.floor(rand() * 256));
+      const rgb = { width: w, height: h, channels: 3 as const, data: i420ToRgb(i420, w, h) };
+      // A frame whose RGB must never be read: the planes go to the pass as they are.
+      const planes = {
+        width: w,
+        height: h,
+        channels: 3 as const,
+        i420,
+        get data(): Uint8Array {
+          throw new Error('data was read');
+        },
+      };
+      const s = spec(over);
+      const fromPlanes = filled(s, planes, undefined);
+      const fromRgb = filled(s, rgb, undefined);
+      expect(fromPlanes.resamplePass).toBe(fromRgb.resamplePass);
+      const at = fromPlanes.data.findIndex((v, k) => v !== fromRgb.data[k]);
+      expect(at === -1 ? 'none' : `element ${at}`, `${w}x${h} ${JSON.stringify(over)}`).toBe('none');
+    }
+  });
+
+  it('reads RGB from an I420 frame where no pass takes the planes (the TypeScript path, a frame under 16 wide)', () => {
+    const rand = seededRandom(70);
+    for (const [w, h, engine] of [
+      [64, 48, 'typescript'],
+      [12, 8, undefined],
+    ] as const) {
+      const i420 = Uint8Array.from({ length: i420Size(w, h) }, () => Math.floor(rand() * 256));
+      const s = spec({ width: 8, height: 8, resize: 'stretch' });
+      const fromPlanes = filled(s, new I420Image(w, h, i420), engine);
+      const fromRgb = filled(s, { width: w, height: h, channels: 3, data: i420ToRgb(i420, w, h) }, engine);
+      expect(Array.from(fromPlanes.data)).toEqual(Array.from(fromRgb.data));
+    }
   });
 
   it('halves into uint8 planes exactly as the TypeScript path rounds (raw-pixel inputs of quantised models)', () => {

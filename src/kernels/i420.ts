@@ -1,12 +1,15 @@
-import { fastEngineAllowed } from '../kernels/plan.js';
-import { createKernelModule, type KernelModule } from '../kernels/wasm/module.js';
+import type { CameraImage } from '../frame.js';
+import { fastEngineAllowed } from './plan.js';
+import { createKernelModule, type KernelModule } from './wasm/module.js';
 
 /**
  * Planar YUV 4:2:0 (I420: the Y plane, then U and V at half the width and height) into packed
  * RGB, as JPEG defines YCbCr: full range, BT.601, each chroma sample covering its 2x2 pixels. A
  * JPEG replay has ffmpeg write what its decoder produces, half the bytes of RGB and none of its
- * conversion, and the conversion is done here, in the kernel module's SIMD pass (0.05 ms a
- * 640x480 frame) or, where WebAssembly SIMD is missing, in the TypeScript loop below, which the
+ * conversion. A frame keeps those planes (I420Image): the model's input is filled from them in
+ * its worker, and RGB is made only for what reads `data` (a kernel chain, an annotated image).
+ * The conversion is the kernel module's SIMD pass (0.13 ms a 640x480 frame, and 0.07 to copy it
+ * out of the module) or, where WebAssembly SIMD is missing, the TypeScript loop below, which the
  * pass equals byte for byte.
  */
 
@@ -100,5 +103,50 @@ export class I420ToRgb {
     const rgb = new Uint8Array(width * height * 3);
     rgb.set(mod.bytes.subarray(this.#out, this.#out + rgb.length));
     return rgb;
+  }
+}
+
+// One converter per frame size, per thread: a camera has one size, and a few at most come and go.
+const converters = new Map<string, I420ToRgb>();
+const MAX_CONVERTERS = 4;
+
+/**
+ * `i420` (width x height, even) as packed RGB, in a new array.
+ * @example const rgb = i420ToRgb(planes, 640, 480);
+ */
+export function i420ToRgb(i420: Uint8Array, width: number, height: number): Uint8Array {
+  const key = `${width}x${height}`;
+  let converter = converters.get(key);
+  if (converter === undefined) {
+    if (converters.size >= MAX_CONVERTERS) converters.clear();
+    converter = new I420ToRgb(width, height);
+    converters.set(key, converter);
+  }
+  converter.input.set(i420.subarray(0, converter.input.length));
+  return converter.convert();
+}
+
+/**
+ * An RGB image held as its I420 planes: `data` is converted on first read and kept.
+ * @example const image = new I420Image(640, 480, planes); model.run(image) // reads image.i420
+ */
+export class I420Image implements CameraImage {
+  readonly channels: 1 | 3 = 3;
+  #data: Uint8Array | undefined;
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    readonly i420: Uint8Array,
+  ) {
+    if (i420.length < i420Size(width, height))
+      throw new RangeError(
+        `a ${width}x${height} I420 image takes ${i420Size(width, height)} bytes, not ${i420.length}`,
+      );
+  }
+
+  get data(): Uint8Array {
+    this.#data ??= i420ToRgb(this.i420, this.width, this.height);
+    return this.#data;
   }
 }

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { I420ToRgb, i420Size, i420ToRgbTypeScript } from '../../../src/capture/i420.js';
 import { resolveFfmpeg } from '../../../src/capture/programs.js';
+import { I420Image, I420ToRgb, i420Size, i420ToRgbTypeScript } from '../../../src/kernels/i420.js';
 import { seededRandom } from '../../../src/random.js';
 
 const SAMPLE = 'models/signs/samples/frame_010.jpg';
@@ -131,5 +131,17 @@ describe('I420 to RGB', () => {
     }
     expect(worst).toBeLessThanOrEqual(2);
     expect(total / rgb.length).toBeLessThan(1);
+  });
+});
+
+describe('I420Image', () => {
+  it('converts its planes to RGB on the first read of data, once, and refuses planes too short', () => {
+    const planes = randomI420(32, 4, 9);
+    const image = new I420Image(32, 4, planes);
+    expect([image.width, image.height, image.channels, image.i420]).toEqual([32, 4, 3, planes]);
+    const data = image.data;
+    expect(data).toEqual(typescript(planes, 32, 4));
+    expect(image.data).toBe(data);
+    expect(() => new I420Image(32, 4, planes.subarray(1))).toThrow(/takes 192 bytes, not 191/);
   });
 });
