@@ -10,8 +10,16 @@ import { EdgecamError } from '../errors.js';
  *
  * Keys are a monotonic sequence number (16 hex digits, so key order is number order); a value is
  * [flags u8][topic length u16][topic][payload]. Appends made while a write is in progress go
- * together in the next batch: one fsync for many events.
+ * together in the next batch: one fsync for many events. What this process appended stays in
+ * memory too (up to RECENT_BYTES) until it is removed, so the pump reads new entries without a
+ * trip through LevelDB; entries from before a restart, or past that bound, are read from disk.
  */
+
+/** Bytes of entries written by this process that are also kept in memory for readAfter. */
+const RECENT_BYTES = 8 << 20;
+
+/** How long a delete waits to share its write with other deletes and the next append's batch. */
+export const DELETE_DELAY_MS = 200;
 
 export interface OutboxMessage {
   readonly topic: string;
@@ -77,6 +85,12 @@ export class Outbox {
   #failers: ((err: unknown) => void)[] = [];
   #writing: Promise<void> | undefined;
   #closed = false;
+  /** Written (durable) entries of this process still waiting, oldest first, at most RECENT_BYTES. */
+  readonly #recent = new Map<number, OutboxEntry>();
+  #recentBytes = 0;
+  /** Every entry waiting from this seq on is in #recent once written; older ones are on disk only. */
+  #recentFrom: number;
+  #deleteTimer: ReturnType<typeof setTimeout> | undefined;
   /** Called after entries become durable (the pump reads them then). */
   onAppend: () => void = () => {};
   /** Called with how many entries the bounds dropped. */
@@ -91,6 +105,7 @@ export class Outbox {
     nextSeq: number,
   ) {
     this.#nextSeq = nextSeq;
+    this.#recentFrom = nextSeq;
   }
 
   /** Opens (or creates) the outbox in `dir`; throws EDGECAM_ERR_STATE_DIR when it cannot. */
@@ -143,9 +158,17 @@ export class Outbox {
     return seq;
   }
 
-  /** Up to `limit` entries after `seq` (all from the start when seq is -1), oldest first. */
+  /** Up to `limit` written entries after `seq` (all from the start when seq is -1), oldest first. */
   async readAfter(seq: number, limit: number): Promise<OutboxEntry[]> {
     if (this.#closed || limit <= 0) return [];
+    if (seq + 1 >= this.#recentFrom) {
+      const entries: OutboxEntry[] = [];
+      for (const entry of this.#recent.values()) {
+        if (entries.length === limit) break;
+        if (entry.seq > seq) entries.push(entry);
+      }
+      return entries;
+    }
     const rows = await this.db.iterator(seq < 0 ? { limit } : { gt: keyOf(seq), limit }).all();
     const entries: OutboxEntry[] = [];
     for (const [key, value] of rows) {
@@ -172,15 +195,25 @@ export class Outbox {
     if (size === undefined || this.#closed) return;
     this.#sizes.delete(seq);
     this.#bytes -= size;
+    this.#forget(seq);
     this.#pending.push({ type: 'del', key: keyOf(seq) });
-    // A failed delete costs a duplicate delivery after a restart (the event id lets subscribers
-    // drop it); it is reported, not thrown at the caller, who has moved on.
-    this.#flush().catch((err: unknown) => this.onError(err));
+    // Deletes wait up to DELETE_DELAY_MS, so that one write carries many (and the next append's
+    // puts). A delete lost to a crash, or that fails, costs a duplicate delivery after a restart
+    // (the event id lets subscribers drop it); a failure is reported, not thrown at the caller,
+    // who has moved on.
+    if (this.#deleteTimer !== undefined) return;
+    this.#deleteTimer = setTimeout(() => {
+      this.#deleteTimer = undefined;
+      this.#flush().catch((err: unknown) => this.onError(err));
+    }, DELETE_DELAY_MS);
+    this.#deleteTimer.unref();
   }
 
   /** Writes what is pending and closes the store. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    clearTimeout(this.#deleteTimer);
+    this.#deleteTimer = undefined;
     await this.#flush();
     await this.#writing;
     this.#closed = true;
@@ -192,6 +225,27 @@ export class Outbox {
     this.#bytes += size;
   }
 
+  /** Keeps a written entry in memory for readAfter, if it is still waiting. */
+  #remember(seq: number, value: Buffer): void {
+    if (!this.#sizes.has(seq)) return;
+    this.#recent.set(seq, decode(seq, value));
+    this.#recentBytes += value.length;
+    // Past the bound the oldest go to disk only, and so does every entry before them.
+    for (const [old, entry] of this.#recent) {
+      if (this.#recentBytes <= RECENT_BYTES) break;
+      this.#recent.delete(old);
+      this.#recentBytes -= entry.size;
+      this.#recentFrom = old + 1;
+    }
+  }
+
+  #forget(seq: number): void {
+    const entry = this.#recent.get(seq);
+    if (entry === undefined) return;
+    this.#recent.delete(seq);
+    this.#recentBytes -= entry.size;
+  }
+
   #enforceBounds(): void {
     let dropped = 0;
     while (
@@ -201,6 +255,7 @@ export class Outbox {
       const [seq, size] = this.#sizes.entries().next().value as [number, number];
       this.#sizes.delete(seq);
       this.#bytes -= size;
+      this.#forget(seq);
       this.#pending.push({ type: 'del', key: keyOf(seq) });
       dropped++;
     }
@@ -212,6 +267,10 @@ export class Outbox {
 
   /** Resolves when everything pending now is written; one batch in flight at a time. */
   #flush(): Promise<void> {
+    // Nothing to write and nothing being written. (A write loop started with nothing pending
+    // would end before `??=` below stored it, and that finished loop would then block every later
+    // flush.)
+    if (this.#pending.length === 0 && this.#writing === undefined) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.#waiters.push(resolve);
       this.#failers.push(reject);
@@ -242,10 +301,18 @@ export class Outbox {
         }
         const error = stateDirError(this.dir, err);
         for (const fail of failers) fail(error);
+        // Deletes alone have no caller waiting.
+        if (failers.length === 0) this.onError(error);
         continue;
       }
+      let appended = false;
+      for (const op of ops) {
+        if (op.type !== 'put') continue;
+        appended = true;
+        this.#remember(Number.parseInt(op.key, 16), op.value);
+      }
       for (const done of waiters) done();
-      if (ops.some((op) => op.type === 'put')) this.onAppend();
+      if (appended) this.onAppend();
     }
     // Waiters that arrived with nothing left to write (a remove of an unknown seq).
     const waiters = this.#waiters;

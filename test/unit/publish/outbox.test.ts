@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isEdgecamError } from '../../../src/errors.js';
-import { Outbox, type OutboxEntry } from '../../../src/publish/outbox.js';
+import { DELETE_DELAY_MS, Outbox, type OutboxEntry } from '../../../src/publish/outbox.js';
 import { OutboxPump } from '../../../src/publish/outbox-pump.js';
 
 const dirs: string[] = [];
@@ -60,6 +60,64 @@ describe('Outbox', () => {
     expect(small.bytes).toBeLessThanOrEqual(1024);
     expect((await small.readAfter(-1, 10)).map((e) => e.topic)).toEqual(['b']);
   });
+
+  it('reads what it wrote from memory, what an earlier run wrote (or past 8 MB) from disk, with the same result', async () => {
+    const { box, dir } = await openBox({ maxMessages: 100, maxBytes: 64 << 20 });
+    const iterator = vi.spyOn((box as unknown as { db: { iterator: () => unknown } }).db, 'iterator');
+    for (let i = 0; i < 4; i++) await box.append(message(i));
+    box.remove(1);
+    const fromMemory = await box.readAfter(-1, 10);
+    expect(fromMemory.map((e) => e.seq)).toEqual([0, 2, 3]);
+    expect((await box.readAfter(0, 1)).map((e) => e.seq)).toEqual([2]);
+    expect(iterator).not.toHaveBeenCalled();
+    // Past the memory bound the oldest go to disk only: a read from before them goes there.
+    const big = (i: number) => ({ topic: `big/${i}`, payload: Buffer.alloc(3 << 20, i), retain: false });
+    for (let i = 4; i < 8; i++) await box.append(big(i));
+    expect((await box.readAfter(5, 10)).map((e) => e.seq)).toEqual([6, 7]);
+    expect(iterator).not.toHaveBeenCalled();
+    const mixed = await box.readAfter(-1, 10);
+    expect(iterator).toHaveBeenCalled();
+    expect(mixed.map((e) => e.seq)).toEqual([0, 2, 3, 4, 5, 6, 7]);
+    await box.close();
+    boxes.pop();
+    const { box: again } = await openBox({ maxMessages: 100, maxBytes: 64 << 20 }, dir);
+    const fromDisk = await again.readAfter(-1, 3);
+    expect(fromDisk).toEqual(fromMemory);
+    expect(fromDisk.map((e) => [e.topic, e.payload.toString(), e.retain])).toEqual([
+      ['t/0', 'payload 0', true],
+      ['t/2', 'payload 2', true],
+      ['t/3', 'payload 3', false],
+    ]);
+  });
+
+  it('writes deletes together after DELETE_DELAY_MS, or with the next append, and at close', async () => {
+    const { box, dir } = await openBox();
+    for (let i = 0; i < 6; i++) await box.append(message(i));
+    const batch = vi.spyOn(
+      (box as unknown as { db: { batch: (ops: { type: string }[]) => unknown } }).db,
+      'batch',
+    );
+    const kinds = () =>
+      batch.mock.calls.map((call) => (call[0] as { type: string }[]).map((op) => op.type).join(','));
+    box.remove(0);
+    box.remove(1);
+    box.remove(2);
+    expect(batch).not.toHaveBeenCalled();
+    await new Promise((resolve) => setTimeout(resolve, DELETE_DELAY_MS + 100));
+    expect(kinds()).toEqual(['del,del,del']);
+    box.remove(3);
+    await box.append(message(6));
+    expect(kinds()).toEqual(['del,del,del', 'put,del']);
+    // The delay ends with nothing left to write; writing goes on as before.
+    await new Promise((resolve) => setTimeout(resolve, DELETE_DELAY_MS + 100));
+    await box.append(message(7));
+    box.remove(7);
+    box.remove(4);
+    await box.close();
+    boxes.pop();
+    const { box: again } = await openBox(undefined, dir);
+    expect((await again.readAfter(-1, 10)).map((e) => e.seq)).toEqual([5, 6]);
+  }, 10_000);
 
   it('refuses a state directory another process (or outbox) holds, with EDGECAM_ERR_STATE_DIR', async () => {
     const { dir } = await openBox();
