@@ -68,6 +68,8 @@ export class RgbPlanarResampler {
   readonly #frameHeight: number;
   /** The pass, with every address and table bound (they stay put: the memory never grows). */
   readonly #pass: () => void;
+  /** The exact halving straight from I420 planes at #i420, where the frame's blocks fit its chroma. */
+  readonly #passI420: (() => void) | undefined;
 
   private constructor(
     mod: KernelModule,
@@ -117,8 +119,44 @@ export class RgbPlanarResampler {
         dtype === 'float32'
           ? () => e.halveRgbPlanar(first, rowLength, nx, ny, r, g, b, stride, gR, gG, gB, bR, bG, bB)
           : () => e.halveRgbPlanarU8(first, rowLength, nx, ny, r, g, b, stride);
+      // From the planes, blocks must start on even pixels (each has one chroma sample) and a row
+      // must hold one 8-output step.
+      const x0 = x.lo[0]! / 3;
+      const y0 = y.lo[0]! / rowLength;
+      if (this.#i420 === 0 || x0 % 2 !== 0 || y0 % 2 !== 0 || nx < 8) {
+        this.#passI420 = undefined;
+        return;
+      }
+      const cStride = frameWidth >> 1;
+      const yFirst = this.#i420 + y0 * frameWidth + x0;
+      const uFirst = this.#i420 + frameWidth * frameHeight + (y0 >> 1) * cStride + (x0 >> 1);
+      const vFirst = uFirst + cStride * (frameHeight >> 1);
+      this.#passI420 =
+        dtype === 'float32'
+          ? () =>
+              e.halveI420Planar(
+                yFirst,
+                uFirst,
+                vFirst,
+                frameWidth,
+                cStride,
+                nx,
+                ny,
+                r,
+                g,
+                b,
+                stride,
+                gR,
+                gG,
+                gB,
+                bR,
+                bG,
+                bB,
+              )
+          : () => e.halveI420PlanarU8(yFirst, uFirst, vFirst, frameWidth, cStride, nx, ny, r, g, b, stride);
       return;
     }
+    this.#passI420 = undefined;
     const t = base + tables;
     mod.words.set(bilinearTables(x, y), t >> 2);
     const yt = t + 3 * nx * 4;
@@ -178,9 +216,11 @@ export class RgbPlanarResampler {
   }
 
   /**
-   * As run, from the frame's I420 planes: copied in (half the bytes of RGB), converted to RGB in
-   * the module's memory (kernels/i420.ts's pass), then resampled. False, having done nothing,
-   * when frames of this size cannot be I420 here (odd, or under 16 pixels wide).
+   * As run, from the frame's I420 planes, copied in (half the bytes of RGB). An exact halving
+   * reads them directly (halveI420Planar: each block's mean converted, which differs from the
+   * mean of converted pixels only where they clamp differently); other passes convert to RGB in
+   * the module's memory first (kernels/i420.ts's pass). False, having done nothing, when frames of
+   * this size cannot be I420 here (odd, or under 16 pixels wide).
    */
   runI420(i420: Uint8Array): boolean {
     if (this.#i420 === 0) return false;
@@ -189,6 +229,10 @@ export class RgbPlanarResampler {
     const n = i420Size(width, height);
     const y = this.#i420;
     this.#mod.bytes.set(i420.length === n ? i420 : i420.subarray(0, n), y);
+    if (this.#passI420 !== undefined) {
+      this.#passI420();
+      return true;
+    }
     const u = y + width * height;
     this.#mod.exports.i420ToRgb(y, u, u + (width >> 1) * (height >> 1), width, height, this.#src);
     this.#pass();

@@ -94,6 +94,38 @@ export interface KernelExports {
   ): void;
   rgbToGray(src: number, dst: number, pixels: number): void;
   i420ToRgb(y: number, u: number, v: number, width: number, height: number, dst: number): void;
+  halveI420Planar(
+    y: number,
+    u: number,
+    v: number,
+    yStride: number,
+    cStride: number,
+    nx: number,
+    ny: number,
+    dstR: number,
+    dstG: number,
+    dstB: number,
+    dstStride: number,
+    gainR: number,
+    gainG: number,
+    gainB: number,
+    biasR: number,
+    biasG: number,
+    biasB: number,
+  ): void;
+  halveI420PlanarU8(
+    y: number,
+    u: number,
+    v: number,
+    yStride: number,
+    cStride: number,
+    nx: number,
+    ny: number,
+    dstR: number,
+    dstG: number,
+    dstB: number,
+    dstStride: number,
+  ): void;
   halveRgbPlanar(
     src: number,
     rowLength: number,

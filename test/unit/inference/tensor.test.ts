@@ -228,33 +228,83 @@ describe('InputTensor on WebAssembly SIMD', () => {
     expect(passes).toEqual(['halve', 'typescript', 'halve', 'halve']);
   });
 
-  it("fills from an I420 frame's planes exactly as from its RGB, without converting it in this thread", () => {
-    const cases: [number, number, Partial<InputSpec>][] = [
-      [640, 480, { width: 320, height: 320, resize: 'letterbox' }], // the halving pass
-      [640, 480, { width: 320, height: 320, resize: 'letterbox', dtype: 'uint8', scale: 1 }],
-      [96, 40, { width: 37, height: 23, resize: 'stretch', colorOrder: 'BGR' }], // the bilinear pass
+  /** Random I420 planes; `gentle` keeps every pixel's RGB inside 0..255 (nothing clamps). */
+  function randomPlanes(w: number, h: number, seed: number, gentle: boolean) {
+    const rand = seededRandom(seed);
+    const level = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+    const i420 = new Uint8Array(i420Size(w, h));
+    for (let k = 0; k < w * h; k++) i420[k] = gentle ? level(60, 190) : level(0, 255);
+    for (let k = w * h; k < i420.length; k++) i420[k] = gentle ? level(100, 156) : level(0, 255);
+    return i420;
+  }
+
+  /** An image whose RGB must never be read: the planes go to the pass as they are. */
+  const planesOnly = (w: number, h: number, i420: Uint8Array) => ({
+    width: w,
+    height: h,
+    channels: 3 as const,
+    i420,
+    get data(): Uint8Array {
+      throw new Error('data was read');
+    },
+  });
+
+  it("fills from an I420 frame's planes as from its RGB, without converting it in this thread", () => {
+    // The halving reads the planes (each block's mean, converted): within rounding of the mean of
+    // the converted pixels, which are rounded to whole levels first, where nothing clamps.
+    const halving: [Partial<InputSpec>, number][] = [
+      [{ width: 320, height: 320, resize: 'letterbox', scale: 1 }, 0.55], // levels: half a level of rounding
+      [
+        { width: 320, height: 320, resize: 'letterbox', mean: [0.4, 0.5, 0.6], std: [0.2, 0.3, 0.25] },
+        0.55 / 255 / 0.2,
+      ],
+      [{ width: 320, height: 320, resize: 'letterbox', dtype: 'uint8', scale: 1 }, 1],
+      [{ width: 24, height: 24, resize: 'center-crop', colorOrder: 'BGR', scale: 1 }, 0.55], // blocks from x = 4
     ];
-    for (const [i, [w, h, over]] of cases.entries()) {
-      const rand = seededRandom(60 + i);
-      const i420 = Uint8Array.from({ length: i420Size(w, h) }, () => Math.floor(rand() * 256));
-      const rgb = { width: w, height: h, channels: 3 as const, data: i420ToRgb(i420, w, h) };
-      // A frame whose RGB must never be read: the planes go to the pass as they are.
-      const planes = {
-        width: w,
-        height: h,
-        channels: 3 as const,
-        i420,
-        get data(): Uint8Array {
-          throw new Error('data was read');
-        },
-      };
+    for (const [i, [over, tolerance]] of halving.entries()) {
+      const [w, h] = over.resize === 'center-crop' ? [56, 48] : [640, 480];
+      const i420 = randomPlanes(w, h, 60 + i, true);
       const s = spec(over);
-      const fromPlanes = filled(s, planes, undefined);
-      const fromRgb = filled(s, rgb, undefined);
-      expect(fromPlanes.resamplePass).toBe(fromRgb.resamplePass);
+      const fromPlanes = filled(s, planesOnly(w, h, i420), undefined);
+      const fromRgb = filled(s, { width: w, height: h, channels: 3, data: i420ToRgb(i420, w, h) }, undefined);
+      expect(fromPlanes.resamplePass).toBe('halve');
+      let worst = 0;
+      for (let k = 0; k < fromRgb.data.length; k++)
+        worst = Math.max(worst, Math.abs(fromPlanes.data[k]! - fromRgb.data[k]!));
+      expect(worst, JSON.stringify(over)).toBeLessThanOrEqual(tolerance);
+      expect(worst, JSON.stringify(over)).toBeGreaterThan(0); // the planes' own pass ran
+    }
+    // Bilinear, or blocks that do not start on a chroma sample: RGB first, in the module's memory.
+    for (const [w, h, over] of [
+      [96, 40, { width: 37, height: 23, resize: 'stretch', colorOrder: 'BGR' }],
+      [54, 48, { width: 24, height: 24, resize: 'center-crop' }], // blocks from x = 3
+    ] as const) {
+      const i420 = randomPlanes(w, h, 70, false);
+      const fromPlanes = filled(spec(over), planesOnly(w, h, i420), undefined);
+      const fromRgb = filled(
+        spec(over),
+        { width: w, height: h, channels: 3, data: i420ToRgb(i420, w, h) },
+        undefined,
+      );
       const at = fromPlanes.data.findIndex((v, k) => v !== fromRgb.data[k]);
       expect(at === -1 ? 'none' : `element ${at}`, `${w}x${h} ${JSON.stringify(over)}`).toBe('none');
     }
+  });
+
+  it('halves from planes by converting each block mean: as its pixels where none clamps, brighter where some do', () => {
+    // One 16x2 frame halved into 8x1: block 0 is Y 10, 20, 30, 40 with gray chroma; block 1 is
+    // Y 200, 200, 250, 250 with V 148, which pushes the right pixels' R past 255.
+    const i420 = new Uint8Array(i420Size(16, 2)).fill(128);
+    i420.set([10, 20, 200, 250], 0);
+    i420.set([30, 40, 200, 250], 16);
+    i420[32 + 8 + 1] = 148;
+    const s = spec({ width: 8, height: 1, resize: 'stretch', scale: 1 });
+    const t = filled(s, planesOnly(16, 2, i420), undefined);
+    expect(t.data[0]).toBe(25);
+    // 225 + 1.402 * 20 = 253.04 (to 1/64 of a level); the mean of the clamped pixels is 241.5.
+    expect(t.data[1]).toBeCloseTo(253.04, 1);
+    const fromRgb = filled(s, { width: 16, height: 2, channels: 3, data: i420ToRgb(i420, 16, 2) }, undefined);
+    expect(fromRgb.data[1]).toBe(241.5);
   });
 
   it('reads RGB from an I420 frame where no pass takes the planes (the TypeScript path, a frame under 16 wide)', () => {

@@ -10,7 +10,7 @@ export { markColumnsAtOrAbove } from './scores';
 export { separableInt16, separableQ15 } from './separable';
 export { sobelMagnitude } from './sobel-magnitude';
 export { separableSymmetric5 } from './symmetric5';
-export { i420ToRgb } from './yuv';
+export { halveI420Planar, halveI420PlanarU8, i420ToRgb } from './yuv';
 
 /** First free byte after the module's static data: the host allocates from here. */
 export function heapBase(): usize {

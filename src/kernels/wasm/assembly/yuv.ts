@@ -96,3 +96,130 @@ function storeRgb(r: v128, g: v128, b: v128, d: usize): void {
   const t2 = i8x16.shuffle(r, g, 0, 11, 27, 0, 12, 28, 0, 13, 29, 0, 14, 30, 0, 15, 31, 0);
   v128.store(d, i8x16.shuffle(t2, b, 26, 1, 2, 27, 4, 5, 28, 7, 8, 29, 10, 11, 30, 13, 14, 31), 32);
 }
+
+// Gains (divided by 64: the values are in 1/64 of a level) and biases of halveI420Planar, as
+// f32x4 splats: R, G, B gains at 0, 16, 32; biases at 48, 64, 80.
+const SCALES = memory.data(96, 16);
+
+/**
+ * The 2x2 means of an I420 frame as planar RGB, in one pass: the exact halving of
+ * halveRgbPlanar (halve.ts) without packed RGB in between. Each output pixel converts the mean
+ * of its block's four Y samples with the block's one U and V sample (what i420ToRgb gives its
+ * four pixels), in 1/64 of a level, clamped to 0..255, then value * gain + bias into float32
+ * planes. Averaging before converting equals converting before averaging except where the
+ * block's pixels clamp differently (a saturated edge), and skips three quarters of the work.
+ * Output row j reads Y rows 2j and 2j + 1 from `y` (the first block's top-left sample, rows
+ * `yStride` bytes apart) and chroma row j from `u` and `v` (`cStride` bytes apart); `nx` must be
+ * at least 8 (a row's last step starts 8 outputs before its end, redoing a few).
+ */
+export function halveI420Planar(
+  y: usize,
+  u: usize,
+  v: usize,
+  yStride: i32,
+  cStride: i32,
+  nx: i32,
+  ny: i32,
+  dstR: usize,
+  dstG: usize,
+  dstB: usize,
+  dstStride: i32,
+  gainR: f32,
+  gainG: f32,
+  gainB: f32,
+  biasR: f32,
+  biasG: f32,
+  biasB: f32,
+): void {
+  v128.store(SCALES, f32x4.splat(gainR / 64));
+  v128.store(SCALES, f32x4.splat(gainG / 64), 16);
+  v128.store(SCALES, f32x4.splat(gainB / 64), 32);
+  v128.store(SCALES, f32x4.splat(biasR), 48);
+  v128.store(SCALES, f32x4.splat(biasG), 64);
+  v128.store(SCALES, f32x4.splat(biasB), 80);
+  halveI420Rows<f32>(y, u, v, yStride, cStride, nx, ny, dstR, dstG, dstB, dstStride);
+}
+
+/** As halveI420Planar, into uint8 planes holding the rounded value (half up), with no gain or bias. */
+export function halveI420PlanarU8(
+  y: usize,
+  u: usize,
+  v: usize,
+  yStride: i32,
+  cStride: i32,
+  nx: i32,
+  ny: i32,
+  dstR: usize,
+  dstG: usize,
+  dstB: usize,
+  dstStride: i32,
+): void {
+  halveI420Rows<u8>(y, u, v, yStride, cStride, nx, ny, dstR, dstG, dstB, dstStride);
+}
+
+/** The loop of both variants, eight outputs a step; T is the planes' element type (f32 or u8). */
+function halveI420Rows<T>(
+  y: usize,
+  u: usize,
+  v: usize,
+  yStride: i32,
+  cStride: i32,
+  nx: i32,
+  ny: i32,
+  dstR: usize,
+  dstG: usize,
+  dstB: usize,
+  dstStride: i32,
+): void {
+  const bias = i16x8.splat(128);
+  const top = i16x8.splat(255 * 64);
+  const zero = i16x8.splat(0);
+  for (let j = 0; j < ny; j++) {
+    const y0 = y + <usize>(2 * j * yStride);
+    const y1 = y0 + <usize>yStride;
+    const c = <usize>(j * cStride);
+    const out = <usize>(j * dstStride);
+    for (let i = 0; i < nx; i += 8) {
+      const x = min(i, nx - 8);
+      // Four Y samples a block, summed: 16 times their mean is the mean in 1/64 of a level.
+      const sum = i16x8.add(
+        i16x8.extadd_pairwise_i8x16_u(v128.load(y0 + <usize>(2 * x))),
+        i16x8.extadd_pairwise_i8x16_u(v128.load(y1 + <usize>(2 * x))),
+      );
+      const y6 = i16x8.shl(sum, 4);
+      const ud = i16x8.shl(i16x8.sub(i16x8.extend_low_i8x16_u(v128.load64_zero(u + c + <usize>x)), bias), 7);
+      const vd = i16x8.shl(i16x8.sub(i16x8.extend_low_i8x16_u(v128.load64_zero(v + c + <usize>x)), bias), 7);
+      const r = i16x8.add(y6, i16x8.q15mulr_sat_s(vd, v128.load(COEFFICIENTS)));
+      const g = i16x8.sub(
+        y6,
+        i16x8.add(
+          i16x8.q15mulr_sat_s(ud, v128.load(COEFFICIENTS, 16)),
+          i16x8.q15mulr_sat_s(vd, v128.load(COEFFICIENTS, 32)),
+        ),
+      );
+      const b = i16x8.add(y6, i16x8.q15mulr_sat_s(ud, v128.load(COEFFICIENTS, 48)));
+      const o = out + <usize>(x * sizeof<T>());
+      storeLevels<T>(dstR + o, i16x8.min_s(i16x8.max_s(r, zero), top), 0);
+      storeLevels<T>(dstG + o, i16x8.min_s(i16x8.max_s(g, zero), top), 16);
+      storeLevels<T>(dstB + o, i16x8.min_s(i16x8.max_s(b, zero), top), 32);
+    }
+  }
+}
+
+/**
+ * Eight levels in 1/64 (0..255 * 64) at `dst`: as floats times the gain plus the bias of
+ * SCALES + `channel` (32 bytes), or rounded (half up) to bytes (8 bytes).
+ */
+function storeLevels<T>(dst: usize, q6: v128, channel: usize): void {
+  if (isFloat<T>()) {
+    const gain = v128.load(SCALES + channel);
+    const bias = v128.load(SCALES + channel, 48);
+    const lo = f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(q6));
+    const hi = f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(q6));
+    v128.store(dst, f32x4.add(f32x4.mul(lo, gain), bias));
+    v128.store(dst, f32x4.add(f32x4.mul(hi, gain), bias), 16);
+  } else {
+    const levels = i16x8.shr_u(i16x8.add(q6, i16x8.splat(32)), 6);
+    v128.store64_lane(dst, i8x16.narrow_i16x8_u(levels, levels), 0);
+  }
+}
