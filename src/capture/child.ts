@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 
 /**
@@ -21,7 +22,8 @@ export interface Exit {
 
 export interface CaptureProcess {
   readonly pid: number | undefined;
-  readonly stdout: Readable;
+  /** The program's stdout pipe; null when it writes to a socket given as `stdout`. */
+  readonly stdout: Readable | null;
   /** Resolves once the process has exited (never rejects). */
   readonly exited: Promise<Exit>;
   /** Resolves once stderr has closed: every line the program wrote has been read. */
@@ -37,6 +39,8 @@ export interface ProcessOptions {
   readonly input?: string;
   /** Called with each line the program writes to stderr. */
   readonly onStderrLine?: (line: string) => void;
+  /** A socket the program writes its stdout to instead of a pipe (see frame-socket.ts). */
+  readonly stdout?: Socket;
 }
 
 /**
@@ -49,7 +53,7 @@ export function startProcess(
   options: ProcessOptions = {},
 ): CaptureProcess {
   const child: ChildProcess = spawn(command, args, {
-    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', options.stdout ?? 'pipe', 'pipe'],
     detached: true, // a process group of its own: kill(-pid) reaches its children
   });
   if (options.input !== undefined) {
@@ -78,7 +82,7 @@ export function startProcess(
   let stopping: Promise<Exit> | undefined;
   return {
     pid: child.pid,
-    stdout: child.stdout!,
+    stdout: child.stdout,
     exited,
     stderrClosed,
     stderrTail: () => [...tail, partial.trim()].filter((l) => l !== '').join('\n'),

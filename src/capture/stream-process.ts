@@ -1,6 +1,8 @@
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { i420Size } from '../kernels/i420.js';
 import { describeExit, startProcess } from './child.js';
+import { connectFrameSocket, type FrameSocket } from './frame-socket.js';
 import { JpegSplitter } from './mjpeg.js';
 import type { FrameSink, SessionEnd } from './source.js';
 
@@ -42,7 +44,30 @@ export async function runStream(
   waitForConsumer = false,
 ): Promise<SessionEnd> {
   if (signal.aborted) return { reason: 'stopped' };
-  const { corruptLine } = stream;
+  const { corruptLine, format } = stream;
+  // Raw frames come through a socket, read in place (frame-socket.ts); JPEG streams through the pipe.
+  let taken = Promise.resolve();
+  let reader: Socket | undefined;
+  let socket: FrameSocket | undefined;
+  if (format.kind !== 'mjpeg') {
+    const deliver = socketDeliverer(sink, format, waitForConsumer, (next) => {
+      taken = next.then(() => {
+        if (reader?.destroyed === false) reader.resume();
+      });
+    });
+    try {
+      socket = await connectFrameSocket(frameBytes(format), deliver);
+    } catch (err) {
+      // Out of file descriptors, say: a session that failed, retried like one.
+      return { reason: `could not connect a socket for the frames: ${(err as Error).message}` };
+    }
+    reader = socket.reader;
+    if (signal.aborted) {
+      socket.programEnd.destroy();
+      reader.destroy();
+      return { reason: 'stopped' };
+    }
+  }
   const child = startProcess(stream.command, stream.args, {
     input: stream.input,
     onStderrLine:
@@ -51,17 +76,18 @@ export async function runStream(
         : (line) => {
             if (corruptLine.test(line)) sink.corrupt(line);
           },
+    stdout: socket?.programEnd,
   });
-  const { format } = stream;
-  const paced =
-    waitForConsumer && format.kind !== 'mjpeg' ? pacedRawPusher(sink, format, child.stdout) : undefined;
-  const push = paced?.push ?? (format.kind === 'mjpeg' ? jpegPusher(sink) : rawPusher(sink, format));
+  // The program has its own copy of its end now.
+  socket?.programEnd.destroy();
+  const output: Readable = reader ?? child.stdout!;
+  const push = format.kind === 'mjpeg' ? jpegPusher(sink) : undefined;
   // Everything the program wrote is read once stdout closes (it may close after the exit).
-  const closed = new Promise<void>((resolve) => child.stdout.once('close', resolve));
-  child.stdout.on('data', push);
+  const closed = new Promise<void>((resolve) => output.once('close', resolve));
+  if (push !== undefined) output.on('data', push);
   // A read error (the pipe torn down as the program dies) ends the session like the exit does.
   let readError: Error | undefined;
-  child.stdout.on('error', (err) => {
+  output.on('error', (err) => {
     readError = err;
   });
   const stop = () => void child.stop();
@@ -78,7 +104,7 @@ export async function runStream(
       // not decode, counted as corrupt): deliver them before the stream ends.
       await untilAborted(closed, signal);
       await untilAborted(child.stderrClosed, signal);
-      await paced?.idle();
+      await taken;
       await child.stop();
       return { reason: 'end of file', finished: true };
     }
@@ -87,8 +113,37 @@ export async function runStream(
     return { reason: readError === undefined ? reason : `${reason} (${readError.message})` };
   } finally {
     signal.removeEventListener('abort', stop);
-    child.stdout.off('data', push);
+    if (push !== undefined) output.off('data', push);
+    reader?.destroy();
   }
+}
+
+/** Bytes of one frame of a raw format. */
+function frameBytes(format: RawFormat): number {
+  return format.kind === 'i420'
+    ? i420Size(format.width, format.height)
+    : format.width * format.height * format.channels;
+}
+
+/**
+ * What a frame socket does with each complete frame: hands it to the sink and, when the consumer
+ * must take each one (`waitForConsumer`), pauses reading until it has (`paused` gets whenTaken's
+ * promise; the caller resumes the socket then).
+ */
+function socketDeliverer(
+  sink: FrameSink,
+  format: RawFormat,
+  waitForConsumer: boolean,
+  paused: (taken: Promise<void>) => void,
+): (frame: Uint8Array) => boolean {
+  const deliver = frameDeliverer(sink, format);
+  return (frame) => {
+    deliver(frame);
+    if (!waitForConsumer) return true;
+    // whenTaken never rejects: it resolves when the frame is taken or the session ends.
+    paused(sink.whenTaken());
+    return false;
+  };
 }
 
 function jpegPusher(sink: FrameSink): (chunk: Buffer) => void {
@@ -101,72 +156,12 @@ function jpegPusher(sink: FrameSink): (chunk: Buffer) => void {
 
 type RawFormat = Exclude<StreamFormat, { kind: 'mjpeg' }>;
 
-/** Cuts a byte stream into frames of the format's size, each in a buffer the sink keeps. */
-function rawFramer(format: RawFormat) {
-  const size =
-    format.kind === 'i420'
-      ? i420Size(format.width, format.height)
-      : format.width * format.height * format.channels;
-  let frame = new Uint8Array(size);
-  let filled = 0;
-  /** Copies from `chunk` at `offset` until a frame is complete or the chunk is used up; returns the new offset and the frame. */
-  return (chunk: Buffer, offset: number): { offset: number; frame?: Uint8Array } => {
-    const n = Math.min(size - filled, chunk.length - offset);
-    frame.set(chunk.subarray(offset, offset + n), filled);
-    filled += n;
-    if (filled < size) return { offset: offset + n };
-    const done = frame;
-    frame = new Uint8Array(size);
-    filled = 0;
-    return { offset: offset + n, frame: done };
-  };
-}
-
 /** Hands a complete frame of `format` to the sink. */
 function frameDeliverer(sink: FrameSink, format: RawFormat): (frame: Uint8Array) => void {
   const { width, height } = format;
   if (format.kind === 'i420') return (frame) => sink.i420(frame, width, height);
   const { channels } = format;
   return (frame) => sink.raw(frame, width, height, channels);
-}
-
-function rawPusher(sink: FrameSink, format: RawFormat) {
-  const next = rawFramer(format);
-  const deliver = frameDeliverer(sink, format);
-  return (chunk: Buffer) => {
-    for (let offset = 0; offset < chunk.length; ) {
-      const cut = next(chunk, offset);
-      offset = cut.offset;
-      if (cut.frame !== undefined) deliver(cut.frame);
-    }
-  };
-}
-
-/**
- * Like rawPusher, but after each frame reading pauses until the consumer has taken it (even in
- * the middle of a chunk that holds several small frames), so the program waits instead of frames
- * being dropped.
- */
-function pacedRawPusher(sink: FrameSink, format: RawFormat, stdout: Readable) {
-  const next = rawFramer(format);
-  const deliver = frameDeliverer(sink, format);
-  let chain = Promise.resolve();
-  const idle = () => chain;
-  const push = (chunk: Buffer) => {
-    stdout.pause();
-    chain = chain.then(async () => {
-      for (let offset = 0; offset < chunk.length; ) {
-        const cut = next(chunk, offset);
-        offset = cut.offset;
-        if (cut.frame === undefined) continue;
-        deliver(cut.frame);
-        // whenTaken never rejects: it resolves when the frame is taken or the session ends.
-        await sink.whenTaken();
-      }
-      stdout.resume();
-    });
-  };
-  return { push, idle };
 }
 
 /** `promise`, or sooner when `signal` aborts. */
