@@ -9,7 +9,7 @@ import { createNotifier, type Notifier } from './health/notify.js';
 import { publishCheck, Readiness } from './health/readiness.js';
 import { createThrottledReader, hottest, readThermalZones } from './health/system.js';
 import { Watchdog } from './health/watchdog.js';
-import { useFixedHeapGrowth } from './heap-growth.js';
+import { collectPeriodically, useFixedHeapGrowth } from './heap-growth.js';
 import type { FrameReport } from './pipeline/index.js';
 import { KernelWorker } from './pipeline/index.js';
 import { MqttPublisher } from './publish/publisher.js';
@@ -55,6 +55,8 @@ export class Daemon {
   readonly #startedAt: number;
   readonly #onFrame: (report: FrameReport) => void;
   #stopping: Promise<void> | undefined;
+  /** Stops the periodic full collection (heap-growth.ts). */
+  #stopCollecting: () => void = () => {};
   /** Reloads run one at a time. */
   #reloading: Promise<void> = Promise.resolve();
 
@@ -154,6 +156,7 @@ export class Daemon {
       publisher.onCommand((command) => daemon.#cameras.get(command.camera)?.command(command.setting));
       publisher.announce();
       publisher.startHealthReports(() => daemon.#healthReport());
+      daemon.#stopCollecting = collectPeriodically();
       daemon.#watchdog.start();
       daemon.#watchdog.ready();
       logger.info(
@@ -280,6 +283,7 @@ export class Daemon {
     const log = this.#logger;
     log.info('stopping');
     this.#watchdog.stop();
+    this.#stopCollecting();
     await this.#reloading;
     const step = async (what: string, work: Promise<unknown>, ms: number) => {
       const result = await within(work, ms, this.#clock);
