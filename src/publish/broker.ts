@@ -15,6 +15,18 @@ export interface EmbeddedBroker {
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /**
+   * Publishes as the broker itself, to whoever subscribes: what this process publishes that may be
+   * skipped (detections every frame), without an MQTT client's encoding, a loopback socket and the
+   * broker's parsing in between. `done` is called once it is handed to the subscribers' queues.
+   */
+  publish(
+    topic: string,
+    payload: string | Buffer,
+    qos: 0 | 1,
+    retain: boolean,
+    done: (err?: Error) => void,
+  ): void;
   close(): Promise<void>;
 }
 
@@ -55,6 +67,18 @@ export async function startEmbeddedBroker(options: {
     url: `mqtt://${host}:${port}`,
     host: options.host,
     port,
+    publish: (topic, payload, qos, retain, done) =>
+      aedes.publish(
+        {
+          cmd: 'publish',
+          topic,
+          payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+          qos,
+          retain,
+          dup: false,
+        },
+        (err) => done(err ?? undefined),
+      ),
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => aedes.close(() => resolve()));

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ConfigInput, configSchema } from '../../../src/config/schema.js';
 import { isEdgecamError } from '../../../src/errors.js';
 import { MqttPublisher, type PublisherOptions } from '../../../src/publish/publisher.js';
+import { noStats } from '../../../src/publish/stats.js';
 import type { Clock } from '../../../src/time/clock.js';
 import { type Certs, type Mosquitto, makeCerts, startMosquitto } from './mosquitto.js';
 import { schemaErrors } from './schemas.js';
@@ -438,5 +439,38 @@ describe('the embedded broker', () => {
     const health = json((await sub.waitFor((m) => m.topic === 'edgecam/pi/health')).payload);
     expect(schemaErrors('health', health)).toEqual([]);
     expect(health).toMatchObject({ mqtt: { connected: true }, outbox: { depth: 0, dropped: 0 } });
+  });
+  it('hands per-frame messages to the embedded broker itself: subscribers get them, in order, counted as published', async () => {
+    const published: string[] = [];
+    const stats = { ...noStats, published: (kind: string) => published.push(kind) };
+    const publisher = await startPublisher(
+      { broker: { port: 0 }, homeAssistant: { enabled: false } },
+      { stats },
+    );
+    await publisher.whenConnected();
+    const sub = await subscribe(publisher.url, ['edgecam/pi/front/detections', 'edgecam/pi/front/events']);
+    open.push(() => sub.close());
+    const front = publisher.camera('front', { model, image, labels: ['stop'] });
+    for (let seq = 0; seq < 3; seq++)
+      expect(
+        front.detections({ seq, timestamp: Date.now() }, [{ label: 'stop', classId: 0, score: 0.9 }], 2),
+      ).toBe(true);
+    const frame = { seq: 3, timestamp: Date.now() };
+    await front.event({
+      type: 'start',
+      label: 'stop',
+      frame,
+      score: 0.9,
+      count: 1,
+      startedAt: frame.timestamp,
+    });
+    await sub.waitFor((m) => m.topic.endsWith('/events'));
+    await until(() => sub.messages.filter((m) => m.topic.endsWith('/detections')).length === 3);
+    const detections = sub.messages
+      .filter((m) => m.topic.endsWith('/detections'))
+      .map((m) => json(m.payload));
+    expect(detections.map((d) => d.seq)).toEqual([0, 1, 2]);
+    for (const d of detections) expect(schemaErrors('detections', d)).toEqual([]);
+    expect(published.filter((k) => k === 'detections')).toHaveLength(3);
   });
 });
