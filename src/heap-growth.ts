@@ -30,8 +30,8 @@ export function useFixedHeapGrowth(execArgv: readonly string[] = process.execArg
 export const FULL_COLLECTION_INTERVAL_MS = 2000;
 
 /**
- * Runs a full garbage collection of this thread's heap every `intervalMs` (a few ms each, on a
- * heap of about 20 MB live); returns the stop.
+ * Runs a full garbage collection of this thread's heap now and every `intervalMs` (a few ms
+ * each, on a heap of about 20 MB live); returns the stop.
  *
  * Why: what outlives two young-generation collections (a frame whose event waits for the outbox's
  * fsync, say) is promoted and dies in the old generation, which V8 collects only near its limit
@@ -48,6 +48,8 @@ export const FULL_COLLECTION_INTERVAL_MS = 2000;
 export function collectPeriodically(intervalMs = FULL_COLLECTION_INTERVAL_MS): () => void {
   const gc = exposedGc();
   if (gc === undefined) return () => {};
+  // Once at once too: what starting up left behind goes before the frames come.
+  gc();
   const timer = setInterval(gc, intervalMs);
   timer.unref();
   return () => clearInterval(timer);

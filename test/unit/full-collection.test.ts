@@ -26,7 +26,7 @@ describe('collectPeriodically', () => {
     delete (globalThis as { gc?: unknown }).gc;
   });
 
-  it('runs a full collection every interval, and no more once stopped', async () => {
+  it('runs a full collection at once and every interval, and no more once stopped', async () => {
     let stop = () => {};
     const running = await majorCollections(async () => {
       stop = collectPeriodically(25);
@@ -42,6 +42,7 @@ describe('collectPeriodically', () => {
     const gc = vi.fn();
     (globalThis as { gc?: unknown }).gc = gc;
     const stop = collectPeriodically(10);
+    expect(gc).toHaveBeenCalledTimes(1);
     await sleep(55);
     stop();
     expect(gc.mock.calls.length).toBeGreaterThanOrEqual(3);
