@@ -56,7 +56,9 @@ export async function connectFrameSocket(
         },
       },
     });
-    const [programEnd] = await accepted;
+    // A connection that fails (out of file descriptors, say) rejects rather than waits for ever.
+    const failed = once(reader, 'error').then(([err]) => Promise.reject(err as Error));
+    const [programEnd] = await Promise.race([accepted, failed]);
     return { programEnd, reader };
   } finally {
     server.close();
