@@ -4,8 +4,9 @@ import type { Readable } from 'node:stream';
 
 /**
  * A capture program (ffmpeg, rpicam-vid) run in a process group of its own, so that stopping it
- * ends whatever it started too. If Node itself dies, the program's stdout pipe breaks and it exits
- * on the next write (ffmpeg, rpicam-vid and fswebcam all do), so no capture program outlives edgecam.
+ * ends whatever it started too. If Node itself dies, the program's stdout (a pipe, or a frame
+ * socket) breaks and it exits on the next write (ffmpeg, rpicam-vid and fswebcam all do), so no
+ * capture program outlives edgecam.
  */
 
 /** How long a program gets to exit after SIGTERM before SIGKILL. */
