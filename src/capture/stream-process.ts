@@ -85,7 +85,7 @@ export async function runStream(
   // Everything the program wrote is read once stdout closes (it may close after the exit).
   const closed = new Promise<void>((resolve) => output.once('close', resolve));
   if (push !== undefined) output.on('data', push);
-  // A read error (the pipe torn down as the program dies) ends the session like the exit does.
+  // A read error (the pipe or socket torn down as the program dies) ends the session like the exit does.
   let readError: Error | undefined;
   output.on('error', (err) => {
     readError = err;
@@ -100,7 +100,7 @@ export async function runStream(
     }
     const clean = exit.code === 0 && exit.error === undefined;
     if (clean && stream.finite === true) {
-      // A file's last frames may still be in the pipe, and its last stderr lines (a file that did
+      // A file's last frames may still be on their way, and its last stderr lines (a file that did
       // not decode, counted as corrupt): deliver them before the stream ends.
       await untilAborted(closed, signal);
       await untilAborted(child.stderrClosed, signal);

@@ -53,9 +53,10 @@ export function i420ToRgbTypeScript(src: Uint8Array, width: number, height: numb
 }
 
 /**
- * One camera's converter: a capture writes each I420 frame into `input`, then `convert()` gives
- * the frame as RGB, in a new array the caller keeps. `input` stays the same array for the
- * converter's life; it is the kernel module's memory when the SIMD pass runs, so no copy goes in.
+ * A converter for one frame size: each I420 frame is copied into `input`, then `convert()` gives
+ * it as RGB, in a new array the caller keeps. `input` stays the same array for the converter's
+ * life; it is the kernel module's memory when the SIMD pass runs (i420ToRgb below uses one per
+ * size and thread).
  * @example const rgb = new I420ToRgb(640, 480); rgb.input.set(frame); const pixels = rgb.convert();
  */
 export class I420ToRgb {

@@ -6,8 +6,9 @@ import { FFMPEG_PREFIX } from './ffmpeg-args.js';
 
 /**
  * A folder of JPEGs replayed through ffmpeg: it reads the files itself (a concat list on stdin)
- * and writes what its decoder produces, I420 (YUV 4:2:0), which the capture turns into RGB
- * (kernels/i420.ts): half the bytes through the pipe, and no conversion in ffmpeg. Decoding took
+ * and writes what its decoder produces, I420 (YUV 4:2:0): half the bytes of RGB, and no
+ * conversion in ffmpeg. The frames keep those planes (capture/i420-frame.ts): the model reads
+ * them, and RGB is made only for what reads a frame's data (kernels/i420.ts). Decoding took
  * 0.9 ms of CPU a 640x480 sample frame in ffmpeg on its own, writing RGB, against 2.0 for sharp,
  * whose libvips spends most of that handing strips between threads (perf: 31% in the kernel's
  * futex and scheduler, 13% in malloc); writing I420, ffmpeg took 0.2 ms less a frame beside the
