@@ -28,8 +28,11 @@ export interface PlanarTarget {
   readonly bias: readonly [number, number, number];
 }
 
-/** Whether frames of this size can come as I420 to the SIMD conversion (even, at least 16 wide). */
-const i420Fits = (width: number, height: number) => width >= 16 && width % 2 === 0 && height % 2 === 0;
+/**
+ * Whether the resampler takes I420 planes of frames this size: even, and at least 16 wide for the
+ * SIMD passes (jpeg-replay.ts's i420Fits only asks for even).
+ */
+const planesFit = (width: number, height: number) => width >= 16 && width % 2 === 0 && height % 2 === 0;
 
 /**
  * True when every sample of the axis sits midway between two neighbours (`step` apart) and
@@ -98,7 +101,7 @@ export class RgbPlanarResampler {
     const tables = halve ? 0 : layout.take((3 * nx + 3 * ny) * 4);
     const tensor = layout.take(length * size);
     // The I420 pass takes 16 pixels a step, so a frame at least 16 wide.
-    const i420 = i420Fits(frameWidth, frameHeight) ? layout.take(i420Size(frameWidth, frameHeight)) : -1;
+    const i420 = planesFit(frameWidth, frameHeight) ? layout.take(i420Size(frameWidth, frameHeight)) : -1;
     mod.reserve(layout.size);
     const base = mod.base;
     this.#src = base + src;
