@@ -134,17 +134,21 @@ function buildProgram(): Command {
   model
     .command('eval <path>')
     .description(
-      'score a model package on labelled images: mAP and AP per class, or top-1/top-5 and a confusion matrix',
+      'score a model package on labelled images (mAP and AP per class, or top-1/top-5 and a confusion matrix), on images without objects (false detections), or both',
     )
-    .requiredOption(
+    .option(
       '--data <dir>',
       'YOLO folder (images/ + labels/) for detectors; a folder per class for classifiers',
     )
+    .option(
+      '--negatives <dir>',
+      'images that show none of the objects (detectors): false detections and the lowest threshold within 1 per 100 images',
+    )
     .option('--json <file>', 'also write the figures as JSON')
-    .option('--plot <file>', 'also draw the precision-recall curves (PNG; detectors)')
+    .option('--plot <file>', 'also draw the precision-recall curves (PNG; detectors, --data)')
     .option('--min-score <s>', 'drop detections below this score before matching', '0.001')
     .option('--threads <n>', 'ONNX Runtime threads; 0 = one per core', '0')
-    .option('--limit <n>', 'evaluate only the first N images')
+    .option('--limit <n>', 'evaluate only the first N images (of each folder)')
     .action(async (path: string, flags: EvalFlags) => {
       process.stdout.write(await evalModelCommand(path, flags));
     });

@@ -3,9 +3,20 @@ import { ACCELERATORS } from '../config/inference-schema.js';
 import { EdgecamError } from '../errors.js';
 import { annotate } from '../inference/annotate.js';
 import { createDetector } from '../inference/detector.js';
-import { type Evaluation, evaluateModel } from '../inference/eval/evaluate.js';
+import {
+  checkNegatives,
+  type Evaluation,
+  evaluateModel,
+  evaluateNegatives,
+  type NegativesEvaluation,
+} from '../inference/eval/evaluate.js';
 import { writePrecisionRecallPng } from '../inference/eval/pr-plot.js';
-import { evaluationJson, formatEvaluation } from '../inference/eval/report.js';
+import {
+  evaluationJson,
+  formatEvaluation,
+  formatNegatives,
+  negativesJson,
+} from '../inference/eval/report.js';
 import { formatModelReport, inspectModel } from '../inference/inspect.js';
 import type { Accelerator } from '../inference/options.js';
 import { formatQuantizeReport, quantizeModel } from '../inference/quantize/quantize.js';
@@ -141,7 +152,8 @@ export async function quantizeModelCommand(
 }
 
 export interface EvalFlags {
-  data: string;
+  data?: string;
+  negatives?: string;
   json?: string;
   plot?: string;
   minScore?: string;
@@ -150,10 +162,25 @@ export interface EvalFlags {
 }
 
 /**
- * `edgecam model eval PATH --data DIR [--json FILE] [--plot FILE.png]`: mAP and AP per class for
- * detectors, top-1/top-5 and a confusion matrix for classifiers; prints a table.
+ * `edgecam model eval PATH [--data DIR] [--negatives DIR] [--json FILE] [--plot FILE.png]`: mAP and
+ * AP per class for detectors, top-1/top-5 and a confusion matrix for classifiers (--data); false
+ * detections on images without objects and the lowest threshold within 1 per 100 images
+ * (--negatives, detectors); one or both. Prints the tables.
  */
 export async function evalModelCommand(path: string, flags: EvalFlags): Promise<string> {
+  if (flags.data === undefined && flags.negatives === undefined) {
+    throw new EdgecamError(
+      'EDGECAM_ERR_ARGUMENT',
+      'model eval needs --data DIR (labelled images: AP per class, or top-1 for a classifier), ' +
+        '--negatives DIR (images without objects: false detections), or both',
+    );
+  }
+  if (flags.plot !== undefined && flags.data === undefined) {
+    throw new EdgecamError(
+      'EDGECAM_ERR_ARGUMENT',
+      '--plot draws precision-recall curves from labelled images: add --data DIR, or leave out --plot',
+    );
+  }
   const minScore = flags.minScore === undefined ? undefined : Number(flags.minScore);
   if (minScore !== undefined && !(minScore >= 0 && minScore < 1)) {
     throw new EdgecamError(
@@ -161,23 +188,54 @@ export async function evalModelCommand(path: string, flags: EvalFlags): Promise<
       `Expected --min-score to be a number from 0 to 1 but received '${flags.minScore}'`,
     );
   }
-  const progress = createProgress('evaluating');
-  let result: Evaluation;
-  try {
-    result = await evaluateModel({
-      model: path,
-      data: flags.data,
-      minScore,
-      threads: parseThreads(flags.threads),
-      limit: parsePositive('--limit', flags.limit),
-      onProgress: (done, total) => progress.update(done, total),
-    });
-  } finally {
-    progress.finish();
+  const threads = parseThreads(flags.threads);
+  const limit = parsePositive('--limit', flags.limit);
+  // A bad --negatives folder or a classifier shows before the --data run, not after it.
+  if (flags.negatives !== undefined && flags.data !== undefined) await checkNegatives(path, flags.negatives);
+  let result: Evaluation | undefined;
+  if (flags.data !== undefined) {
+    const progress = createProgress('evaluating');
+    try {
+      result = await evaluateModel({
+        model: path,
+        data: flags.data,
+        minScore,
+        threads,
+        limit,
+        onProgress: (done, total) => progress.update(done, total),
+      });
+    } finally {
+      progress.finish();
+    }
+  }
+  let negatives: NegativesEvaluation | undefined;
+  if (flags.negatives !== undefined) {
+    const progress = createProgress('negatives');
+    try {
+      negatives = await evaluateNegatives({
+        model: path,
+        negatives: flags.negatives,
+        minScore,
+        threads,
+        limit,
+        onProgress: (done, total) => progress.update(done, total),
+      });
+    } finally {
+      progress.finish();
+    }
   }
   if (flags.json !== undefined) {
+    const json =
+      negatives === undefined
+        ? evaluationJson(result!)
+        : {
+            ...(result === undefined
+              ? { task: 'detect', model: negatives.model, quantization: negatives.quantization }
+              : evaluationJson(result)),
+            negatives: negativesJson(negatives),
+          };
     try {
-      await writeFile(flags.json, `${JSON.stringify(evaluationJson(result), null, 2)}\n`);
+      await writeFile(flags.json, `${JSON.stringify(json, null, 2)}\n`);
     } catch (err) {
       throw new EdgecamError(
         'EDGECAM_ERR_ARGUMENT',
@@ -186,7 +244,7 @@ export async function evalModelCommand(path: string, flags: EvalFlags): Promise<
       );
     }
   }
-  if (flags.plot !== undefined) {
+  if (flags.plot !== undefined && result !== undefined) {
     if (result.task !== 'detect') {
       throw new EdgecamError(
         'EDGECAM_ERR_ARGUMENT',
@@ -195,7 +253,11 @@ export async function evalModelCommand(path: string, flags: EvalFlags): Promise<
     }
     await writePrecisionRecallPng(result, flags.plot);
   }
-  return formatEvaluation(result);
+  const sections = [
+    ...(result === undefined ? [] : [formatEvaluation(result)]),
+    ...(negatives === undefined ? [] : [formatNegatives(negatives)]),
+  ];
+  return sections.join('\n');
 }
 
 function parseList(value: string | undefined): string[] {

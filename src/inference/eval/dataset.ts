@@ -20,6 +20,13 @@ export interface ClassificationSample {
   readonly classId: number;
 }
 
+/** A folder of images without objects: the images' paths, and the names of the entries skipped. */
+export interface NegativeSet {
+  readonly images: readonly string[];
+  /** Entries that are not image files (by extension, as the other sets pick images), sorted. */
+  readonly skipped: readonly string[];
+}
+
 const isImage = (name: string) => IMAGE_EXTENSIONS.has(extname(name).toLowerCase());
 
 /**
@@ -113,18 +120,42 @@ export async function readClassFolders(
   return samples;
 }
 
-async function listDir(dir: string): Promise<string[]> {
+/**
+ * The images of a folder without objects (`--negatives`): every .jpg, .png, ... directly in DIR,
+ * sorted; other entries (by their names: text files, subfolders) are skipped and named, as the
+ * labelled sets skip them. A folder without images throws EDGECAM_ERR_EVAL_DATA naming it.
+ * @example const { images, skipped } = await readNegativeSet('data/no-signs')
+ */
+export async function readNegativeSet(dir: string): Promise<NegativeSet> {
+  const entries = (await listDir(dir, 'the --negatives folder')).sort();
+  const images = entries.filter(isImage);
+  const skipped = entries.filter((e) => !isImage(e));
+  if (images.length === 0) {
+    const others =
+      skipped.length === 0
+        ? 'it is empty'
+        : `it holds ${plural(skipped.length, 'entry', 'entries')}, none an image (${skipped[0]}${skipped.length > 1 ? ', ...' : ''})`;
+    throw new EdgecamError(
+      'EDGECAM_ERR_EVAL_DATA',
+      `No images in the --negatives folder "${dir}": ${others}. Give a folder of images ` +
+        `(${[...IMAGE_EXTENSIONS].join(', ')}) that show none of the model's objects`,
+    );
+  }
+  return { images: images.map((name) => join(dir, name)), skipped };
+}
+
+async function listDir(dir: string, what = 'the data folder'): Promise<string[]> {
   try {
     return await readdir(dir);
   } catch (err) {
-    throw new EdgecamError(
-      'EDGECAM_ERR_EVAL_DATA',
-      `Cannot read the data folder "${dir}": ${firstLine(err)}`,
-      {
-        cause: err,
-      },
-    );
+    throw new EdgecamError('EDGECAM_ERR_EVAL_DATA', `Cannot read ${what} "${dir}": ${firstLine(err)}`, {
+      cause: err,
+    });
   }
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 async function isDir(path: string): Promise<boolean> {

@@ -1,3 +1,5 @@
+import { basename } from 'node:path';
+import { EdgecamError } from '../../errors.js';
 import type { InferenceLogger } from '../backend.js';
 import { type InferenceEngine, loadEngine } from '../engine.js';
 import { readImage } from '../image-reader.js';
@@ -5,7 +7,8 @@ import type { Manifest } from '../manifest.js';
 import { loadModelPackage, type ModelPackage } from '../model.js';
 import { DEFAULT_INFERENCE_OPTIONS } from '../options.js';
 import { averagePrecision, COCO_IOUS, meanOf, type PrCurve, type ScoredBox } from './average-precision.js';
-import { readClassFolders, readYoloSet } from './dataset.js';
+import { type NegativeSet, readClassFolders, readNegativeSet, readYoloSet } from './dataset.js';
+import { type FalseDetection, MAX_PER_100_IMAGES, summarizeNegatives } from './negatives.js';
 
 export interface EvaluateOptions {
   /** A model package folder or its model.json. */
@@ -59,6 +62,58 @@ export interface ClassifierEvaluation {
 
 export type Evaluation = DetectorEvaluation | ClassifierEvaluation;
 
+export interface NegativesOptions {
+  /** A detector's package folder or its model.json. */
+  readonly model: string;
+  /** A folder of images that show none of the model's objects. */
+  readonly negatives: string;
+  /** Detections below this score are not collected (nor below the manifest's threshold). */
+  readonly minScore?: number;
+  /** ONNX Runtime threads; 0 = one per core. */
+  readonly threads?: number;
+  /** Run only the first N images (sorted by name). */
+  readonly limit?: number;
+  /** Called after each image. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** A detection on a negative image: all of them are false. */
+export interface NegativeDetection {
+  /** The image's file name in the folder. */
+  readonly file: string;
+  readonly label: string;
+  readonly score: number;
+  readonly box: { readonly x: number; readonly y: number; readonly w: number; readonly h: number };
+}
+
+export interface NegativesEvaluation {
+  readonly model: string;
+  readonly quantization: Manifest['quantization'];
+  readonly folder: string;
+  readonly images: number;
+  /** Entries of the folder that are not images, left out. */
+  readonly skipped: readonly string[];
+  /** The manifest's score threshold, at which the figures below are counted. */
+  readonly threshold: number;
+  readonly falseDetections: number;
+  /** falseDetections * 100 / images. */
+  readonly per100Images: number;
+  readonly imagesWithFalseDetections: number;
+  /** False detections at the threshold per class. */
+  readonly classes: readonly { readonly label: string; readonly falseDetections: number }[];
+  /**
+   * The lowest threshold (the floor, or a whole thousandth above it) at which false detections are
+   * at most maxPer100Images per 100 images: count * 100 / images <= maxPer100Images. Null when no
+   * threshold up to 1 is.
+   */
+  readonly lowestThreshold: number | null;
+  readonly maxPer100Images: number;
+  /** How detections were made: the manifest's NMS, every score down to minScore collected. */
+  readonly protocol: { readonly minScore: number; readonly nmsIou: number; readonly maxDetections: number };
+  /** Every detection collected, down to protocol.minScore, highest score first. */
+  readonly detections: readonly NegativeDetection[];
+}
+
 const SILENT: InferenceLogger = { warn: () => {}, info: () => {} };
 
 /**
@@ -71,6 +126,84 @@ const SILENT: InferenceLogger = { warn: () => {}, info: () => {} };
 export async function evaluateModel(options: EvaluateOptions): Promise<Evaluation> {
   const pkg = await loadModelPackage(options.model);
   return pkg.manifest.task === 'detect' ? evaluateDetector(pkg, options) : evaluateClassifier(pkg, options);
+}
+
+/**
+ * The checks evaluateNegatives makes before it runs anything: the package is a detector, and the
+ * folder holds images. For a caller with another long run to do first.
+ * @example await checkNegatives('models/signs', 'data/no-signs')
+ */
+export async function checkNegatives(model: string, negatives: string): Promise<void> {
+  await prepareNegatives(model, negatives);
+}
+
+/**
+ * `edgecam model eval --negatives`: runs a detector over images that show none of its objects,
+ * through the same preprocessing, decoder and NMS as the daemon with scores collected down to
+ * minScore, so every detection is false. Counts them at the manifest's threshold (per class, per
+ * 100 images, images with any) and finds the lowest threshold that keeps them within 1 per 100
+ * images.
+ * @example const result = await evaluateNegatives({ model: 'models/signs', negatives: 'data/no-signs' })
+ */
+export async function evaluateNegatives(options: NegativesOptions): Promise<NegativesEvaluation> {
+  const { pkg, set } = await prepareNegatives(options.model, options.negatives);
+  const images = options.limit === undefined ? set.images : set.images.slice(0, options.limit);
+  const spec = pkg.manifest.output as Extract<
+    Manifest['output'],
+    { scoreThreshold: number; iouThreshold: number }
+  >;
+  // Down to the manifest's threshold at least, so the count there is whole.
+  const minScore = Math.min(options.minScore ?? 0.001, spec.scoreThreshold);
+  const engine = await open(pkg, { ...spec, scoreThreshold: minScore }, options.threads ?? 0);
+  const found: (FalseDetection & { box: NegativeDetection['box'] })[] = [];
+  try {
+    for (let i = 0; i < images.length; i++) {
+      const { detections } = await engine.run(await readImage(images[i]!, 'EDGECAM_ERR_EVAL_DATA'));
+      for (const d of detections) {
+        if (d.box !== undefined) found.push({ image: i, classId: d.classId, score: d.score, box: d.box });
+      }
+      options.onProgress?.(i + 1, images.length);
+    }
+  } finally {
+    await engine.close();
+  }
+  found.sort((a, b) => b.score - a.score || a.image - b.image || a.classId - b.classId);
+  const summary = summarizeNegatives(found, images.length, pkg.labels.length, spec.scoreThreshold, minScore);
+  return {
+    model: pkg.manifestPath,
+    quantization: pkg.manifest.quantization,
+    folder: options.negatives,
+    images: images.length,
+    skipped: set.skipped,
+    threshold: spec.scoreThreshold,
+    falseDetections: summary.falseDetections,
+    per100Images: summary.per100Images,
+    imagesWithFalseDetections: summary.imagesWithFalseDetections,
+    classes: summary.perClass.map((n, c) => ({ label: pkg.labels[c]!, falseDetections: n })),
+    lowestThreshold: summary.lowestThreshold,
+    maxPer100Images: MAX_PER_100_IMAGES,
+    protocol: { minScore, nmsIou: spec.iouThreshold, maxDetections: spec.maxDetections },
+    detections: found.map((d) => ({
+      file: basename(images[d.image]!),
+      label: pkg.labels[d.classId]!,
+      score: d.score,
+      box: d.box,
+    })),
+  };
+}
+
+async function prepareNegatives(
+  model: string,
+  negatives: string,
+): Promise<{ pkg: ModelPackage; set: NegativeSet }> {
+  const pkg = await loadModelPackage(model);
+  if (pkg.manifest.task !== 'detect') {
+    throw new EdgecamError(
+      'EDGECAM_ERR_ARGUMENT',
+      `--negatives counts false detections: it needs a detector, and ${pkg.manifestPath} is a classifier (task: ${pkg.manifest.task}). Score a classifier with --data`,
+    );
+  }
+  return { pkg, set: await readNegativeSet(negatives) };
 }
 
 async function open(

@@ -1,6 +1,8 @@
-import type { Evaluation } from './evaluate.js';
+import type { Evaluation, NegativesEvaluation } from './evaluate.js';
 
 const f3 = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(3));
+/** How many of the highest-scoring false detections the report lists. */
+const WORST = 5;
 
 /**
  * The table `edgecam model eval` prints: per-class AP and the means (detectors), or top-1/top-5
@@ -43,6 +45,79 @@ export function formatEvaluation(e: Evaluation): string {
 export function evaluationJson(e: Evaluation): object {
   if (e.task === 'classify') return e;
   return { ...e, classes: e.classes.map(({ curve: _curve, ...rest }) => rest) };
+}
+
+/**
+ * The negatives section `edgecam model eval --negatives` prints: false detections at the
+ * manifest's threshold (per 100 images, images with any, per class), the lowest threshold within
+ * 1 per 100 images, and the highest-scoring false detections.
+ * @example process.stdout.write(formatNegatives(await evaluateNegatives(options)))
+ */
+export function formatNegatives(n: NegativesEvaluation): string {
+  const skipped =
+    n.skipped.length === 0
+      ? ''
+      : ` (${plural(n.skipped.length, 'entry', 'entries')} skipped, not ${n.skipped.length === 1 ? 'an image' : 'images'}: ${list(n.skipped)})`;
+  const lines = [
+    `${n.model} (${n.quantization}) on ${n.folder}: ${n.images} images without objects${skipped}`,
+    `scores >= ${n.protocol.minScore} collected, NMS IoU ${n.protocol.nmsIou}, at most ${n.protocol.maxDetections} a frame; every detection is a false one`,
+    '',
+    `at the manifest's threshold ${n.threshold}: ${plural(n.falseDetections, 'false detection', 'false detections')}, ` +
+      `${Number(n.per100Images.toFixed(2))} per 100 images, on ${n.imagesWithFalseDetections} of ${n.images} images`,
+  ];
+  const classes = n.classes.filter((c) => c.falseDetections > 0);
+  if (classes.length > 0) {
+    lines.push(
+      '',
+      table(
+        ['class', 'false detections'],
+        classes.map((c) => [c.label, String(c.falseDetections)]),
+      ),
+    );
+  }
+  const allowed = Math.floor((n.maxPer100Images * n.images) / 100);
+  const lowest =
+    n.lowestThreshold === null
+      ? `none up to 1 (${n.detections.filter((d) => d.score >= 1).length} detections score 1)`
+      : String(n.lowestThreshold);
+  lines.push(
+    '',
+    `lowest threshold with at most ${n.maxPer100Images} false detection per 100 images ` +
+      `(${allowed} on ${n.images} images): ${lowest}`,
+  );
+  if (n.detections.length === 0) {
+    lines.push('', `no detections at all, down to ${n.protocol.minScore}`);
+  } else {
+    lines.push(
+      '',
+      `highest-scoring false detections (${Math.min(WORST, n.detections.length)} of ${n.detections.length} collected)`,
+      '',
+      table(
+        ['file', 'class', 'score'],
+        n.detections.slice(0, WORST).map((d) => [d.file, d.label, f3(d.score)]),
+      ),
+    );
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+/**
+ * The negatives section of `--json`: the figures and every false detection collected (model and
+ * quantization are the document's own).
+ * @example { ...evaluationJson(result), negatives: negativesJson(negatives) }
+ */
+export function negativesJson(n: NegativesEvaluation): object {
+  const { model: _model, quantization: _quantization, ...rest } = n;
+  return rest;
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+function list(names: readonly string[], max = 3): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')}, ...`;
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
