@@ -3,8 +3,14 @@
 Image i is drawn from numpy's generator seeded with (seed, i), so any range of indices can be
 generated alone (or in parallel shards) and comes out byte-identical.
 
-    /usr/bin/python3 models/signs/train/generate.py /tmp/signs/train --count 20000 --seed 1
-    /usr/bin/python3 models/signs/train/generate.py /tmp/signs/test --count 1200 --seed 2
+    /usr/bin/python3 models/signs/train/generate.py /tmp/signs/train --count 20000 --seed 1 \
+        --photos /tmp/signs/photos
+    /usr/bin/python3 models/signs/train/generate.py /tmp/signs/test --count 1200 --seed 2 \
+        --photos /tmp/signs/photos --split heldout
+
+With --photos (the pool photos.py writes), three scenes in four are drawn over a real photograph
+of the given split, and real objects are pasted in; the test set uses the held-out split, whose
+photographs and objects training never sees.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from signs import CLASSES, scene, write_jpeg, yolo_lines  # noqa: E402
+from signs import CLASSES, scene, use_photos, write_jpeg, yolo_lines  # noqa: E402
 
 
 def main() -> None:
@@ -27,7 +33,10 @@ def main() -> None:
     ap.add_argument('--seed', type=int, required=True)
     ap.add_argument('--start', type=int, default=0, help='first index of this shard')
     ap.add_argument('--end', type=int, default=None, help='one past the last index of this shard')
+    ap.add_argument('--photos', type=Path, default=None, help='the photo pool photos.py wrote')
+    ap.add_argument('--split', choices=['train', 'heldout'], default='train', help='which photos to draw on')
     args = ap.parse_args()
+    use_photos(args.photos, args.split)
     end = args.count if args.end is None else min(args.end, args.count)
     (args.out / 'images').mkdir(parents=True, exist_ok=True)
     (args.out / 'labels').mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,5 @@
-"""Synthetic road-sign scenes: sign faces drawn with OpenCV, composited onto procedural backgrounds.
+"""Synthetic road-sign scenes: sign faces drawn with OpenCV, composited onto real photographs
+(photos.py gathers them from Debian packages) or procedural backgrounds.
 
 One module for everything that draws: the training/test generator (generate.py) and the sample
 sequence renderer (render_samples.py) both call it, so the faces a model learns are the faces the
@@ -12,9 +13,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import cv2
 import numpy as np
+
+from art import TTF_FONTS, arc_arrow, blend_mask, ttf_text_mask, wear
 
 # Class order is the model's output order (rows 4.. of [1, 4+C, N]) and labels.txt's line order.
 CLASSES = [
@@ -76,7 +81,12 @@ def _circle(img, radius, colour, thickness=-1, centre=FACE / 2):
 
 
 def _text(img, text, width_frac, colour, rng, y_centre=FACE / 2, bold=None):
-    """Centred text scaled to a fraction of the face width."""
+    """Centred text scaled to a fraction of the face width: a TrueType sign font or a Hershey font."""
+    if TTF_FONTS and rng.random() < 0.65:
+        mask = ttf_text_mask(text, FACE, width_frac, y_centre, int(rng.integers(len(TTF_FONTS))),
+                             squeeze=float(rng.uniform(0.8, 1.1)), stroke=int(rng.integers(0, 3)))
+        blend_mask(img, mask, colour)
+        return
     font = FONTS[rng.integers(len(FONTS))]
     thick = bold if bold is not None else int(rng.integers(3, 6))
     (tw, th), _ = cv2.getTextSize(text, font, 1.0, thick)
@@ -88,10 +98,23 @@ def _text(img, text, width_frac, colour, rng, y_centre=FACE / 2, bold=None):
 
 
 def _arrow(img, colour, direction, rng):
-    """White arrow of a blue mandatory sign: 'up', or bent up-then-'left'/'right'."""
+    """White arrow of a blue mandatory sign: 'up', or a turn to 'left'/'right' in one of three common
+    drawings: bent (up, then a right angle), straight (a plain horizontal arrow) or curved."""
     c = FACE / 2
-    w = FACE * rng.uniform(0.1, 0.13)  # shaft width
-    head = FACE * rng.uniform(0.2, 0.24)
+    w = FACE * rng.uniform(0.08, 0.15)  # shaft width
+    head = FACE * rng.uniform(0.18, 0.25)
+    style = 'up' if direction == 'up' else ('bent', 'straight', 'curved')[int(rng.choice(3, p=[0.4, 0.35, 0.25]))]
+    if style == 'curved':
+        arc_arrow(img, colour, FACE, direction, w, rng)
+        return
+    if style == 'straight':
+        s = -1 if direction == 'left' else 1
+        tail, neck = c - s * 0.34 * FACE, c + s * 0.08 * FACE
+        shaft = np.array([[tail, c - w / 2], [neck, c - w / 2], [neck, c + w / 2], [tail, c + w / 2]])
+        tip = np.array([[neck, c - head], [neck, c + head], [c + s * 0.36 * FACE, c]])
+        for p in (shaft, tip):
+            _fill(img, np.round(p * 16).astype(np.int32), colour)
+        return
     if direction == 'up':
         shaft = np.array([[c - w / 2, c + 0.36 * FACE], [c + w / 2, c + 0.36 * FACE],
                           [c + w / 2, c - 0.1 * FACE], [c - w / 2, c - 0.1 * FACE]])
@@ -131,6 +154,23 @@ def _roundabout(img, colour, rng):
         _fill(img, np.round(tip * 16).astype(np.int32), colour)
 
 
+def _pedestrian_figure(img, rng, dy=0.0, scale=1.0, colour=BLACK):
+    """A walking figure; dy moves it down and scale shrinks it about the face's centre."""
+    c = FACE / 2
+
+    def at(x, y):
+        return (int(c + x * scale * FACE), int(c + dy + y * scale * FACE))
+
+    t = max(2, int(FACE * 0.035 * scale))
+    cv2.circle(img, at(0.02, -0.14), max(2, int(FACE * 0.04 * scale)), colour, -1, AA)
+    hip, neck, shoulder = at(-0.01, 0.06), at(0.01, -0.08), at(0, -0.04)
+    cv2.line(img, neck, hip, colour, t, AA)
+    cv2.line(img, hip, at(-0.09, 0.17), colour, t, AA)
+    cv2.line(img, hip, at(0.08, 0.17), colour, t, AA)
+    cv2.line(img, shoulder, at(-0.08, 0.03), colour, t, AA)
+    cv2.line(img, shoulder, at(0.08, 0.0), colour, t, AA)
+
+
 def _pedestrian(img, rng):
     c = FACE / 2
     tri = np.array([[c, c - 0.36 * FACE], [c + 0.36 * FACE, c + 0.3 * FACE], [c - 0.36 * FACE, c + 0.3 * FACE]])
@@ -139,16 +179,7 @@ def _pedestrian(img, rng):
     for i in range(4):
         x = c - 0.2 * FACE + i * 0.11 * FACE
         cv2.rectangle(img, (int(x), int(c + 0.2 * FACE)), (int(x + 0.06 * FACE), int(c + 0.26 * FACE)), BLACK, -1)
-    t = max(3, int(FACE * 0.035))
-    head = (int(c + 0.02 * FACE), int(c - 0.14 * FACE))
-    cv2.circle(img, head, int(FACE * 0.04), BLACK, -1, AA)
-    hip = (int(c - 0.01 * FACE), int(c + 0.06 * FACE))
-    neck = (int(c + 0.01 * FACE), int(c - 0.08 * FACE))
-    cv2.line(img, neck, hip, BLACK, t, AA)
-    cv2.line(img, hip, (int(c - 0.09 * FACE), int(c + 0.17 * FACE)), BLACK, t, AA)
-    cv2.line(img, hip, (int(c + 0.08 * FACE), int(c + 0.17 * FACE)), BLACK, t, AA)
-    cv2.line(img, (int(c), int(c - 0.04 * FACE)), (int(c - 0.08 * FACE), int(c + 0.03 * FACE)), BLACK, t, AA)
-    cv2.line(img, (int(c), int(c - 0.04 * FACE)), (int(c + 0.08 * FACE), int(c - 0.0 * FACE)), BLACK, t, AA)
+    _pedestrian_figure(img, rng)
 
 
 def _rounded_square(img, colour, rng, margin=0.06):
@@ -161,9 +192,40 @@ def _rounded_square(img, colour, rng, margin=0.06):
         cv2.circle(img, (cx, cy), rad, colour, -1, AA)
 
 
-def draw_face(kind: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Draw one sign face (a class name or a distractor kind) on a FACE x FACE canvas.
+def _ring_disc(rgb, alpha, r, ring, inner, rng):
+    """A disc with a ring: the prohibitory sign's shape (red ring, white or blue inside)."""
+    _circle(alpha, r, 255)
+    _circle(rgb, r, ring)
+    _circle(rgb, r * rng.uniform(0.7, 0.86), inner)
 
+
+def _slash(rgb, r, colour, rng, cross=False):
+    c = FACE / 2
+    t = int(FACE * rng.uniform(0.07, 0.1))
+    d = r * 0.62
+    cv2.line(rgb, (int(c - d), int(c - d)), (int(c + d), int(c + d)), colour, t, AA)
+    if cross:
+        cv2.line(rgb, (int(c + d), int(c - d)), (int(c - d), int(c + d)), colour, t, AA)
+
+
+def _glyph_face(rgb, alpha, rng, shape, colour, text, ink):
+    """A look-alike: a sign-like shape carrying some other letters or digits."""
+    r = FACE * 0.47
+    if shape == 'disc':
+        _circle(alpha, r, 255)
+        _circle(rgb, r, colour)
+    else:
+        _rounded_square(alpha, 255, rng)
+        _rounded_square(rgb, colour, rng)
+    _text(rgb, text, rng.uniform(0.3, 0.75) if len(text) > 1 else rng.uniform(0.3, 0.5), ink, rng)
+
+
+def draw_face(kind: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Draw one sign face (a class name or a look-alike kind) on a FACE x FACE canvas.
+
+    Each class comes in the drawings common on real roads and courses (rim widths, fonts, arrow
+    styles), then worn (dirt, stickers, glare, fading). Look-alikes (LOOKALIKES) are faces that
+    must not be reported: other traffic signs, other numbers and letters, clocks, wheels, grids.
     Returns (rgb, alpha): the face colours and its coverage mask, both uint8.
     Example: rgb, alpha = draw_face('stop', np.random.default_rng(0))
     """
@@ -171,64 +233,153 @@ def draw_face(kind: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarr
     alpha = np.zeros((FACE, FACE), np.uint8)
     r = FACE * 0.47
     red, blue, white = _jitter(RED, rng), _jitter(BLUE, rng), _jitter(WHITE, rng, 10)
+    black = _jitter(BLACK, rng, 12)
+    c = FACE / 2
 
     if kind == 'stop':
         _fill(alpha, _poly(8, r, 22.5), 255)
         _fill(rgb, _poly(8, r, 22.5), white)
-        _fill(rgb, _poly(8, r * rng.uniform(0.86, 0.92), 22.5), red)
-        _text(rgb, 'STOP', rng.uniform(0.62, 0.72), white, rng)
+        rim = rng.choice([rng.uniform(0.8, 0.86), rng.uniform(0.86, 0.93), rng.uniform(0.94, 1.0)])
+        _fill(rgb, _poly(8, r * rim, 22.5), red)
+        _text(rgb, 'STOP', rng.uniform(0.55, 0.78), white, rng)
     elif kind in ('yield', 'warning'):
-        # yield points down; the (distractor) warning sign points up: same colours, opposite way
+        # yield points down; the look-alike warning sign points up: same colours, opposite way
         rot = 90 if kind == 'yield' else -90
-        tri = _poly(3, r * 1.05, rot, centre=FACE / 2 + (-0.1 if kind == 'yield' else 0.1) * FACE)
+        centre = FACE / 2 + (-0.1 if kind == 'yield' else 0.1) * FACE
+        tri = _poly(3, r * 1.05, rot, centre=centre)
         _fill(alpha, tri, 255)
         _fill(rgb, tri, red)
-        inner = _poly(3, r * 1.05 * rng.uniform(0.55, 0.65), rot,
-                      centre=FACE / 2 + (-0.1 if kind == 'yield' else 0.1) * FACE)
+        inner = _poly(3, r * 1.05 * rng.uniform(0.5, 0.72), rot, centre=centre)
         _fill(rgb, inner, white)
         if kind == 'warning':
-            cv2.line(rgb, (FACE // 2, int(FACE * 0.45)), (FACE // 2, int(FACE * 0.66)), BLACK, 7, AA)
-            cv2.circle(rgb, (FACE // 2, int(FACE * 0.74)), 4, BLACK, -1, AA)
+            symbol = rng.integers(3)
+            if symbol == 0:
+                cv2.line(rgb, (FACE // 2, int(FACE * 0.45)), (FACE // 2, int(FACE * 0.66)), BLACK, 7, AA)
+                cv2.circle(rgb, (FACE // 2, int(FACE * 0.74)), 4, BLACK, -1, AA)
+            elif symbol == 1:
+                _text(rgb, ['!', 'X', '~'][rng.integers(3)], 0.12, black, rng, y_centre=FACE * 0.66)
+            else:
+                _pedestrian_figure(rgb, rng, dy=0.12 * FACE, scale=0.7)
     elif kind == 'no-entry':
         _circle(alpha, r, 255)
-        _circle(rgb, r, red)
-        h = FACE * rng.uniform(0.08, 0.1)
-        w = FACE * rng.uniform(0.32, 0.37)
-        c = FACE / 2
+        if rng.random() < 0.3:  # a thin white rim
+            _circle(rgb, r, white)
+            _circle(rgb, r * rng.uniform(0.92, 0.97), red)
+        else:
+            _circle(rgb, r, red)
+        h = FACE * rng.uniform(0.06, 0.11)
+        w = FACE * rng.uniform(0.28, 0.38)
         cv2.rectangle(rgb, (int(c - w), int(c - h)), (int(c + w), int(c + h)), white, -1)
-    elif kind in ('turn-left', 'turn-right', 'go-straight', 'roundabout', 'blue-dot'):
+    elif kind in ('turn-left', 'turn-right', 'go-straight', 'roundabout', 'blue-dot', 'keep-left', 'blue-other'):
         _circle(alpha, r, 255)
         _circle(rgb, r, white)
-        _circle(rgb, r * rng.uniform(0.92, 0.97), blue)
+        _circle(rgb, r * rng.choice([rng.uniform(0.9, 0.97), 1.0]), blue)
         if kind == 'roundabout':
             _roundabout(rgb, white, rng)
         elif kind == 'blue-dot':
             _circle(rgb, r * rng.uniform(0.2, 0.45), white, int(FACE * 0.06))
+        elif kind == 'keep-left':  # a diagonal arrow: a blue mandatory sign that is no class here
+            s = rng.choice([-1, 1])
+            t = int(FACE * rng.uniform(0.08, 0.12))
+            p0, p1 = (int(c - s * 0.22 * FACE), int(c - 0.22 * FACE)), (int(c + s * 0.2 * FACE), int(c + 0.22 * FACE))
+            cv2.line(rgb, p1, p0, white, t, AA)
+            cv2.circle(rgb, p0, int(t * 1.4), white, -1, AA)
+        elif kind == 'blue-other':  # other white symbols on blue: a bike, a letter, a figure
+            symbol = rng.integers(3)
+            if symbol == 0:
+                for dx in (-0.18, 0.18):
+                    cv2.circle(rgb, (int(c + dx * FACE), int(c + 0.1 * FACE)), int(FACE * 0.12), white, 4, AA)
+                cv2.line(rgb, (int(c - 0.18 * FACE), int(c + 0.1 * FACE)), (int(c), int(c - 0.1 * FACE)), white, 4, AA)
+                cv2.line(rgb, (int(c), int(c - 0.1 * FACE)), (int(c + 0.18 * FACE), int(c + 0.1 * FACE)), white, 4, AA)
+            elif symbol == 1:
+                _text(rgb, ['A', 'B', 'H', 'i', '40', 'M'][rng.integers(6)], 0.4, white, rng)
+            else:
+                _pedestrian_figure(rgb, rng, dy=0.0, scale=1.0, colour=white)
         else:
             _arrow(rgb, white, {'turn-left': 'left', 'turn-right': 'right', 'go-straight': 'up'}[kind], rng)
-    elif kind in ('pedestrian-crossing', 'parking', 'info-text'):
+    elif kind in ('pedestrian-crossing', 'parking', 'info-text', 'blue-square-other'):
         _rounded_square(alpha, 255, rng)
-        colour = blue if kind != 'info-text' else _jitter((20, 120, 60), rng)
+        colour = blue if kind != 'info-text' else _jitter([(20, 120, 60), (120, 70, 30), BLUE][rng.integers(3)], rng)
         _rounded_square(rgb, colour, rng)
+        if rng.random() < 0.3:  # a white border inside the edge
+            _rounded_square(rgb, white, rng, margin=0.1)
+            _rounded_square(rgb, colour, rng, margin=0.14)
         if kind == 'pedestrian-crossing':
             _pedestrian(rgb, rng)
         elif kind == 'parking':
-            _text(rgb, 'P', rng.uniform(0.4, 0.5), white, rng, bold=int(rng.integers(5, 8)))
+            _text(rgb, 'P', rng.uniform(0.35, 0.55), white, rng, bold=int(rng.integers(4, 9)))
+        elif kind == 'blue-square-other':
+            _text(rgb, ['H', 'i', 'R', 'B', 'F', 'D', '+'][rng.integers(7)], rng.uniform(0.3, 0.5), white, rng)
         else:
-            word = ['EXIT', 'A12', 'LAB', 'GATE'][rng.integers(4)]
+            word = ['EXIT', 'A12', 'LAB', 'GATE', 'CAFE', 'B7', 'WC', 'OPEN'][rng.integers(8)]
             _text(rgb, word, 0.7, white, rng)
-    elif kind == 'speed-limit-30':
+    elif kind in ('speed-limit-30', 'speed-other', 'ring-empty', 'no-turn'):
+        _ring_disc(rgb, alpha, r, red, white, rng)
+        if kind == 'speed-limit-30':
+            _text(rgb, '30', rng.uniform(0.4, 0.56), black, rng)
+        elif kind == 'speed-other':  # other limits: 30 is the class, 20, 50 or 80 are not
+            number = ['5', '10', '20', '40', '50', '60', '70', '80', '90', '100', '3', '0'][rng.integers(12)]
+            _text(rgb, number, rng.uniform(0.4, 0.56) if len(number) > 1 else 0.25, black, rng)
+        elif kind == 'no-turn':
+            _arrow(rgb, black, ['left', 'right', 'up'][rng.integers(3)], rng)
+            _slash(rgb, r * 0.8, red, rng)
+    elif kind in ('no-parking', 'no-stopping'):
+        _ring_disc(rgb, alpha, r, red, blue, rng)
+        _slash(rgb, r * 0.8, red, rng, cross=kind == 'no-stopping')
+    elif kind == 'glyph':  # a disc or square of any colour with letters: logos, badges, labels
+        colour = tuple(int(v) for v in rng.integers(0, 256, 3))
+        ink = tuple(int(v) for v in rng.integers(0, 256, 3))
+        text = ['STOP', '30', 'P', 'OK', 'SALE', '24', 'BUS', 'TAXI', '1', 'GO', 'Q', 'S'][rng.integers(12)]
+        _glyph_face(rgb, alpha, rng, ['disc', 'square'][rng.integers(2)], colour, text, ink)
+        if text in ('STOP', '30', 'P') and np.array(colour).std() < 40 and rng.random() < 0.5:
+            _circle(rgb, r * 0.9, tuple(int(v) for v in rng.integers(0, 256, 3)), 3)
+    elif kind == 'clock':
+        face_colour = _jitter((235, 230, 215), rng)
         _circle(alpha, r, 255)
-        _circle(rgb, r, red)
-        _circle(rgb, r * rng.uniform(0.74, 0.8), white)
-        _text(rgb, '30', rng.uniform(0.46, 0.54), BLACK, rng)
+        _circle(rgb, r, _jitter((40, 40, 40), rng) if rng.random() < 0.5 else face_colour)
+        _circle(rgb, r * rng.uniform(0.85, 0.95), face_colour)
+        for k in range(12):
+            a = k * math.pi / 6
+            p0 = (int(c + r * 0.8 * math.cos(a)), int(c + r * 0.8 * math.sin(a)))
+            p1 = (int(c + r * 0.68 * math.cos(a)), int(c + r * 0.68 * math.sin(a)))
+            cv2.line(rgb, p0, p1, black, 3, AA)
+        for length, width in ((0.45, 5), (0.7, 3)):
+            a = rng.uniform(0, 2 * math.pi)
+            cv2.line(rgb, (int(c), int(c)), (int(c + r * length * math.cos(a)), int(c + r * length * math.sin(a))),
+                     black, width, AA)
+    elif kind == 'wheel':
+        _circle(alpha, r, 255)
+        _circle(rgb, r, _jitter((30, 30, 30), rng))
+        rim = tuple(int(v) for v in _jitter((170, 170, 175), rng, 40))
+        _circle(rgb, r * rng.uniform(0.55, 0.7), rim)
+        _circle(rgb, r * 0.15, _jitter((90, 90, 90), rng))
+        for k in range(int(rng.integers(4, 11))):
+            a = k * 2 * math.pi / 7 + rng.uniform(0, 0.2)
+            cv2.line(rgb, (int(c), int(c)), (int(c + r * 0.6 * math.cos(a)), int(c + r * 0.6 * math.sin(a))),
+                     _jitter((60, 60, 60), rng), 4, AA)
+    elif kind == 'grid':  # a sudoku, a calendar, a keypad: digits in a grid
+        alpha[:] = 255
+        paper = _jitter((235, 235, 230), rng)
+        rgb[:] = paper
+        n = int(rng.choice([3, 4, 6, 9]))
+        cell = FACE / n
+        for k in range(n + 1):
+            t = 3 if k % 3 == 0 else 1
+            cv2.line(rgb, (int(k * cell), 0), (int(k * cell), FACE), black, t)
+            cv2.line(rgb, (0, int(k * cell)), (FACE, int(k * cell)), black, t)
+        for i in range(n):
+            for j in range(n):
+                if rng.random() < 0.5:
+                    d = str(int(rng.integers(0, 10)))
+                    cv2.putText(rgb, d, (int(j * cell + cell * 0.25), int(i * cell + cell * 0.8)),
+                                FONTS[rng.integers(len(FONTS))], cell / 32, black, max(1, int(cell / 14)), AA)
     elif kind == 'diamond':
         d = _poly(4, r, 0)
         _fill(alpha, d, 255)
         _fill(rgb, d, _jitter((240, 190, 20), rng))
         _fill(rgb, _poly(4, r * 0.85, 0), _jitter((250, 210, 40), rng))
     elif kind == 'plain-shape':
-        n = int(rng.choice([3, 4, 5, 6, 0]))
+        n = int(rng.choice([3, 4, 5, 6, 8, 0]))
         colour = tuple(int(v) for v in rng.integers(0, 256, 3))
         if n == 0:
             _circle(alpha, r, 255)
@@ -237,12 +388,24 @@ def draw_face(kind: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarr
             p = _poly(n, r, rng.uniform(0, 360))
             _fill(alpha, p, 255)
             _fill(rgb, p, colour)
+        if rng.random() < 0.4:  # a ring or a bar of another colour
+            other = tuple(int(v) for v in rng.integers(0, 256, 3))
+            if rng.random() < 0.5:
+                _circle(rgb, r * rng.uniform(0.5, 0.85), other, int(FACE * rng.uniform(0.04, 0.12)))
+            else:
+                h = FACE * rng.uniform(0.05, 0.1)
+                cv2.rectangle(rgb, (int(c - r * 0.6), int(c - h)), (int(c + r * 0.6), int(c + h)), other, -1)
     else:
         raise ValueError(f'unknown sign kind {kind!r}')
+    if kind in CLASSES or rng.random() < 0.5:
+        rgb = wear(rgb, alpha, rng)
     return rgb, alpha
 
 
-DISTRACTORS = ['warning', 'blue-dot', 'info-text', 'diamond', 'plain-shape', 'plain-shape']
+# Faces that are not signs of any class; some look much like one (the hard negatives).
+LOOKALIKES = ['warning', 'blue-dot', 'info-text', 'diamond', 'plain-shape', 'plain-shape', 'keep-left',
+              'blue-other', 'blue-square-other', 'speed-other', 'speed-other', 'ring-empty', 'no-turn',
+              'no-parking', 'no-stopping', 'glyph', 'glyph', 'clock', 'wheel', 'grid']
 
 # ---------------------------------------------------------------------------------------------
 # Backgrounds
@@ -307,6 +470,75 @@ def background(h: int, w: int, rng: np.random.Generator) -> np.ndarray:
         k = int(rng.choice([3, 5, 7]))
         img = cv2.GaussianBlur(img, (k, k), 0)
     return np.clip(img, 0, 255).astype(np.uint8)
+
+
+# ---------------------------------------------------------------------------------------------
+# Real photographs (photos.py writes the pool: DIR/train, DIR/heldout, DIR/objects)
+
+_POOL: dict[str, list[Path]] = {'photos': [], 'objects': []}
+
+
+def use_photos(root: Path | str | None, split: str = 'train') -> None:
+    """Draw backgrounds from root/<split>/*.jpg and pasted objects from the objects of that split.
+
+    Objects (tuxpaint's photo stamps) are split like the photos: every fourth one is held out.
+    Without a root, scenes use procedural backgrounds only, as the first SignNet did.
+    """
+    if root is None:
+        _POOL['photos'], _POOL['objects'] = [], []
+        return
+    root = Path(root)
+    _POOL['photos'] = sorted((root / split).glob('*.jpg'))
+    objects = sorted((root / 'objects').glob('*.png'))
+    _POOL['objects'] = [o for i, o in enumerate(objects) if (i % 4 == 3) == (split == 'heldout')]
+    if not _POOL['photos']:
+        raise FileNotFoundError(f'no photographs in {root / split}: run photos.py first')
+
+
+@lru_cache(maxsize=None)
+def _load(path: Path, flags: int) -> np.ndarray:
+    img = cv2.imread(str(path), flags)
+    if img is None:
+        raise OSError(f'could not read {path}')
+    # RGB, or RGBA for the objects
+    return np.ascontiguousarray(img[..., [2, 1, 0, 3]] if img.shape[2] == 4 else img[..., ::-1])
+
+
+def photo_background(h: int, w: int, rng: np.random.Generator) -> np.ndarray:
+    """A random crop of a real photograph, scaled to h x w, mirrored or not, colour jittered."""
+    photo = _load(_POOL['photos'][rng.integers(len(_POOL['photos']))], cv2.IMREAD_COLOR)
+    ph, pw = photo.shape[:2]
+    fit = max(h / ph, w / pw)
+    scale = fit * math.exp(rng.uniform(0, math.log(4.0)))  # from the whole photo to a quarter of it
+    ch, cw = min(ph, int(round(h / scale))), min(pw, int(round(w / scale)))
+    y, x = int(rng.integers(0, ph - ch + 1)), int(rng.integers(0, pw - cw + 1))
+    crop = photo[y:y + ch, x:x + cw]
+    interp = cv2.INTER_AREA if cw > w else cv2.INTER_LINEAR
+    img = cv2.resize(crop, (w, h), interpolation=interp).astype(np.float32)
+    if rng.random() < 0.5:
+        img = img[:, ::-1]
+    img = img * rng.uniform(0.75, 1.25, 3).astype(np.float32) * rng.uniform(0.6, 1.3) + rng.uniform(-20, 20)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def paste_objects(img: np.ndarray, rng: np.random.Generator, count: int) -> None:
+    """Paste real objects (coins, balls, animals, food, tools...) cut out of photographs, in place."""
+    if not _POOL['objects']:
+        return
+    h, w = img.shape[:2]
+    for _ in range(count):
+        obj = _load(_POOL['objects'][rng.integers(len(_POOL['objects']))], cv2.IMREAD_UNCHANGED)
+        size = min(w, h) * math.exp(rng.uniform(math.log(0.06), math.log(0.5)))
+        s = size / max(obj.shape[:2])
+        ow, oh = max(2, int(obj.shape[1] * s)), max(2, int(obj.shape[0] * s))
+        o = cv2.resize(obj, (ow, oh), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
+        if rng.random() < 0.5:
+            o = o[:, ::-1]
+        if ow >= w or oh >= h:
+            continue
+        x, y = int(rng.integers(0, w - ow)), int(rng.integers(0, h - oh))
+        colour = (o[..., :3].astype(np.float32) * rng.uniform(0.7, 1.2)).clip(0, 255).astype(np.uint8)
+        paste(img, x, y, colour, o[..., 3])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -434,7 +666,7 @@ def occlude(img, box, rng):
 def camera_effects(img, rng, *, jpeg=True):
     """Lighting, colour cast, blur (focus or motion), sensor noise and JPEG artefacts."""
     f = img.astype(np.float32)
-    gain = rng.uniform(0.6, 1.35)
+    gain = rng.uniform(0.6, 1.35) if rng.random() < 0.85 else rng.uniform(0.25, 0.6)  # dusk, indoors
     gamma = rng.uniform(0.7, 1.4)
     f = 255.0 * np.power(np.clip(f * gain / 255.0, 0, 1), gamma)
     f *= rng.uniform(0.85, 1.15, 3).astype(np.float32)  # white balance off
@@ -474,19 +706,25 @@ def _iou(a, b):
     return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter + 1e-9)
 
 
-def scene(rng: np.random.Generator, size=None, *, min_frac=0.06, max_frac=0.6) -> tuple[np.ndarray, list[Box]]:
-    """One training/test image: background, 0-6 signs, distractors, occlusion, camera effects.
+def scene(rng: np.random.Generator, size=None, *, min_frac=0.05, max_frac=0.6) -> tuple[np.ndarray, list[Box]]:
+    """One training/test image: a photograph or procedural background, real objects, 0-6 signs,
+    look-alikes, occlusion, camera effects.
 
     Sign sizes are log-uniform between min_frac and max_frac of the image's short side.
     Example: img, boxes = scene(np.random.default_rng(7))
     """
     w, h = size if size is not None else SCENE_SIZES[rng.integers(len(SCENE_SIZES))]
-    img = background(h, w, rng)
+    if _POOL['photos'] and rng.random() < 0.75:
+        img = photo_background(h, w, rng)
+    else:
+        img = background(h, w, rng)
+    paste_objects(img, rng, int(rng.choice([0, 0, 1, 1, 2, 3, 4])))
     short = min(w, h)
-    n_signs = int(rng.choice([0, 1, 1, 2, 2, 3, 3, 4, 5, 6]))
-    n_distract = int(rng.choice([0, 0, 1, 1, 2, 3]))
+    # about one image in six has no sign at all: the model must learn to keep quiet
+    n_signs = int(rng.choice([0, 0, 1, 1, 2, 2, 3, 3, 4, 5, 6]))
+    n_distract = int(rng.choice([0, 1, 1, 2, 2, 3, 4]))
     kinds = [(int(rng.integers(len(CLASSES))), True) for _ in range(n_signs)]
-    kinds += [(DISTRACTORS[rng.integers(len(DISTRACTORS))], False) for _ in range(n_distract)]
+    kinds += [(LOOKALIKES[rng.integers(len(LOOKALIKES))], False) for _ in range(n_distract)]
     order = rng.permutation(len(kinds))
     boxes: list[Box] = []
     placed: list[tuple[float, float, float, float]] = []
