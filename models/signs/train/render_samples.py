@@ -3,7 +3,10 @@
 Writes OUT/frame_NNN.jpg (640x480) with YOLO labels OUT/frame_NNN.txt, and OUT/labels.txt. A sign
 is labelled in a frame when it lies wholly inside the frame and its box is at least MIN_LABEL_PX
 on its longest side (smaller ones are drawn but are below what the model is meant to see).
-Same faces and camera effects as the training data (signs.py); a fixed seed.
+Same faces and camera effects as the training data (signs.py); a fixed seed. After the drive come
+QUIET_FRAMES: real photographs without any sign (scikit-image's public-domain and CC0 sample
+photographs, from Debian's python3-skimage), so a replay also shows the model keeping quiet.
+Re-rendering draws the faces with the current signs.py, so they differ from the committed frames.
 
     /usr/bin/python3 models/signs/train/render_samples.py models/signs/samples
 """
@@ -31,6 +34,8 @@ FRAMES = 90
 SPEED = 0.4  # metres per frame
 MIN_LABEL_PX = 30  # = 0.06 of the short side, the smallest signs in the training data
 SEED = 5
+SKIMAGE_DATA = Path('/usr/lib/python3/dist-packages/skimage/data')
+QUIET_FRAMES = ['coffee.png', 'chelsea.png', 'rocket.jpg', 'astronaut.png']  # public domain or CC0
 
 # (kind, lateral metres (+ right), distance along the road in metres, sign side in metres)
 SIGNS = [
@@ -138,8 +143,21 @@ def main() -> None:
         write_jpeg(args.out / f'frame_{f:03d}.jpg', img, quality=args.quality)
         (args.out / f'frame_{f:03d}.txt').write_text(yolo_lines(boxes, W, H))
         labelled += len(boxes)
+    for k, name in enumerate(QUIET_FRAMES):
+        photo = cv2.imread(str(SKIMAGE_DATA / name), cv2.IMREAD_COLOR)
+        if photo is None:
+            print(f'skipped the sign-free frame {name}: {SKIMAGE_DATA} has no such file (apt-get install python3-skimage)')
+            continue
+        ph, pw = photo.shape[:2]
+        cw = min(pw, int(ph * W / H))
+        ch = int(cw * H / W)
+        crop = photo[(ph - ch) // 2:(ph - ch) // 2 + ch, (pw - cw) // 2:(pw - cw) // 2 + cw]
+        img = cv2.resize(crop, (W, H), interpolation=cv2.INTER_AREA if cw > W else cv2.INTER_CUBIC)[..., ::-1]
+        write_jpeg(args.out / f'frame_{FRAMES + k:03d}.jpg', img, quality=args.quality)
+        (args.out / f'frame_{FRAMES + k:03d}.txt').write_text('')
     (args.out / 'labels.txt').write_text('\n'.join(CLASSES) + '\n')
-    print(f'{FRAMES} frames, {labelled} labelled signs, written to {args.out}')
+    print(f'{FRAMES} frames, {labelled} labelled signs, then {len(QUIET_FRAMES)} sign-free photographs, '
+          f'written to {args.out}')
 
 
 if __name__ == '__main__':

@@ -10,6 +10,10 @@ the IoU of the predicted box, so scores rank boxes well for NMS and mAP). Box lo
 
 The first run letterboxes the training images once into DIR/cache-<size>.u8 (a memory map), so
 epochs do no JPEG decoding.
+
+With --init MODEL.float.onnx, training starts from an exported model's weights (fine-tuning) instead
+of from scratch: the export folded BatchNorm into the convolutions, so each BatchNorm starts as the
+identity and stays in inference mode (its statistics fixed, its scale and shift trained).
 """
 
 from __future__ import annotations
@@ -33,6 +37,38 @@ from signs import CLASSES, letterbox, read_rgb, read_yolo  # noqa: E402
 # Longest side (input pixels) each level answers for; the overlaps give borderline signs two chances.
 LEVEL_RANGE = {8: (0.0, 48.0), 16: (32.0, 112.0), 32: (80.0, 1e9)}
 CENTRE_RADIUS = 1.5
+
+
+def load_onnx_weights(net: SignNet, path: Path) -> None:
+    """Load a float export (export.py: initializers named net.<module>.weight/bias, BatchNorm folded)."""
+    import onnx
+    from onnx import numpy_helper
+
+    weights = {i.name.removeprefix('net.'): numpy_helper.to_array(i) for i in onnx.load(str(path)).graph.initializer
+               if i.name.startswith('net.')}
+    modules = dict(net.named_modules())
+    loaded = 0
+    for name, value in weights.items():
+        module_name, kind = name.rsplit('.', 1)
+        conv = modules[module_name]
+        tensor = torch.from_numpy(value.copy())
+        if conv.bias is not None or kind == 'weight':
+            getattr(conv, kind).data.copy_(tensor)
+        else:  # a conv of conv_bn: its folded bias becomes the BatchNorm's shift, the BatchNorm the identity
+            bn = modules[module_name.rsplit('.', 1)[0] + '.1']
+            bn.weight.data.fill_(1.0)
+            bn.bias.data.copy_(tensor)
+            bn.running_mean.zero_()
+            bn.running_var.fill_(1.0 - bn.eps)
+        loaded += 1
+    print(f'{loaded} tensors loaded from {path}', flush=True)
+
+
+def freeze_batchnorm(net: torch.nn.Module) -> None:
+    """BatchNorm layers in inference mode: fixed statistics, trainable scale and shift."""
+    for m in net.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.eval()
 
 
 def build_cache(data: Path, size: int):
@@ -182,6 +218,7 @@ def main() -> None:
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--log-every', type=int, default=100, help='steps between progress lines')
+    ap.add_argument('--init', type=Path, default=None, help='start from this float ONNX export (fine-tuning)')
     args = ap.parse_args()
 
     torch.manual_seed(args.seed)
@@ -192,6 +229,8 @@ def main() -> None:
     n = len(boxes) if args.limit is None else min(args.limit, len(boxes))
     # channels-last: oneDNN's fastest layout for these convolutions on the CPU
     net = SignNet(len(CLASSES), args.width, args.neck).to(memory_format=torch.channels_last)
+    if args.init is not None:
+        load_onnx_weights(net, args.init)
     points, strides = grid_points(args.size)
     steps_per_epoch = n // args.batch
     total = steps_per_epoch * args.epochs
@@ -210,6 +249,8 @@ def main() -> None:
     run_cls = run_box = 0.0
     for epoch in range(args.epochs):
         net.train()
+        if args.init is not None:
+            freeze_batchnorm(net)
         order = rng.permutation(n)
         for x, targets in batches(images, boxes, content, order, args.batch, rng):
             loss, lc, lb = loss_fn(net(x), targets, points, strides, args.size, len(CLASSES))
