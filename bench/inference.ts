@@ -4,6 +4,8 @@
 //    as the caller sees it, and the share of the total that is not the model itself.
 // 3. A MobileNet-like CNN, float and int8 QDQ, on ONNX Runtime's CPU provider with 1 and 2 threads.
 // Goals (the issue): pre + post under 10% of the model's run time; int8 at least 1.5x faster.
+// `-- --baseline DIR`: another sign package (say the previous release of models/signs, written out
+// of git) gets rows of its own beside the shipped one, so a retrained model's cost is compared in one run.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +25,8 @@ import { medianMs } from './timing.js';
 const fmt = (ms: number) => ms.toFixed(3).padStart(8);
 const MOBILENET = { size: 224, width: 32, classes: 10 };
 const SIGNS = fileURLToPath(new URL('../models/signs', import.meta.url));
+const baselineAt = process.argv.indexOf('--baseline');
+const BASELINE = baselineAt > 0 ? process.argv[baselineAt + 1] : undefined;
 
 const PASS_NAMES = {
   halve: 'wasm SIMD 2x2 mean (exact halving)',
@@ -223,6 +227,7 @@ async function main(): Promise<void> {
       // The shipped sign detector (issue 5): a real model, so its row is the goal's real test.
       { name: 'signs int8 QDQ (shipped, 320 letterbox)', dir: SIGNS },
       { name: 'signs float32 (320 letterbox)', dir: join(SIGNS, 'model.float.json') },
+      ...(BASELINE === undefined ? [] : [{ name: `signs baseline (${BASELINE})`, dir: BASELINE }]),
     ];
     await perModel(models, frame);
     await floatVsInt8(
