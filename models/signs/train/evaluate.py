@@ -140,7 +140,19 @@ def recall_by_size(dets, gts, scales, score=0.5, iou_thr=0.5):
 
 
 @torch.no_grad()
-def evaluate(net: SignNet, data: Path, size: int, limit: int | None = None, batch: int = 32):
+def predict(net: SignNet, img: np.ndarray, size: int):
+    """Detections [(x1, y1, x2, y2, score, cls)] in image pixels for one RGB image."""
+    net.eval()
+    points, strides = grid_points(size)
+    lb, s, px, py = letterbox(img, size)
+    cls, reg = flatten(net(torch.from_numpy(lb).permute(2, 0, 1)[None].float() / 255.0))
+    found = postprocess(decode_ltrb(reg, points, strides).numpy()[0], torch.sigmoid(cls).numpy()[0])
+    return [((x1 - px) / s, (y1 - py) / s, (x2 - px) / s, (y2 - py) / s, sc, c) for x1, y1, x2, y2, sc, c in found]
+
+
+@torch.no_grad()
+def evaluate(net: SignNet, data: Path, size: int, limit: int | None = None, batch: int = 32,
+             recall_at=(0.3, 0.5)):
     """Run the model over a YOLO folder; returns (mAP@0.5, per-class AP list, images seen)."""
     net.eval()
     files = sorted(image_files(data))[:limit]
@@ -167,7 +179,7 @@ def evaluate(net: SignNet, data: Path, size: int, limit: int | None = None, batc
             dets.append([((x1 - px) / s, (y1 - py) / s, (x2 - px) / s, (y2 - py) / s, sc, c)
                          for x1, y1, x2, y2, sc, c in found])
     aps = average_precision(dets, gts, net.num_classes)
-    by_size = {score: recall_by_size(dets, gts, scales, score) for score in (0.3, 0.5)}
+    by_size = {score: recall_by_size(dets, gts, scales, score) for score in recall_at}
     return float(np.nanmean(aps)), aps, len(files), by_size
 
 
@@ -177,12 +189,13 @@ def main() -> None:
     ap.add_argument('data', type=Path)
     ap.add_argument('--limit', type=int, default=None)
     ap.add_argument('--json', type=Path, default=None, help='also write the figures here')
+    ap.add_argument('--recall-at', type=float, nargs='+', default=[0.3, 0.5], help='scores for the recall table')
     args = ap.parse_args()
     torch.set_num_threads(2)
     ck = torch.load(args.checkpoint, map_location='cpu')
     net = SignNet(len(CLASSES), **ck['arch'])
     net.load_state_dict(ck['model'])
-    m, aps, n, by_size = evaluate(net, args.data, ck['size'], args.limit)
+    m, aps, n, by_size = evaluate(net, args.data, ck['size'], args.limit, recall_at=tuple(args.recall_at))
     print(f'mAP@0.5 {m:.4f} on {n} images')
     for name, a in zip(CLASSES, aps):
         print(f'  {name:22s} {a:.4f}')
