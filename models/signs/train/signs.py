@@ -482,12 +482,18 @@ def use_photos(root: Path | str | None, split: str = 'train') -> None:
     """Draw backgrounds from root/<split>/*.jpg and pasted objects from the objects of that split.
 
     Objects (tuxpaint's photo stamps) are split like the photos: every fourth one is held out.
+    A root without a <split> folder is a plain folder of photographs, all used, with no objects.
     Without a root, scenes use procedural backgrounds only, as the first SignNet did.
     """
     if root is None:
         _POOL['photos'], _POOL['objects'] = [], []
         return
     root = Path(root)
+    if not (root / split).is_dir():  # a plain folder of photographs: all of them, and no objects
+        _POOL['photos'], _POOL['objects'] = sorted(root.glob('*.jpg')), []
+        if not _POOL['photos']:
+            raise FileNotFoundError(f'no photographs in {root} or {root / split}')
+        return
     _POOL['photos'] = sorted((root / split).glob('*.jpg'))
     objects = sorted((root / 'objects').glob('*.png'))
     _POOL['objects'] = [o for i, o in enumerate(objects) if (i % 4 == 3) == (split == 'heldout')]
