@@ -13,7 +13,8 @@ epochs do no JPEG decoding.
 
 With --init MODEL.float.onnx, training starts from an exported model's weights (fine-tuning) instead
 of from scratch: the export folded BatchNorm into the convolutions, so each BatchNorm starts as the
-identity and stays in inference mode (its statistics fixed, its scale and shift trained).
+identity and stays in inference mode (its statistics fixed, its scale and shift trained). --init
+CKPT.pt goes on from the checkpoint of such a run (a warm restart of the learning-rate schedule).
 """
 
 from __future__ import annotations
@@ -218,7 +219,8 @@ def main() -> None:
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--log-every', type=int, default=100, help='steps between progress lines')
-    ap.add_argument('--init', type=Path, default=None, help='start from this float ONNX export (fine-tuning)')
+    ap.add_argument('--init', type=Path, default=None,
+                    help='start from a float ONNX export, or a checkpoint of a run that started from one (fine-tuning)')
     args = ap.parse_args()
 
     torch.manual_seed(args.seed)
@@ -229,7 +231,9 @@ def main() -> None:
     n = len(boxes) if args.limit is None else min(args.limit, len(boxes))
     # channels-last: oneDNN's fastest layout for these convolutions on the CPU
     net = SignNet(len(CLASSES), args.width, args.neck).to(memory_format=torch.channels_last)
-    if args.init is not None:
+    if args.init is not None and args.init.suffix == '.pt':  # a checkpoint of an earlier fine-tuning run
+        net.load_state_dict(torch.load(args.init, map_location='cpu')['model'])
+    elif args.init is not None:
         load_onnx_weights(net, args.init)
     points, strides = grid_points(args.size)
     steps_per_epoch = n // args.batch
