@@ -21,7 +21,7 @@ import { formatModelReport, inspectModel } from '../inference/inspect.js';
 import type { Accelerator } from '../inference/options.js';
 import { formatQuantizeReport, quantizeModel } from '../inference/quantize/quantize.js';
 import { readImageFile } from './image-file.js';
-import { createProgress } from './progress.js';
+import { withProgress } from './progress.js';
 
 export interface ModelRunFlags {
   out?: string;
@@ -133,9 +133,8 @@ export async function quantizeModelCommand(
   output: string,
   flags: QuantizeFlags,
 ): Promise<string> {
-  const progress = createProgress('calibrating');
-  try {
-    const report = await quantizeModel({
+  const report = await withProgress('calibrating', (onProgress) =>
+    quantizeModel({
       input,
       output,
       calibration: flags.calibration,
@@ -143,12 +142,10 @@ export async function quantizeModelCommand(
       perChannel: flags.perChannel === true,
       exclude: parseList(flags.exclude),
       maxImages: parsePositive('--max-images', flags.maxImages),
-      onProgress: (done, total) => progress.update(done, total),
-    });
-    return formatQuantizeReport(report);
-  } finally {
-    progress.finish();
-  }
+      onProgress,
+    }),
+  );
+  return formatQuantizeReport(report);
 }
 
 export interface EvalFlags {
@@ -192,38 +189,27 @@ export async function evalModelCommand(path: string, flags: EvalFlags): Promise<
   const limit = parsePositive('--limit', flags.limit);
   // A bad --negatives folder or a classifier shows before the --data run, not after it.
   if (flags.negatives !== undefined && flags.data !== undefined) await checkNegatives(path, flags.negatives);
-  let result: Evaluation | undefined;
-  if (flags.data !== undefined) {
-    const progress = createProgress('evaluating');
-    try {
-      result = await evaluateModel({
-        model: path,
-        data: flags.data,
-        minScore,
-        threads,
-        limit,
-        onProgress: (done, total) => progress.update(done, total),
-      });
-    } finally {
-      progress.finish();
-    }
-  }
-  let negatives: NegativesEvaluation | undefined;
-  if (flags.negatives !== undefined) {
-    const progress = createProgress('negatives');
-    try {
-      negatives = await evaluateNegatives({
-        model: path,
-        negatives: flags.negatives,
-        minScore,
-        threads,
-        limit,
-        onProgress: (done, total) => progress.update(done, total),
-      });
-    } finally {
-      progress.finish();
-    }
-  }
+  const data = flags.data;
+  const result: Evaluation | undefined =
+    data === undefined
+      ? undefined
+      : await withProgress('evaluating', (onProgress) =>
+          evaluateModel({ model: path, data, minScore, threads, limit, onProgress }),
+        );
+  const negativesFolder = flags.negatives;
+  const negatives: NegativesEvaluation | undefined =
+    negativesFolder === undefined
+      ? undefined
+      : await withProgress('negatives', (onProgress) =>
+          evaluateNegatives({
+            model: path,
+            negatives: negativesFolder,
+            minScore,
+            threads,
+            limit,
+            onProgress,
+          }),
+        );
   if (flags.json !== undefined) {
     const json =
       negatives === undefined

@@ -60,3 +60,19 @@ export function createProgress(label: string, options: ProgressOptions = {}): Pr
     },
   };
 }
+
+/**
+ * Runs `work` with a progress bar it reports to, and finishes the bar however the work ends.
+ * @example const r = await withProgress('evaluating', (onProgress) => evaluateModel({ model, data, onProgress }));
+ */
+export async function withProgress<T>(
+  label: string,
+  work: (onProgress: (done: number, total: number) => void) => Promise<T>,
+): Promise<T> {
+  const progress = createProgress(label);
+  try {
+    return await work((done, total) => progress.update(done, total));
+  } finally {
+    progress.finish();
+  }
+}

@@ -1,24 +1,17 @@
 // edgecam model eval for classifiers (class-per-folder), and the data errors a user can cause.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isEdgecamError } from '../../../src/errors.js';
 import { evaluateModel } from '../../../src/inference/eval/evaluate.js';
 import { formatEvaluation } from '../../../src/inference/eval/report.js';
 import { knownOutputsModel, writePackage } from '../../onnx-builder/models.js';
-import { tempDir } from './helpers.js';
+import { grayPng, tempDir } from './helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
 let classifier: string;
 let detector: string;
-
-async function png(path: string): Promise<void> {
-  await sharp({ create: { width: 16, height: 16, channels: 3, background: '#808080' } })
-    .png()
-    .toFile(path);
-}
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('eval'));
@@ -60,7 +53,7 @@ beforeAll(async () => {
     ['yak', 1],
   ] as const) {
     await mkdir(join(dir, 'classes', label), { recursive: true });
-    for (let i = 0; i < n; i++) await png(join(dir, 'classes', label, `${i}.png`));
+    for (let i = 0; i < n; i++) await grayPng(join(dir, 'classes', label, `${i}.png`));
   }
 });
 afterAll(() => cleanup());
@@ -92,9 +85,9 @@ describe('evaluateModel on a detector', () => {
   it('scores YOLO labels beside the images', async () => {
     const data = join(dir, 'yolo');
     await mkdir(data);
-    await png(join(data, 'a.png'));
+    await grayPng(join(data, 'a.png'));
     await writeFile(join(data, 'a.txt'), '0 0.5 0.5 0.25 0.25\n');
-    await png(join(data, 'b.png'));
+    await grayPng(join(data, 'b.png'));
     await writeFile(join(data, 'b.txt'), '1 0.5 0.5 0.25 0.25\n');
     const r = await evaluateModel({ model: detector, data, threads: 1 });
     if (r.task !== 'detect') throw new Error('expected a detector evaluation');
@@ -109,8 +102,8 @@ describe('evaluateModel on a detector', () => {
     const data = join(dir, 'unlabelled');
     await mkdir(join(data, 'images'), { recursive: true });
     await mkdir(join(data, 'labels'));
-    await png(join(data, 'images', '1.png'));
-    await png(join(data, 'images', '2.png'));
+    await grayPng(join(data, 'images', '1.png'));
+    await grayPng(join(data, 'images', '2.png'));
     await writeFile(join(data, 'labels', '1.txt'), '');
     await expect(evaluateModel({ model: detector, data })).rejects.toSatisfy(
       (e) =>

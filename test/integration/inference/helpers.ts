@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import type { Image } from '../../../src/frame.js';
 import type { InferenceLogger } from '../../../src/inference/backend.js';
 
@@ -8,6 +9,13 @@ import type { InferenceLogger } from '../../../src/inference/backend.js';
 export async function tempDir(prefix: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), `edgecam-${prefix}-`));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A 16x16 mid-gray PNG at `path`: an image file for data folders whose pixels do not matter. */
+export async function grayPng(path: string): Promise<void> {
+  await sharp({ create: { width: 16, height: 16, channels: 3, background: '#808080' } })
+    .png()
+    .toFile(path);
 }
 
 /** An RGB frame of mid-gray pixels (the known-output models ignore the pixels). */

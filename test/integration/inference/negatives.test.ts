@@ -4,14 +4,13 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isEdgecamError } from '../../../src/errors.js';
 import { evaluateNegatives } from '../../../src/inference/eval/evaluate.js';
 import { formatNegatives } from '../../../src/inference/eval/report.js';
 import { knownOutputsModel, writePackage } from '../../onnx-builder/models.js';
 import { runCli } from '../cli-helpers.js';
-import { tempDir } from './helpers.js';
+import { grayPng, tempDir } from './helpers.js';
 
 const SIGNS = fileURLToPath(new URL('../../../models/signs', import.meta.url));
 const NEGATIVES = fileURLToPath(new URL('../../fixtures/negatives', import.meta.url));
@@ -37,12 +36,6 @@ let dir: string;
 let cleanup: () => Promise<void>;
 let detector: string;
 let classifier: string;
-
-async function png(path: string): Promise<void> {
-  await sharp({ create: { width: 16, height: 16, channels: 3, background: '#808080' } })
-    .png()
-    .toFile(path);
-}
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('negatives'));
@@ -182,7 +175,7 @@ describe('evaluateNegatives on a detector with known outputs', () => {
   it('counts its one box per image as false, and finds the threshold just above its score', async () => {
     const folder = join(dir, 'three');
     await mkdir(folder);
-    for (const name of ['a.png', 'b.png', 'c.png']) await png(join(folder, name));
+    for (const name of ['a.png', 'b.png', 'c.png']) await grayPng(join(folder, name));
     await writeFile(join(folder, 'notes.txt'), 'not an image');
     const n = await evaluateNegatives({ model: detector, negatives: folder, threads: 1 });
     expect(n).toMatchObject({
@@ -258,7 +251,7 @@ describe('model eval --negatives errors', () => {
   it('a corrupt image stops the run and is named, as in --data', async () => {
     const folder = join(dir, 'corrupt');
     await mkdir(folder);
-    await png(join(folder, 'a.png'));
+    await grayPng(join(folder, 'a.png'));
     await writeFile(join(folder, 'b.jpg'), 'not a JPEG');
     const err = await evalError(folder);
     expect(err.code).toBe('EDGECAM_ERR_EVAL_DATA');
