@@ -106,7 +106,7 @@ export class MqttConnection {
     this.#client = client;
     client.on('connect', () => {
       if (client !== this.#client) return;
-      (client.stream as Partial<Socket>).setNoDelay?.(true); // 50 KB edge maps: no Nagle delay (MEASURED.md)
+      (client.stream as Partial<Socket>).setNoDelay?.(true); // 50 KB edge maps: no Nagle delay
       this.#connected = true;
       this.#lastError = undefined;
       this.#lastLogged = undefined;

@@ -4,7 +4,7 @@ import type { Outbox, OutboxEntry } from './outbox.js';
  * Delivers the outbox in order through a bounded window of unacknowledged QoS 1 publishes: an
  * entry leaves the outbox only when the broker has acknowledged it (PUBACK), never when it was
  * merely written to a socket. A bounded window, because brokers do not queue without bound
- * (mosquitto's max_queued_messages drops QoS 1 past 1000 per client, MEASURED.md) and because
+ * (mosquitto's max_queued_messages, 1000 by default, drops QoS 1 messages past it) and because
  * mqtt.js adds a listener per publish when it cannot write.
  */
 

@@ -364,7 +364,7 @@ export class MqttPublisher {
       this.#stats.failed(kind, 'offline');
       return false;
     }
-    // A bounded window: mqtt.js adds a 'drain' listener per publish it cannot write (MEASURED.md).
+    // A bounded window: mqtt.js adds a 'drain' listener per publish it cannot write.
     if (this.#volatile >= VOLATILE_WINDOW) {
       this.#stats.failed(kind, 'backpressure');
       return false;
