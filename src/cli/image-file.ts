@@ -15,7 +15,7 @@ export async function readImageFile(
 ): Promise<Image<Uint8Array>> {
   try {
     let pipeline = sharp(path).rotate().removeAlpha();
-    // sharp turns gray into RGB unless told (MEASURED.md): keep a gray file gray.
+    // sharp turns gray into RGB unless told: keep a gray file gray.
     const meta = await pipeline.metadata();
     const grayFile = (meta.channels ?? 3) - (meta.hasAlpha ? 1 : 0) === 1;
     pipeline = options.gray || grayFile ? pipeline.toColourspace('b-w') : pipeline;
@@ -55,7 +55,7 @@ export async function writeImageFile(path: string, image: Image<Uint8Array>): Pr
   let pipeline = sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
     raw: { width, height, channels },
   });
-  // Without this sharp turns one gray channel into three (MEASURED.md).
+  // Without this sharp turns one gray channel into three.
   if (channels === 1) pipeline = pipeline.toColourspace('b-w');
   await writing(path, () => pipeline.toFile(path));
 }

@@ -9,7 +9,7 @@ import type { BorderFill } from './types.js';
 
 /** How sobelMagnitude combines the x and y responses, and whether it thresholds. */
 export interface EdgeMapOptions {
-  /** L1: |gx| + |gy| (cheaper, what MEASURED.md times); L2: sqrt(gx^2 + gy^2). */
+  /** L1: |gx| + |gy| (cheaper); L2: sqrt(gx^2 + gy^2). */
   readonly norm: 'L1' | 'L2';
   /** Pixels whose 0..255 magnitude is >= threshold become 255, the rest 0. */
   readonly threshold?: number;
@@ -114,7 +114,7 @@ function padGray(input: Image, border: BorderFill): Float32Array {
 
 /** PNG options for an edge map. */
 export interface EdgePngOptions {
-  /** zlib level 0..9 (sharp's default 6; MEASURED.md: level 1 is twice as fast, 50% larger). */
+  /** zlib level 0..9 (sharp's default 6; level 1 measured twice as fast, 50% larger). */
   readonly compressionLevel?: number;
 }
 
@@ -142,7 +142,7 @@ export async function encodeEdgeMapPng(
     );
   }
   const { default: sharp } = await import('sharp');
-  // Without toColourspace('b-w') sharp writes 1-channel raw input as 3-channel sRGB (MEASURED.md).
+  // Without toColourspace('b-w') sharp writes 1-channel raw input as 3-channel sRGB.
   return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } })
     .toColourspace('b-w')
     .png({ compressionLevel })

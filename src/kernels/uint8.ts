@@ -18,7 +18,7 @@ export function toUint8(
   checkImage(input, 'input');
   const target = prepareUint8Out(out, input, input);
   const src = input.data;
-  // Writing Math.round's integer into a clamped view clamps without a branch (MEASURED.md: a
+  // Writing Math.round's integer into a clamped view clamps without a branch (measured: a
   // branchy clamp doubles the cost on noisy frames), and NaN becomes 0.
   const dst = new Uint8ClampedArray(target.data.buffer, target.data.byteOffset, target.data.length);
   const n = src.length;
