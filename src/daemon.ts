@@ -33,7 +33,7 @@ export interface DaemonOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/** How long stop() gives each step, so that the whole stop fits in systemd's and the 5 s. */
+/** How long stop() gives each step, so that the whole stop fits in 5 s, well inside the unit's TimeoutStopSec=15. */
 const STOP_BUDGET_MS = { cameras: 2000, flush: 1000, publisher: 1000 } as const;
 
 /**

@@ -12,7 +12,7 @@ import { EdgecamError, type ErrorCode, isEdgecamError } from '../errors.js';
 
 /** sysexits.h EX_CONFIG. */
 const EXIT_CONFIG = 78;
-/** After a stop signal, exit by this time whatever still hangs (systemd's and the 5 s). */
+/** After a stop signal, exit by this time whatever still hangs: inside the 5 s stop budget, itself well inside the unit's TimeoutStopSec=15. */
 const FORCE_EXIT_MS = 4500;
 
 /** Start-up errors that only a config change fixes (the config names the model, the labels, the accelerator). */
