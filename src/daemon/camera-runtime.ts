@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { createSource } from '../capture/create.js';
 import type { FrameSource } from '../capture/source.js';
+import { CameraKernels, type KernelWorker } from '../chains/index.js';
 import { chainFor } from '../config/chains.js';
 import type { CameraConfig, Config } from '../config/schema.js';
 import { EdgecamError, isEdgecamError } from '../errors.js';
@@ -15,7 +16,6 @@ import {
   CameraPipeline,
   type Detection,
   type FrameReport,
-  type KernelWorker,
   type PipelineSettings,
   type PipelineSink,
   type PresenceEvent,
@@ -28,7 +28,6 @@ import { backoffDelay, doublingBackoff } from '../time/backoff.js';
 import { type Clock, sleep } from '../time/clock.js';
 import type { LiveCameraStatus } from '../web/live-view-source.js';
 import { encodeImage } from './encode.js';
-import { CameraKernels } from './frame-kernels.js';
 import { LiveImages } from './live-images.js';
 import type { Tasks } from './tasks.js';
 

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { StepConfig } from '../config/chain-schema.js';
 import { EdgecamError, type ErrorCode } from '../errors.js';
 import type { Image, Shape } from '../frame.js';
+import type { KernelOutput } from '../kernel-output.js';
 import { WORKER_RESOURCE_LIMITS } from '../worker-limits.js';
 import type { FromKernelWorker, ToKernelWorker } from './kernel-protocol.js';
 
@@ -117,14 +118,6 @@ export class KernelWorker {
     this.#worker = worker;
     return worker;
   }
-}
-
-/** What a run gives back: views onto shared memory, valid until the same output is written again. */
-export interface KernelOutput {
-  /** The preprocessed frame, or the frame itself when the camera has no preprocess chain. */
-  readonly preprocessed: Image<Uint8Array>;
-  /** The edge map, when asked for and the camera has an edge chain. */
-  readonly edges: Image<Uint8Array> | undefined;
 }
 
 /** One camera's plans in the kernel worker. */
