@@ -4,6 +4,7 @@ import type { FrameSource } from '../capture/source.js';
 import { CameraKernels, type KernelWorker } from '../chains/index.js';
 import { chainFor } from '../config/chains.js';
 import type { CameraConfig, Config } from '../config/schema.js';
+import type { Detection, PresenceEvent } from '../detection.js';
 import { EdgecamError, isEdgecamError } from '../errors.js';
 import type { Frame, Image } from '../frame.js';
 import type { EdgecamMetrics } from '../health/metrics.js';
@@ -14,11 +15,9 @@ import { createDetector, type Detector } from '../inference/detector.js';
 import { pipelineThreadCount } from '../inference/options.js';
 import {
   CameraPipeline,
-  type Detection,
   type FrameReport,
   type PipelineSettings,
   type PipelineSink,
-  type PresenceEvent,
 } from '../pipeline/index.js';
 import type { CameraHealth } from '../publish/payloads.js';
 import type { CameraPublisher, MqttPublisher } from '../publish/publisher.js';

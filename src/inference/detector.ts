@@ -1,10 +1,10 @@
 import { Worker } from 'node:worker_threads';
+import type { Detection } from '../detection.js';
 import { EdgecamError } from '../errors.js';
 import type { CameraImage } from '../frame.js';
 import { i420Size } from '../kernels/i420.js';
 import { WORKER_RESOURCE_LIMITS } from '../worker-limits.js';
 import type { BackendOptions, InferenceLogger } from './backend.js';
-import type { Detection } from './detection.js';
 import type { ModelInfo, RunTimings } from './model-info.js';
 import { DEFAULT_INFERENCE_OPTIONS } from './options.js';
 import { type FromWorker, fromWire, type ToWorker, type WorkerStart } from './worker-protocol.js';

@@ -1,6 +1,6 @@
+import type { Detection } from '../detection.js';
 import { EdgecamError, ERROR_CODES, type ErrorCode } from '../errors.js';
 import type { BackendOptions } from './backend.js';
-import type { Detection } from './detection.js';
 import type { ModelInfo, RunTimings } from './model-info.js';
 
 /** What the inference worker starts with. */

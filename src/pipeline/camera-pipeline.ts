@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
+import type { Detection, PresenceEvent } from '../detection.js';
 import type { CameraImage, Frame, Image } from '../frame.js';
 import type { KernelOutput } from '../kernel-output.js';
 import { type Clock, systemClock } from '../time/clock.js';
-import type { Detection, PresenceEvent } from './detection.js';
 import { type EventSettings, PresenceTracker } from './events.js';
 import { type FilterSettings, filterDetections } from './filter.js';
 

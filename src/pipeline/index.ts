@@ -19,7 +19,6 @@ export {
   type PipelineStatus,
   type TimedStage,
 } from './camera-pipeline.js';
-export type { Box, Detection, EventType, PresenceEvent } from './detection.js';
 export { type EventSettings, PresenceTracker } from './events.js';
 export { type FilterSettings, filterDetections } from './filter.js';
 export { ScoreSmoother, type SmoothingKernel, smoothingWeights } from './smoothing.js';
