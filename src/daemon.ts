@@ -1,5 +1,6 @@
 import { type Logger, pino } from 'pino';
 import sharp from 'sharp';
+import { KernelWorker } from './chains/index.js';
 import type { CameraConfig, Config } from './config/schema.js';
 import { CameraRuntime, needsRestart, type RuntimeDeps } from './daemon/camera-runtime.js';
 import { Tasks } from './daemon/tasks.js';
@@ -11,7 +12,6 @@ import { createThrottledReader, hottest, readThermalZones } from './health/syste
 import { Watchdog } from './health/watchdog.js';
 import { collectPeriodically, useFixedHeapGrowth } from './heap-growth.js';
 import type { FrameReport } from './pipeline/index.js';
-import { KernelWorker } from './pipeline/index.js';
 import { MqttPublisher } from './publish/publisher.js';
 import { EDGECAM_VERSION } from './publish/version.js';
 import { type Clock, sleep, systemClock } from './time/clock.js';

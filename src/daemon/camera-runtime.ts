@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import { createSource } from '../capture/create.js';
 import type { FrameSource } from '../capture/source.js';
+import { CameraKernels, type KernelWorker } from '../chains/index.js';
 import { chainFor } from '../config/chains.js';
 import type { CameraConfig, Config } from '../config/schema.js';
+import type { Detection, PresenceEvent } from '../detection.js';
 import { EdgecamError, isEdgecamError } from '../errors.js';
 import type { Frame, Image } from '../frame.js';
 import type { EdgecamMetrics } from '../health/metrics.js';
@@ -13,12 +15,9 @@ import { createDetector, type Detector } from '../inference/detector.js';
 import { pipelineThreadCount } from '../inference/options.js';
 import {
   CameraPipeline,
-  type Detection,
   type FrameReport,
-  type KernelWorker,
   type PipelineSettings,
   type PipelineSink,
-  type PresenceEvent,
 } from '../pipeline/index.js';
 import type { CameraHealth } from '../publish/payloads.js';
 import type { CameraPublisher, MqttPublisher } from '../publish/publisher.js';
@@ -28,7 +27,6 @@ import { backoffDelay, doublingBackoff } from '../time/backoff.js';
 import { type Clock, sleep } from '../time/clock.js';
 import type { LiveCameraStatus } from '../web/live-view-source.js';
 import { encodeImage } from './encode.js';
-import { CameraKernels } from './frame-kernels.js';
 import { LiveImages } from './live-images.js';
 import type { Tasks } from './tasks.js';
 

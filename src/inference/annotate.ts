@@ -1,7 +1,7 @@
 import { fonts, renderPixels } from 'js-pixel-fonts';
 import sharp, { type Sharp } from 'sharp';
+import type { Detection } from '../detection.js';
 import type { Image } from '../frame.js';
-import type { Detection } from './detection.js';
 
 // Distinct, colour-blind-friendly box colours (Okabe-Ito), one per class id.
 const COLOURS = ['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7'].map(

@@ -1,13 +1,13 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import type { Detection } from '../detection.js';
 import { EdgecamError } from '../errors.js';
 import type { CameraImage } from '../frame.js';
 import { i420Size } from '../kernels/i420.js';
-import { WORKER_RESOURCE_LIMITS } from '../worker-limits.js';
+import { fromWire, startWorker, type WorkerOrigin } from '../worker-thread.js';
 import type { BackendOptions, InferenceLogger } from './backend.js';
-import type { Detection } from './detection.js';
 import type { ModelInfo, RunTimings } from './model-info.js';
 import { DEFAULT_INFERENCE_OPTIONS } from './options.js';
-import { type FromWorker, fromWire, type ToWorker, type WorkerStart } from './worker-protocol.js';
+import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol.js';
 
 /** A model running in its own worker thread. */
 export interface Detector {
@@ -33,6 +33,7 @@ export interface DetectorOptions extends Partial<BackendOptions> {
 }
 
 const SILENT: InferenceLogger = { warn: () => {}, info: () => {} };
+const ORIGIN: WorkerOrigin = { worker: 'inference worker', fallback: 'EDGECAM_ERR_INFERENCE' };
 
 /**
  * Loads a model package in a worker thread: the main thread only copies each frame into shared
@@ -43,7 +44,8 @@ const SILENT: InferenceLogger = { warn: () => {}, info: () => {} };
 export async function createDetector(options: DetectorOptions): Promise<Detector> {
   const { model, logger = SILENT, ...rest } = options;
   const start: WorkerStart = { model, options: { ...DEFAULT_INFERENCE_OPTIONS, ...definedOnly(rest) } };
-  const worker = startWorker(start);
+  // worker.js beside this file (worker.ts when running from the sources).
+  const worker = startWorker(new URL('./worker.js', import.meta.url), { workerData: start });
   const detector = new WorkerDetector(worker, logger);
   await detector.ready;
   return detector;
@@ -51,13 +53,6 @@ export async function createDetector(options: DetectorOptions): Promise<Detector
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** Starts worker.js next to this file; from TypeScript sources, worker.ts through tsx's loader. */
-function startWorker(start: WorkerStart): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const entry = new URL(fromSource ? './worker-from-source.mjs' : './worker.js', import.meta.url);
-  return new Worker(entry, { workerData: start, resourceLimits: WORKER_RESOURCE_LIMITS });
 }
 
 interface Pending {
@@ -92,7 +87,7 @@ class WorkerDetector implements Detector {
           this.infoValue = m.info;
           resolve();
         } else if (m.type === 'load-failed') {
-          reject(fromWire(m.error));
+          reject(fromWire(m.error, ORIGIN));
           this.closing = worker.terminate().then(() => undefined);
         } else return;
         worker.off('message', onLoad);
@@ -180,7 +175,7 @@ class WorkerDetector implements Detector {
         break;
       }
       case 'failed': {
-        this.settle(m.id)?.reject(fromWire(m.error));
+        this.settle(m.id)?.reject(fromWire(m.error, ORIGIN));
         break;
       }
       case 'log':

@@ -1,10 +1,10 @@
+import type { Detection } from '../detection.js';
 import { EdgecamError } from '../errors.js';
 import type { CameraImage } from '../frame.js';
 import type { BackendOptions, BackendSession, InferenceLogger } from './backend.js';
 import { BACKENDS } from './backends.js';
 import { inputMismatches, manifestInput } from './check.js';
 import { createDecoder, type Decoder } from './decode/index.js';
-import type { Detection } from './detection.js';
 import { loadModelPackage, type ModelPackage } from './model.js';
 import type { ModelInfo, RunTimings } from './model-info.js';
 import { frameBox } from './placement.js';

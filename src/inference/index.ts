@@ -5,7 +5,6 @@
 export { annotate } from './annotate.js';
 export type { InferenceLogger } from './backend.js';
 export { type Candidate, createDecoder, DECODERS, iou, type ModelOutputs, nms } from './decode/index.js';
-export type { Detection } from './detection.js';
 export { createDetector, type Detector, type DetectorOptions } from './detector.js';
 export {
   type EvaluateOptions,

@@ -1,4 +1,4 @@
-import type { Detection } from './detection.js';
+import type { Detection } from '../detection.js';
 import type { InputSpec } from './manifest.js';
 
 /**

@@ -1,6 +1,6 @@
-import { EdgecamError, ERROR_CODES, type ErrorCode } from '../errors.js';
+import type { Detection } from '../detection.js';
+import type { WireError } from '../worker-thread.js';
 import type { BackendOptions } from './backend.js';
-import type { Detection } from './detection.js';
 import type { ModelInfo, RunTimings } from './model-info.js';
 
 /** What the inference worker starts with. */
@@ -25,13 +25,6 @@ export type ToWorker =
     }
   | { readonly type: 'close' };
 
-/** An error as it crosses the thread boundary. */
-export interface WireError {
-  readonly code?: string;
-  readonly message: string;
-  readonly stack?: string;
-}
-
 /** Worker -> main thread. */
 export type FromWorker =
   | { readonly type: 'ready'; readonly info: ModelInfo }
@@ -50,21 +43,3 @@ export type FromWorker =
       readonly message: string;
     }
   | { readonly type: 'closed' };
-
-/** Flattens an error for postMessage, keeping an EdgecamError's code. */
-export function toWire(err: unknown): WireError {
-  if (err instanceof EdgecamError) return { code: err.code, message: err.message, stack: err.stack };
-  if (err instanceof Error) return { message: err.message, stack: err.stack };
-  return { message: String(err) };
-}
-
-/** Rebuilds an error on the main thread: an EdgecamError when it was one, else EDGECAM_ERR_INFERENCE. */
-export function fromWire(wire: WireError): EdgecamError {
-  const code =
-    wire.code !== undefined && wire.code in ERROR_CODES ? (wire.code as ErrorCode) : 'EDGECAM_ERR_INFERENCE';
-  const message = wire.code === undefined ? `The inference worker failed: ${wire.message}` : wire.message;
-  const err = new EdgecamError(code, message);
-  if (wire.stack !== undefined)
-    err.stack = `${err.name}: ${message}\n(in the inference worker)\n${wire.stack}`;
-  return err;
-}

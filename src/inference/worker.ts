@@ -4,9 +4,10 @@
 // MQTT keepalives and HTTP.
 import { parentPort, workerData } from 'node:worker_threads';
 import { I420Image, i420Size } from '../kernels/i420.js';
+import { toWire } from '../worker-thread.js';
 import type { InferenceLogger } from './backend.js';
 import { type InferenceEngine, loadEngine } from './engine.js';
-import { type FromWorker, type ToWorker, toWire, type WorkerStart } from './worker-protocol.js';
+import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol.js';
 
 const port = parentPort;
 if (port === null) throw new Error('worker.ts runs as a worker thread, started by createDetector');

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
+import type { Detection, PresenceEvent } from '../detection.js';
 import type { CameraImage, Frame, Image } from '../frame.js';
+import type { KernelOutput } from '../kernel-output.js';
 import { type Clock, systemClock } from '../time/clock.js';
-import type { Detection, PresenceEvent } from './detection.js';
 import { type EventSettings, PresenceTracker } from './events.js';
 import { type FilterSettings, filterDetections } from './filter.js';
-import type { KernelOutput } from './kernel-worker-client.js';
 
 /**
  * One camera's pipeline: frames from its source (latest wins: the source's one-slot mailbox
@@ -35,7 +35,10 @@ export interface Model {
     | undefined;
 }
 
-/** A camera's chains (a KernelSlot fits): the preprocessed frame for the model, the edge map when asked. */
+/**
+ * A camera's chains (the chains stage's CameraKernels fits): the preprocessed frame for the
+ * model, the edge map when asked.
+ */
 export interface FrameKernels {
   readonly hasEdges: boolean;
   run(frame: Frame, want: { preprocess: boolean; edges: boolean }): Promise<KernelOutput>;

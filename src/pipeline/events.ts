@@ -1,4 +1,4 @@
-import type { Box, Detection, PresenceEvent } from './detection.js';
+import type { Box, Detection, PresenceEvent } from '../detection.js';
 import { ScoreSmoother, type SmoothingKernel, smoothingWeights } from './smoothing.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { ZonePolygon } from '../config/detection-schema.js';
-import type { Detection } from './detection.js';
+import type { Detection } from '../detection.js';
 import { zonesOf } from './zones.js';
 
 /** Which detections count: a camera's threshold, labels, minArea and zones. */

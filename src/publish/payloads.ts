@@ -6,6 +6,8 @@
  * payload that never changes is serialised once, at start-up.
  */
 
+import type { Box, Detection, PresenceEvent } from '../detection.js';
+
 /** Bumped when a payload changes incompatibly; subscribers can check it. */
 export const PAYLOAD_VERSION = 1;
 
@@ -29,45 +31,11 @@ export interface FrameRef {
   readonly timestamp: number;
 }
 
-/** A box normalised to the image: x, y of the top-left corner, w, h; all 0..1. */
-export interface Box {
-  readonly x: number;
-  readonly y: number;
-  readonly w: number;
-  readonly h: number;
-}
-
-/** One detected object (the inference stage's Detection fits). */
-export interface DetectionItem {
-  readonly label: string;
-  readonly classId: number;
-  readonly score: number;
-  readonly box?: Box;
-}
-
 /** One class of a classification's top-k. */
 export interface ClassScore {
   readonly label: string;
   readonly classId: number;
   readonly score: number;
-}
-
-export const EVENT_TYPES = ['start', 'update', 'end'] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
-
-/** An object or label becoming present, changing, or leaving (from the pipeline's debouncer). */
-export interface PresenceEvent {
-  readonly type: EventType;
-  readonly label: string;
-  /** The frame that decided the event. */
-  readonly frame: FrameRef;
-  /** Best (smoothed) score while present. */
-  readonly score: number;
-  /** How many are present (0 at end). */
-  readonly count: number;
-  /** When the presence started (ms since the epoch). */
-  readonly startedAt: number;
-  readonly box?: Box;
 }
 
 /** A camera's settings, as commands change them. */
@@ -129,7 +97,7 @@ export class PayloadWriter {
   }
 
   /** `<camera>/detections`: every detection of one frame, and the count per label. */
-  detections(frame: FrameRef, detections: readonly DetectionItem[], inferenceMs: number): string {
+  detections(frame: FrameRef, detections: readonly Detection[], inferenceMs: number): string {
     const counts = new Map<string, number>();
     let items = '';
     for (let i = 0; i < detections.length; i++) {

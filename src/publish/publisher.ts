@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { type Logger, pino } from 'pino';
 import type { Config } from '../config/schema.js';
+import type { Detection, PresenceEvent } from '../detection.js';
 import { EdgecamError, isEdgecamError } from '../errors.js';
 import { Backoff, doublingBackoff } from '../time/backoff.js';
 import { type Clock, systemClock } from '../time/clock.js';
@@ -19,13 +20,11 @@ import {
   type CameraContext,
   type CameraState,
   type ClassScore,
-  type DetectionItem,
   type FrameRef,
   type HealthReport,
   healthPayload,
   type ModelRef,
   PayloadWriter,
-  type PresenceEvent,
 } from './payloads.js';
 import { MinInterval } from './rate-limit.js';
 import { type MessageKind, noStats, type PublishStats } from './stats.js';
@@ -536,7 +535,7 @@ export class CameraPublisher {
   }
 
   /** One processed frame's detections (QoS mqtt.detections.qos, at most maxRate a second, none when disabled); false when skipped. */
-  detections(frame: FrameRef, detections: readonly DetectionItem[], inferenceMs: number): boolean {
+  detections(frame: FrameRef, detections: readonly Detection[], inferenceMs: number): boolean {
     if (!this.limits.detectionsEnabled || !this.limits.detectionsLimit.take()) return false;
     const payload = this.writer.detections(frame, detections, inferenceMs);
     return this.publisher.publishVolatile(

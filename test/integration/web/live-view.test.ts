@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Detection } from '../../../src/detection.js';
 import type { HealthServer } from '../../../src/health/http.js';
-import type { Detection } from '../../../src/inference/detection.js';
 import { attachLiveView } from '../../../src/web/live-view.js';
 import { ARTIFACTS, collectProblems, launchChromium } from './browser.js';
 import { startHealthServer } from './health-server.js';

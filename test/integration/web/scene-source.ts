@@ -1,7 +1,7 @@
 import { SyntheticScene } from '../../../src/capture/synthetic/scene.js';
 import { SIGN_LABELS } from '../../../src/capture/synthetic/signs.js';
+import type { Detection } from '../../../src/detection.js';
 import { annotate } from '../../../src/inference/annotate.js';
-import type { Detection } from '../../../src/inference/detection.js';
 import {
   createFilterPlan,
   encodeEdgeMapPng,

@@ -1,8 +1,8 @@
 // CameraPipeline's scheduling, with a model whose runs this test settles by hand. The real model
 // in its worker is tested in test/integration (inference/signs.test.ts, daemon/*).
 import { describe, expect, it } from 'vitest';
+import type { Detection } from '../../../src/detection.js';
 import type { Frame, Image } from '../../../src/frame.js';
-import type { Detection } from '../../../src/pipeline/detection.js';
 import { CameraPipeline, type Model, type PipelineSink } from '../../../src/pipeline/index.js';
 
 const frame = (seq: number): Frame => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Detection } from '../../../src/pipeline/detection.js';
+import type { Detection } from '../../../src/detection.js';
 import { PresenceTracker } from '../../../src/pipeline/events.js';
 
 const settings = { smoothing: { kernel: 'mean' as const, frames: 4 }, start: 0.5, end: 0.25 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Detection } from '../../../src/pipeline/detection.js';
+import type { Detection } from '../../../src/detection.js';
 import { filterDetections } from '../../../src/pipeline/filter.js';
 import { insidePolygon, zonesOf } from '../../../src/pipeline/zones.js';
 

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { chainRunner } from '../../../src/chains/chain-runner.js';
+import { KernelWorker } from '../../../src/chains/kernel-worker-client.js';
 import type { Frame } from '../../../src/frame.js';
 import { resolveKernel } from '../../../src/kernels/library.js';
 import { createChainPlan, createEdgePlan } from '../../../src/kernels/plan.js';
-import { chainRunner } from '../../../src/pipeline/chain-runner.js';
-import { KernelWorker } from '../../../src/pipeline/kernel-worker-client.js';
 import { seededRandom } from '../../../src/random.js';
 
 const shape = { width: 64, height: 48, channels: 3 } as const;

@@ -1,14 +1,16 @@
 import type { ChainConfig } from '../config/chain-schema.js';
 import type { Frame } from '../frame.js';
-import type { FrameKernels, KernelOutput, KernelSlot, KernelWorker } from '../pipeline/index.js';
+import type { KernelOutput } from '../kernel-output.js';
+import type { KernelSlot, KernelWorker } from './kernel-worker-client.js';
 
 /**
  * A camera's chains in the kernel worker, planned for the size its frames actually have: the
  * first frame (or one of a new size, or new chains after a reload) plans them once; every other
- * frame runs the plans. Old plans are removed from the worker once replaced.
+ * frame runs the plans. Old plans are removed from the worker once replaced. It fits the
+ * pipeline's FrameKernels port (checked where the daemon hands it to a CameraPipeline).
  * @example const kernels = new CameraKernels(worker, 'front', chains.preprocess, chains.edges); await kernels.run(frame, want)
  */
-export class CameraKernels implements FrameKernels {
+export class CameraKernels {
   #slot: KernelSlot | undefined;
   #key: string | undefined;
   #generation = 0;

@@ -1,9 +1,12 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { StepConfig } from '../config/chain-schema.js';
-import { EdgecamError, type ErrorCode } from '../errors.js';
+import { EdgecamError } from '../errors.js';
 import type { Image, Shape } from '../frame.js';
-import { WORKER_RESOURCE_LIMITS } from '../worker-limits.js';
+import type { KernelOutput } from '../kernel-output.js';
+import { fromWire, startWorker, type WorkerOrigin } from '../worker-thread.js';
 import type { FromKernelWorker, ToKernelWorker } from './kernel-protocol.js';
+
+const ORIGIN: WorkerOrigin = { worker: 'kernel worker', fallback: 'EDGECAM_ERR_KERNEL' };
 
 /**
  * The main thread's side of the kernel worker: one thread for every camera's preprocess and edge
@@ -86,12 +89,8 @@ export class KernelWorker {
     if (this.#closing !== undefined)
       throw new EdgecamError('EDGECAM_ERR_ARGUMENT', 'the kernel worker is closed');
     if (this.#worker !== undefined) return this.#worker;
-    const fromSource = import.meta.url.endsWith('.ts');
-    const entry = new URL(
-      fromSource ? './kernel-worker-from-source.mjs' : './kernel-worker.js',
-      import.meta.url,
-    );
-    const worker = new Worker(entry, { resourceLimits: WORKER_RESOURCE_LIMITS });
+    // kernel-worker.js beside this file (kernel-worker.ts when running from the sources).
+    const worker = startWorker(new URL('./kernel-worker.js', import.meta.url));
     this.#failure = undefined;
     const die = (err: Error) => {
       if (this.#worker === worker) this.#worker = undefined;
@@ -104,10 +103,8 @@ export class KernelWorker {
         const p = this.#pending.get(m.id);
         this.#pending.delete(m.id);
         if (p === undefined) return;
-        if (m.type === 'failed') {
-          const code = (m.code ?? 'EDGECAM_ERR_KERNEL') as ErrorCode;
-          p.reject(new EdgecamError(code, m.message));
-        } else p.resolve(m);
+        if (m.type === 'failed') p.reject(fromWire(m.error, ORIGIN));
+        else p.resolve(m);
       }
     });
     worker.on('error', (err) => die(new Error(`the kernel worker crashed: ${err.message}`, { cause: err })));
@@ -117,14 +114,6 @@ export class KernelWorker {
     this.#worker = worker;
     return worker;
   }
-}
-
-/** What a run gives back: views onto shared memory, valid until the same output is written again. */
-export interface KernelOutput {
-  /** The preprocessed frame, or the frame itself when the camera has no preprocess chain. */
-  readonly preprocessed: Image<Uint8Array>;
-  /** The edge map, when asked for and the camera has an edge chain. */
-  readonly edges: Image<Uint8Array> | undefined;
 }
 
 /** One camera's plans in the kernel worker. */

@@ -2,8 +2,8 @@
 // of the main thread stays free for MQTT and HTTP. Frames and results live in shared memory that
 // the main thread set up once per camera; a message per frame only says which camera and slot.
 import { parentPort } from 'node:worker_threads';
-import { isEdgecamError } from '../errors.js';
 import type { Image } from '../frame.js';
+import { toWire } from '../worker-thread.js';
 import { type ChainRunner, chainRunner } from './chain-runner.js';
 import type { ChainBuffers, FromKernelWorker, ToKernelWorker } from './kernel-protocol.js';
 
@@ -67,19 +67,13 @@ port.on('message', (message: ToKernelWorker) => {
       return;
     }
     const plans = cameras.get(message.camera);
-    if (plans === undefined)
-      throw new Error(`camera "${message.camera}" is not configured in the kernel worker`);
+    if (plans === undefined) throw new Error(`camera "${message.camera}" is not configured`);
     if (message.preprocess && plans.preprocess !== undefined) {
       plans.preprocess.runner.run(plans.input, plans.preprocess.out[message.slot]);
     }
     if (message.edges && plans.edges !== undefined) plans.edges.runner.run(plans.input, plans.edges.out);
     send({ type: 'done', id });
   } catch (err) {
-    send({
-      type: 'failed',
-      id,
-      message: err instanceof Error ? err.message : String(err),
-      ...(isEdgecamError(err) ? { code: err.code } : {}),
-    });
+    send({ type: 'failed', id, error: toWire(err) });
   }
 });

@@ -1,5 +1,6 @@
 import type { StepConfig } from '../config/chain-schema.js';
 import type { Shape } from '../frame.js';
+import type { WireError } from '../worker-thread.js';
 
 /** Messages between KernelWorker (main thread) and kernel-worker.ts. Pixels travel in shared memory. */
 
@@ -39,4 +40,4 @@ export type FromKernelWorker =
       readonly engine: string;
     }
   | { readonly type: 'done'; readonly id: number }
-  | { readonly type: 'failed'; readonly id: number; readonly message: string; readonly code?: string };
+  | { readonly type: 'failed'; readonly id: number; readonly error: WireError };
