@@ -1,5 +1,3 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { type CameraTopics, cameraTopics, deviceTopics } from './topics.js';
 
 /**
@@ -7,8 +5,7 @@ import { type CameraTopics, cameraTopics, deviceTopics } from './topics.js';
  * that make edgecam appear as one device with, per camera, a camera entity for the snapshot and one
  * for the edge map, a count sensor and an occupancy binary sensor per label, fps and inference-time
  * sensors, and a switch, number and button for the command topics. Availability follows the
- * retained status topic. Configs of cameras or labels that went away are removed (an empty retained
- * message); which topics were published last is kept in the state directory.
+ * retained status topic. discovery-publisher.ts publishes them and removes those that went away.
  */
 
 export interface DiscoveryInput {
@@ -129,26 +126,4 @@ function addLabelEntities(add: AddEntity, id: string, label: string, t: CameraTo
     payload_off: 'OFF',
     device_class: 'occupancy',
   });
-}
-
-/** The discovery topics published last time, from `<stateDir>/homeassistant.json` ([] when none). */
-export async function readPublishedTopics(stateDir: string): Promise<string[]> {
-  try {
-    const parsed = JSON.parse(await readFile(join(stateDir, 'homeassistant.json'), 'utf8')) as {
-      topics?: unknown;
-    };
-    return Array.isArray(parsed.topics)
-      ? parsed.topics.filter((t): t is string => typeof t === 'string')
-      : [];
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-}
-
-/** Records the discovery topics now published (written whole, then renamed into place). */
-export async function writePublishedTopics(stateDir: string, topics: readonly string[]): Promise<void> {
-  const file = join(stateDir, 'homeassistant.json');
-  await writeFile(`${file}.tmp`, `${JSON.stringify({ topics: [...topics].sort() }, null, 2)}\n`);
-  await rename(`${file}.tmp`, file);
 }
