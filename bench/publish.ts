@@ -9,7 +9,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { configSchema } from '../src/config/schema.js';
-import { type CameraPublisher, MqttPublisher } from '../src/publish/publisher.js';
+import type { CameraPublisher } from '../src/publish/camera-publisher.js';
+import { MqttPublisher } from '../src/publish/publisher.js';
 import { startMosquitto } from '../test/integration/publish/mosquitto.js';
 
 const RUNS = 3;

@@ -153,7 +153,6 @@ export class Daemon {
         closers.push(() => runtime.stop());
         daemon.#recordInference(runtime);
       }
-      publisher.onCommand((command) => daemon.#cameras.get(command.camera)?.command(command.setting));
       publisher.announce();
       publisher.startHealthReports(() => daemon.#healthReport());
       daemon.#stopCollecting = collectPeriodically();
@@ -246,7 +245,12 @@ export class Daemon {
       } else if (needsRestart(runtime.camera, next)) {
         this.#cameras.delete(id);
         await runtime.stop();
-        await this.#startCamera(applied, next, 'reload: camera restarted (its source or model changed)');
+        await this.#startCamera(
+          applied,
+          next,
+          'reload: camera restarted (its source or model changed)',
+          runtime,
+        );
       } else {
         try {
           runtime.apply(applied, next);
@@ -265,9 +269,15 @@ export class Daemon {
     this.#publisher.announce();
   }
 
-  async #startCamera(config: Config, camera: CameraConfig, message: string): Promise<void> {
+  /** Starts a camera (a restarted one keeps the live settings of the `previous` runtime). */
+  async #startCamera(
+    config: Config,
+    camera: CameraConfig,
+    message: string,
+    previous?: CameraRuntime,
+  ): Promise<void> {
     try {
-      const runtime = await CameraRuntime.start(config, camera, this.#deps());
+      const runtime = await CameraRuntime.start(config, camera, this.#deps(), previous);
       this.#cameras.set(camera.id, runtime);
       this.#recordInference(runtime);
       this.#logger.info({ camera: camera.id }, message);

@@ -19,8 +19,10 @@ import {
   type PipelineSettings,
   type PipelineSink,
 } from '../pipeline/index.js';
-import type { CameraHealth } from '../publish/payloads.js';
-import type { CameraPublisher, MqttPublisher } from '../publish/publisher.js';
+import type { CameraPublisher } from '../publish/camera-publisher.js';
+import { applyCommand, type Command } from '../publish/commands.js';
+import type { CameraHealth, CameraState } from '../publish/payloads.js';
+import type { MqttPublisher } from '../publish/publisher.js';
 import { LatestPerInterval } from '../publish/rate-limit.js';
 import { didYouMean } from '../suggest.js';
 import { backoffDelay, doublingBackoff } from '../time/backoff.js';
@@ -44,12 +46,12 @@ export interface RuntimeDeps {
   readonly onFrame: (report: FrameReport) => void;
 }
 
-/** The settings of a camera that apply without restarting it. */
-export function pipelineSettings(camera: CameraConfig, enabled = true): PipelineSettings {
+/** The settings of a camera that apply without restarting it: its config with its live settings. */
+export function pipelineSettings(camera: CameraConfig, live: CameraState): PipelineSettings {
   return {
-    enabled,
+    enabled: live.enabled,
     filter: {
-      threshold: camera.threshold,
+      threshold: live.threshold,
       labels: camera.labels,
       minArea: camera.minArea,
       zones: camera.zones,
@@ -91,6 +93,11 @@ export class CameraRuntime {
   #camera: CameraConfig;
   #config: Config;
   #detector: Detector | undefined;
+  /**
+   * The camera's live settings: enabled, at the config's threshold, at start; then MQTT commands
+   * change them (a reload sets the config's threshold again). The publisher publishes them.
+   */
+  #live: CameraState;
   #publisher: CameraPublisher;
   readonly #kernels: CameraKernels;
   readonly #deps: RuntimeDeps;
@@ -109,11 +116,13 @@ export class CameraRuntime {
     camera: CameraConfig,
     detector: Detector | undefined,
     deps: RuntimeDeps,
+    live: CameraState,
   ) {
     this.id = camera.id;
     this.#config = config;
     this.#camera = camera;
     this.#detector = detector;
+    this.#live = live;
     this.#deps = deps;
     this.live = new LiveImages(deps.clock, deps.tasks);
     const chains = { pre: chainFor(config, camera.preprocess), edges: chainFor(config, camera.edges) };
@@ -131,9 +140,15 @@ export class CameraRuntime {
   /**
    * Loads the camera's model (throws the inference stage's EdgecamError when it cannot, and
    * EDGECAM_ERR_CONFIG_LABEL for a label filter the model cannot satisfy), registers its topics and
-   * readiness checks, and starts capturing.
+   * readiness checks, and starts capturing. A camera restarted by a reload keeps the live settings
+   * of the `previous` runtime it replaces.
    */
-  static async start(config: Config, camera: CameraConfig, deps: RuntimeDeps): Promise<CameraRuntime> {
+  static async start(
+    config: Config,
+    camera: CameraConfig,
+    deps: RuntimeDeps,
+    previous?: CameraRuntime,
+  ): Promise<CameraRuntime> {
     const detector = await loadModel(config, camera, deps.logger);
     try {
       checkLabels(camera, detector);
@@ -141,7 +156,8 @@ export class CameraRuntime {
       await detector?.close();
       throw err;
     }
-    const runtime = new CameraRuntime(config, camera, detector, deps);
+    const live = previous?.settings ?? { enabled: true, threshold: camera.threshold };
+    const runtime = new CameraRuntime(config, camera, detector, deps, live);
     runtime.#loop = runtime.#run();
     return runtime;
   }
@@ -152,6 +168,11 @@ export class CameraRuntime {
 
   get detector(): Detector | undefined {
     return this.#detector;
+  }
+
+  /** The camera's live settings (enabled, threshold). */
+  get settings(): CameraState {
+    return this.#live;
   }
 
   /** Applies a reload that needs no restart (needsRestart said false). */
@@ -167,28 +188,28 @@ export class CameraRuntime {
     this.#config = config;
     this.#camera = camera;
     this.#kernels.setChains(chainFor(config, camera.preprocess), chainFor(config, camera.edges));
-    const enabled = this.#publisher.state.enabled;
-    this.#pipeline?.configure(pipelineSettings(camera, enabled));
+    // A reload sets the config's threshold (over a commanded one); enabled stays as commanded.
+    const thresholdChanged = this.#live.threshold !== camera.threshold;
+    this.#live = { ...this.#live, threshold: camera.threshold };
+    this.#pipeline?.configure(pipelineSettings(camera, this.#live));
     if (ratesChanged) {
-      // The publisher builds a camera's rate limits when it is added: re-adding applies the new ones.
+      // The publisher builds a camera's rate limits when it is added: re-adding applies the new ones
+      // (and publishes the state).
       this.#deps.publisher.removeCamera(this.id);
       this.#publisher = this.#register();
-    }
-    if (this.#publisher.state.threshold !== camera.threshold) {
-      this.#publisher.apply({ camera: this.id, setting: 'threshold', value: camera.threshold });
-    }
+    } else if (thresholdChanged) this.#publisher.publishState();
   }
 
-  /** An MQTT command the publisher validated and applied to the camera's state. */
-  command(setting: 'enabled' | 'threshold' | 'snapshot'): void {
-    const state = this.#publisher.state;
-    if (setting === 'threshold') this.#pipeline?.setThreshold(state.threshold);
-    else if (setting === 'enabled') this.#pipeline?.setEnabled(state.enabled);
-    else {
-      const latest = this.#pipeline?.latest();
+  /** An MQTT command the publisher validated: the live settings and the pipeline follow it. */
+  #command(command: Command): void {
+    if (command.setting === 'snapshot') {
+      const latest = this.#abort.signal.aborted ? undefined : this.#pipeline?.latest();
       if (latest === undefined) return;
       this.#deps.tasks.run('the snapshot', this.#snapshot(latest.frame, latest.detections));
+      return;
     }
+    this.#live = applyCommand(this.#live, command);
+    this.#pipeline?.configure(pipelineSettings(this.#camera, this.#live));
   }
 
   /** What the live view shows. */
@@ -219,7 +240,7 @@ export class CameraRuntime {
     const s = this.#pipeline?.status();
     const info = this.#detector?.info;
     const last = this.#source?.stats().lastFrameAt;
-    const state = !this.#publisher.state.enabled
+    const state = !this.#live.enabled
       ? 'disabled'
       : last === undefined
         ? 'starting'
@@ -255,11 +276,18 @@ export class CameraRuntime {
   #register(): CameraPublisher {
     const { publisher, readiness } = this.#deps;
     const info = this.#detector?.info;
+    // The publisher reads the live settings through this port and hands it the commands.
+    const runtime = this;
     const camera = publisher.camera(this.id, {
       model: { name: info?.name ?? 'none', version: info?.version ?? '0' },
       image: { width: this.#camera.width, height: this.#camera.height },
       labels: labelsOf(this.#camera, this.#detector),
-      state: { enabled: true, threshold: this.#camera.threshold },
+      settings: {
+        get state() {
+          return runtime.#live;
+        },
+        command: (command) => runtime.#command(command),
+      },
     });
     const frameTimeout = this.#config.http.frameTimeout * 1000;
     readiness.add(
@@ -296,12 +324,11 @@ export class CameraRuntime {
         kernels: this.#kernels,
         ...(detector === undefined ? {} : { model: modelOf(detector) }),
         sink: this.#sink(),
-        settings: pipelineSettings(this.#camera, this.#publisher.state.enabled),
+        settings: pipelineSettings(this.#camera, this.#live),
         metrics: this.#deps.metrics.camera(this.id),
         onFrame: (report) => this.#onFrame(report),
         clock,
       });
-      pipeline.setThreshold(this.#publisher.state.threshold);
       this.#pipeline = pipeline;
       try {
         await pipeline.run(signal);

@@ -129,7 +129,6 @@ export class CameraPipeline {
   readonly #metrics: PipelineMetrics;
   readonly #tracker: PresenceTracker;
   #settings: PipelineSettings;
-  #threshold: number;
   #fps = 0;
   #lastDoneAt: number | undefined;
   #inferenceMs: number | null = null;
@@ -144,24 +143,13 @@ export class CameraPipeline {
     this.#clock = options.clock ?? systemClock;
     this.#metrics = options.metrics ?? NO_METRICS;
     this.#settings = options.settings;
-    this.#threshold = options.settings.filter.threshold;
     this.#tracker = new PresenceTracker(options.settings.events);
   }
 
-  /** Applies new settings from the next frame on (a reload); the threshold command is overridden. */
+  /** Applies new settings from the next frame on (a reload, or a command to the live settings). */
   configure(settings: PipelineSettings): void {
     this.#settings = settings;
-    this.#threshold = settings.filter.threshold;
     this.#tracker.configure(settings.events);
-  }
-
-  /** The threshold from an MQTT command, until the next reload. */
-  setThreshold(threshold: number): void {
-    this.#threshold = threshold;
-  }
-
-  setEnabled(enabled: boolean): void {
-    this.#settings = { ...this.#settings, enabled };
   }
 
   get enabled(): boolean {
@@ -284,7 +272,7 @@ export class CameraPipeline {
   ): Promise<void> {
     const { sink, model } = this.#options;
     const t0 = performance.now();
-    const kept = filterDetections(found, { ...this.#settings.filter, threshold: this.#threshold });
+    const kept = filterDetections(found, this.#settings.filter);
     const events = model === undefined ? [] : this.#tracker.update(frame, kept);
     const t1 = performance.now();
     this.#lastFrame = frame;

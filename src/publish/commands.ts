@@ -1,3 +1,4 @@
+import { detectionShape } from '../config/detection-schema.js';
 import { EdgecamError } from '../errors.js';
 import type { CameraState } from './payloads.js';
 import { SETTINGS, type Setting } from './topics.js';
@@ -63,4 +64,35 @@ export function applyCommand(state: CameraState, command: Command): CameraState 
     case 'snapshot':
       return state;
   }
+}
+
+/**
+ * What a camera's commands act on: its live settings, owned by whoever runs the camera (the
+ * daemon's camera runtime). The publisher hands each validated command over and publishes `state`
+ * after it and on every connection.
+ */
+export interface CameraSettings {
+  /** The live settings now. */
+  readonly state: CameraState;
+  /** Applies a validated command (a snapshot command changes no setting). */
+  command(command: Command): void;
+}
+
+/**
+ * Settings a camera keeps by itself, for a publisher used without the daemon (tools, tests): they
+ * start enabled, at the config schema's default threshold, and follow the commands.
+ * @example const settings = heldSettings(); settings.command({ camera: 'front', setting: 'enabled', value: false })
+ */
+export function heldSettings(
+  initial: CameraState = { enabled: true, threshold: detectionShape.threshold.parse(undefined) },
+): CameraSettings {
+  let state = initial;
+  return {
+    get state() {
+      return state;
+    },
+    command(command) {
+      state = applyCommand(state, command);
+    },
+  };
 }

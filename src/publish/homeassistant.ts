@@ -1,14 +1,11 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { cameraTopics, deviceTopics } from './topics.js';
+import { type CameraTopics, cameraTopics, deviceTopics } from './topics.js';
 
 /**
  * Home Assistant MQTT discovery: retained config messages under `<haPrefix>/<component>/<node>/<object>/config`
  * that make edgecam appear as one device with, per camera, a camera entity for the snapshot and one
  * for the edge map, a count sensor and an occupancy binary sensor per label, fps and inference-time
  * sensors, and a switch, number and button for the command topics. Availability follows the
- * retained status topic. Configs of cameras or labels that went away are removed (an empty retained
- * message); which topics were published last is kept in the state directory.
+ * retained status topic. discovery-publisher.ts publishes them and removes those that went away.
  */
 
 export interface DiscoveryInput {
@@ -23,17 +20,38 @@ export interface DiscoveryInput {
 /** Home Assistant ids take letters, digits, "_" and "-". */
 const slug = (text: string) => text.replace(/[^A-Za-z0-9_-]+/g, '_');
 
+/** Adds one entity's config: its component (sensor, switch, ...), object id and fields. */
+type AddEntity = (component: string, object: string, config: Record<string, unknown>) => void;
+
 /**
  * Every discovery topic with its config JSON.
  * @example discoveryMessages({ haPrefix: 'homeassistant', device: 'pi', prefix: 'edgecam/pi', version: '0.1.0', cameras: [{ id: 'front', labels: ['stop'] }] })
  */
 export function discoveryMessages(input: DiscoveryInput): Map<string, string> {
-  const { haPrefix, device, prefix, version } = input;
+  const { haPrefix, device, prefix } = input;
   const node = `edgecam_${slug(device)}`;
-  const status = deviceTopics(prefix).status;
-  const health = deviceTopics(prefix).health;
-  const common = {
-    availability_topic: status,
+  const common = deviceFields(input, node);
+  const out = new Map<string, string>();
+  const add: AddEntity = (component, object, config) => {
+    const id = `${node}_${slug(object)}`;
+    out.set(
+      `${haPrefix}/${component}/${node}/${slug(object)}/config`,
+      JSON.stringify({ ...config, unique_id: id, object_id: id, ...common }),
+    );
+  };
+  for (const camera of input.cameras) {
+    const topics = cameraTopics(prefix, camera.id);
+    addCameraEntities(add, camera.id, topics, deviceTopics(prefix).health);
+    for (const label of camera.labels) addLabelEntities(add, camera.id, label, topics);
+  }
+  return out;
+}
+
+/** What every entity repeats: availability (the retained status topic) and the device it belongs to. */
+function deviceFields(input: DiscoveryInput, node: string): Record<string, unknown> {
+  const { device, version } = input;
+  return {
+    availability_topic: deviceTopics(input.prefix).status,
     payload_available: 'online',
     payload_not_available: 'offline',
     device: {
@@ -45,95 +63,67 @@ export function discoveryMessages(input: DiscoveryInput): Map<string, string> {
     },
     origin: { name: 'edgecam', sw_version: version },
   };
-  const out = new Map<string, string>();
-  const add = (component: string, object: string, config: Record<string, unknown>) => {
-    const id = `${node}_${slug(object)}`;
-    out.set(
-      `${haPrefix}/${component}/${node}/${slug(object)}/config`,
-      JSON.stringify({ ...config, unique_id: id, object_id: id, ...common }),
-    );
-  };
-  for (const camera of input.cameras) {
-    const t = cameraTopics(prefix, camera.id);
-    const cam = JSON.stringify(camera.id);
-    add('camera', `${camera.id}_snapshot`, { name: `${camera.id} snapshot`, topic: t.snapshot });
-    add('camera', `${camera.id}_edges`, { name: `${camera.id} edges`, topic: t.edges });
-    add('sensor', `${camera.id}_fps`, {
-      name: `${camera.id} fps`,
-      state_topic: health,
-      value_template: `{{ value_json.cameras[${cam}].fps }}`,
-      unit_of_measurement: 'fps',
-      state_class: 'measurement',
-    });
-    add('sensor', `${camera.id}_inference_ms`, {
-      name: `${camera.id} inference time`,
-      state_topic: health,
-      value_template: `{{ value_json.cameras[${cam}].inferenceMs }}`,
-      unit_of_measurement: 'ms',
-      state_class: 'measurement',
-    });
-    add('switch', `${camera.id}_enabled`, {
-      name: `${camera.id} enabled`,
-      command_topic: `${t.setPrefix}enabled`,
-      state_topic: t.state,
-      value_template: "{{ 'ON' if value_json.enabled else 'OFF' }}",
-      payload_on: 'ON',
-      payload_off: 'OFF',
-    });
-    add('number', `${camera.id}_threshold`, {
-      name: `${camera.id} threshold`,
-      command_topic: `${t.setPrefix}threshold`,
-      state_topic: t.state,
-      value_template: '{{ value_json.threshold }}',
-      min: 0,
-      max: 1,
-      step: 0.05,
-    });
-    add('button', `${camera.id}_snapshot_now`, {
-      name: `${camera.id} take snapshot`,
-      command_topic: `${t.setPrefix}snapshot`,
-      payload_press: 'PRESS',
-    });
-    for (const label of camera.labels) {
-      const quoted = JSON.stringify(label);
-      add('sensor', `${camera.id}_${label}_count`, {
-        name: `${camera.id} ${label} count`,
-        state_topic: t.detections,
-        value_template: `{{ value_json.counts.get(${quoted}, 0) }}`,
-        state_class: 'measurement',
-      });
-      // Events of other labels render as "" and Home Assistant ignores them.
-      add('binary_sensor', `${camera.id}_${label}_occupancy`, {
-        name: `${camera.id} ${label}`,
-        state_topic: t.events,
-        value_template: `{% if value_json.label == ${quoted} %}{{ 'OFF' if value_json.type == 'end' else 'ON' }}{% endif %}`,
-        payload_on: 'ON',
-        payload_off: 'OFF',
-        device_class: 'occupancy',
-      });
-    }
-  }
-  return out;
 }
 
-/** The discovery topics published last time, from `<stateDir>/homeassistant.json` ([] when none). */
-export async function readPublishedTopics(stateDir: string): Promise<string[]> {
-  try {
-    const parsed = JSON.parse(await readFile(join(stateDir, 'homeassistant.json'), 'utf8')) as {
-      topics?: unknown;
-    };
-    return Array.isArray(parsed.topics)
-      ? parsed.topics.filter((t): t is string => typeof t === 'string')
-      : [];
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
+/** A camera's entities: snapshot and edge map, fps and inference time, and its three commands. */
+function addCameraEntities(add: AddEntity, id: string, t: CameraTopics, health: string): void {
+  const cam = JSON.stringify(id);
+  add('camera', `${id}_snapshot`, { name: `${id} snapshot`, topic: t.snapshot });
+  add('camera', `${id}_edges`, { name: `${id} edges`, topic: t.edges });
+  add('sensor', `${id}_fps`, {
+    name: `${id} fps`,
+    state_topic: health,
+    value_template: `{{ value_json.cameras[${cam}].fps }}`,
+    unit_of_measurement: 'fps',
+    state_class: 'measurement',
+  });
+  add('sensor', `${id}_inference_ms`, {
+    name: `${id} inference time`,
+    state_topic: health,
+    value_template: `{{ value_json.cameras[${cam}].inferenceMs }}`,
+    unit_of_measurement: 'ms',
+    state_class: 'measurement',
+  });
+  add('switch', `${id}_enabled`, {
+    name: `${id} enabled`,
+    command_topic: `${t.setPrefix}enabled`,
+    state_topic: t.state,
+    value_template: "{{ 'ON' if value_json.enabled else 'OFF' }}",
+    payload_on: 'ON',
+    payload_off: 'OFF',
+  });
+  add('number', `${id}_threshold`, {
+    name: `${id} threshold`,
+    command_topic: `${t.setPrefix}threshold`,
+    state_topic: t.state,
+    value_template: '{{ value_json.threshold }}',
+    min: 0,
+    max: 1,
+    step: 0.05,
+  });
+  add('button', `${id}_snapshot_now`, {
+    name: `${id} take snapshot`,
+    command_topic: `${t.setPrefix}snapshot`,
+    payload_press: 'PRESS',
+  });
 }
 
-/** Records the discovery topics now published (written whole, then renamed into place). */
-export async function writePublishedTopics(stateDir: string, topics: readonly string[]): Promise<void> {
-  const file = join(stateDir, 'homeassistant.json');
-  await writeFile(`${file}.tmp`, `${JSON.stringify({ topics: [...topics].sort() }, null, 2)}\n`);
-  await rename(`${file}.tmp`, file);
+/** A label's entities on one camera: its count and an occupancy binary sensor. */
+function addLabelEntities(add: AddEntity, id: string, label: string, t: CameraTopics): void {
+  const quoted = JSON.stringify(label);
+  add('sensor', `${id}_${label}_count`, {
+    name: `${id} ${label} count`,
+    state_topic: t.detections,
+    value_template: `{{ value_json.counts.get(${quoted}, 0) }}`,
+    state_class: 'measurement',
+  });
+  // Events of other labels render as "" and Home Assistant ignores them.
+  add('binary_sensor', `${id}_${label}_occupancy`, {
+    name: `${id} ${label}`,
+    state_topic: t.events,
+    value_template: `{% if value_json.label == ${quoted} %}{{ 'OFF' if value_json.type == 'end' else 'ON' }}{% endif %}`,
+    payload_on: 'ON',
+    payload_off: 'OFF',
+    device_class: 'occupancy',
+  });
 }

@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config/schema.js';
+import type { Detection, PresenceEvent } from '../detection.js';
+import type { Clock } from '../time/clock.js';
+import { type CameraSettings, type Command, heldSettings } from './commands.js';
+import {
+  type CameraContext,
+  type CameraState,
+  type ClassScore,
+  type FrameRef,
+  type ModelRef,
+  PayloadWriter,
+} from './payloads.js';
+import { MinInterval } from './rate-limit.js';
+import type { MessageKind } from './stats.js';
+import { type CameraTopics, cameraTopics } from './topics.js';
+
+/**
+ * One camera's publishing: its topics and payload head, built once, its rate limits, and the
+ * retained state message of its live settings (which belong to whoever runs the camera).
+ */
+
+/** A camera's payload context besides device and camera. */
+export interface CameraInfo {
+  readonly model: ModelRef;
+  readonly image: { readonly width: number; readonly height: number };
+  /** Labels the model can report (Home Assistant gets a sensor per label). */
+  readonly labels?: readonly string[];
+  /** The camera's live settings and what its commands act on (default: settings it keeps itself). */
+  readonly settings?: CameraSettings;
+}
+
+/** A camera's limits on per-frame messages, from the mqtt section of the config. */
+export interface CameraLimits {
+  /** mqtt.detections.enabled: per-frame messages at all. */
+  readonly detectionsEnabled: boolean;
+  readonly detectionsLimit: MinInterval;
+  readonly edgesLimit: MinInterval;
+  readonly detectionsQos: 0 | 1;
+}
+
+/** What a camera publisher sends through (the MqttPublisher's outbox, window and discovery). */
+export interface CameraChannels {
+  /** A message that may be skipped (QoS 0/1, no outbox): false when it was. */
+  send(kind: MessageKind, topic: string, payload: string | Buffer, qos: 0 | 1, retain: boolean): boolean;
+  /** Appends to the outbox; resolves when it is on disk. */
+  enqueue(topic: string, payload: string | Buffer, retain: boolean): Promise<void>;
+  /** The camera's labels changed: Home Assistant discovery follows. */
+  labelsChanged(): void;
+}
+
+/** What a camera publisher is built from besides its id and info. */
+export interface CameraPublisherParts {
+  readonly device: string;
+  /** edgecam's topic prefix. */
+  readonly prefix: string;
+  readonly clock: Clock;
+  readonly limits: CameraLimits;
+  readonly channels: CameraChannels;
+}
+
+/** The rate limits and QoS of a camera's per-frame messages, as the config's mqtt section sets them. */
+export function cameraLimits(mqtt: Config['mqtt'], clock: Clock): CameraLimits {
+  return {
+    detectionsEnabled: mqtt.detections.enabled,
+    detectionsLimit: new MinInterval(mqtt.detections.maxRate > 0 ? 1000 / mqtt.detections.maxRate : 0, clock),
+    edgesLimit: new MinInterval(mqtt.edges.interval * 1000, clock),
+    detectionsQos: mqtt.detections.qos as 0 | 1,
+  };
+}
+
+/**
+ * One camera's publishing.
+ * @example const front = publisher.camera('front', { model: { name: 'signs', version: '1' }, image: { width: 640, height: 480 } })
+ */
+export class CameraPublisher {
+  readonly topics: CameraTopics;
+  readonly writer: PayloadWriter;
+  readonly #clock: Clock;
+  readonly #limits: CameraLimits;
+  readonly #channels: CameraChannels;
+  #settings: CameraSettings;
+  #labels: readonly string[];
+  #stateSeq = 0;
+  /** The state last published, if any. */
+  #published: CameraState | undefined;
+
+  constructor(
+    readonly id: string,
+    info: CameraInfo,
+    parts: CameraPublisherParts,
+  ) {
+    this.topics = cameraTopics(parts.prefix, id);
+    const context: CameraContext = {
+      device: parts.device,
+      camera: id,
+      model: info.model,
+      image: info.image,
+    };
+    this.writer = new PayloadWriter(context);
+    this.#clock = parts.clock;
+    this.#limits = parts.limits;
+    this.#channels = parts.channels;
+    this.#settings = info.settings ?? heldSettings();
+    this.#labels = info.labels ?? [];
+  }
+
+  /** The camera's live settings, as their owner has them now. */
+  get state(): CameraState {
+    return this.#settings.state;
+  }
+
+  get labels(): readonly string[] {
+    return this.#labels;
+  }
+
+  /** Sets the labels the model reports (Home Assistant gets a count and an occupancy sensor per label). */
+  setLabels(labels: readonly string[]): void {
+    this.#labels = [...labels];
+    this.#channels.labelsChanged();
+  }
+
+  /**
+   * Hands the camera's settings to a new owner (a camera started again keeps its publisher), and
+   * publishes them when they differ from the retained state.
+   */
+  setSettings(settings: CameraSettings): void {
+    this.#settings = settings;
+    const before = this.#published;
+    const now = settings.state;
+    if (before !== undefined && (before.enabled !== now.enabled || before.threshold !== now.threshold))
+      this.publishState();
+  }
+
+  /** One processed frame's detections (QoS mqtt.detections.qos, at most maxRate a second, none when disabled); false when skipped. */
+  detections(frame: FrameRef, detections: readonly Detection[], inferenceMs: number): boolean {
+    if (!this.#limits.detectionsEnabled || !this.#limits.detectionsLimit.take()) return false;
+    const payload = this.writer.detections(frame, detections, inferenceMs);
+    return this.#channels.send(
+      'detections',
+      this.topics.detections,
+      payload,
+      this.#limits.detectionsQos,
+      false,
+    );
+  }
+
+  /** One processed frame's top-k classes (same QoS and rate as detections); false when skipped. */
+  classification(frame: FrameRef, top: readonly ClassScore[], inferenceMs: number): boolean {
+    if (!this.#limits.detectionsEnabled || !this.#limits.detectionsLimit.take()) return false;
+    const payload = this.writer.classification(frame, top, inferenceMs);
+    return this.#channels.send(
+      'classification',
+      this.topics.classification,
+      payload,
+      this.#limits.detectionsQos,
+      false,
+    );
+  }
+
+  /** Whether an edge map would be published now (so that the caller encodes one only then). */
+  edgesDue(): boolean {
+    return this.#limits.edgesLimit.take();
+  }
+
+  /** An encoded edge map (PNG or JPEG bytes); call when edgesDue() said true. */
+  edges(image: Buffer): boolean {
+    return this.#channels.send('edges', this.topics.edges, image, 0, false);
+  }
+
+  /** A presence event, through the outbox (QoS 1); resolves with its id once it is on disk. */
+  async event(event: PresenceEvent): Promise<string> {
+    const id = randomUUID();
+    await this.#channels.enqueue(this.topics.events, this.writer.event(id, event), false);
+    return id;
+  }
+
+  /** The annotated JPEG of the latest event, through the outbox, retained. */
+  async snapshot(jpeg: Buffer): Promise<void> {
+    await this.#channels.enqueue(this.topics.snapshot, jpeg, true);
+  }
+
+  /**
+   * Hands a validated command to the camera's settings, then publishes the state (also when their
+   * owner threw, as the command may have changed part of it); returns the state after it.
+   */
+  command(command: Command): CameraState {
+    try {
+      this.#settings.command(command);
+    } finally {
+      this.publishState();
+    }
+    return this.state;
+  }
+
+  /** Publishes the live settings, retained (QoS 1). */
+  publishState(): void {
+    const state = this.#settings.state;
+    const payload = this.writer.state(this.#stateSeq++, this.#clock.now(), state);
+    if (this.#channels.send('state', this.topics.state, payload, 1, true)) this.#published = state;
+  }
+}
