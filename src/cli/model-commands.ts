@@ -3,23 +3,23 @@ import { ACCELERATORS } from '../config/inference-schema.js';
 import { EdgecamError } from '../errors.js';
 import { annotate } from '../inference/annotate.js';
 import { createDetector } from '../inference/detector.js';
+import type { Accelerator } from '../inference/options.js';
 import {
   checkNegatives,
   type Evaluation,
   evaluateModel,
   evaluateNegatives,
   type NegativesEvaluation,
-} from '../inference/eval/evaluate.js';
-import { writePrecisionRecallPng } from '../inference/eval/pr-plot.js';
+} from '../model-tools/eval/evaluate.js';
+import { writePrecisionRecallPng } from '../model-tools/eval/pr-plot.js';
 import {
   evaluationJson,
   formatEvaluation,
   formatNegatives,
   negativesJson,
-} from '../inference/eval/report.js';
-import { formatModelReport, inspectModel } from '../inference/inspect.js';
-import type { Accelerator } from '../inference/options.js';
-import { formatQuantizeReport, quantizeModel } from '../inference/quantize/quantize.js';
+} from '../model-tools/eval/report.js';
+import { formatModelReport, inspectModel } from '../model-tools/inspect.js';
+import { formatQuantizeReport, quantizeModel } from '../model-tools/quantize/quantize.js';
 import { readImageFile } from './image-file.js';
 import { withProgress } from './progress.js';
 

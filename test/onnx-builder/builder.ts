@@ -7,7 +7,7 @@ import {
   type OnnxModel,
   type OnnxTensor,
   onnxDtype,
-} from '../../src/inference/onnx-model.js';
+} from '../../src/onnx/model.js';
 
 /**
  * Builds small ONNX graphs in tests and benchmarks, on top of edgecam's own ONNX writer, so no

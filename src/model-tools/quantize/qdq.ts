@@ -1,5 +1,5 @@
-import type { OnnxAttribute, OnnxModel, OnnxNode, OnnxTensor } from '../onnx-model.js';
-import { tensorValues } from '../onnx-model.js';
+import type { OnnxAttribute, OnnxModel, OnnxNode, OnnxTensor } from '../../onnx/model.js';
+import { tensorValues } from '../../onnx/model.js';
 import { floatTensor, int8Tensor, int32Tensor, tensorTypes, uint8Tensor } from './graph-types.js';
 import type { ActivationRanges } from './ranges.js';
 

@@ -1,12 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { EdgecamError } from '../../errors.js';
-import { formatShape, inputMismatches, type ValueMeta } from '../check.js';
-import { type InputSpec, manifestSchema } from '../manifest.js';
-import { firstLine, MANIFEST_FILE } from '../model.js';
-import { readOnnxFile } from '../onnx-file.js';
-import { decodeOnnxModel, encodeOnnxModel, type OnnxModel, onnxDtypeName } from '../onnx-model.js';
+import { EdgecamError, firstLine } from '../../errors.js';
+import { formatShape, inputMismatches, type ValueMeta } from '../../inference/check.js';
+import { type InputSpec, manifestSchema } from '../../inference/manifest.js';
+import { MANIFEST_FILE } from '../../inference/model.js';
+import { readOnnxFile } from '../../onnx/file.js';
+import { decodeOnnxModel, encodeOnnxModel, type OnnxModel, onnxDtypeName } from '../../onnx/model.js';
 import { calibrationInputs, listImages } from './calibration-images.js';
 import { type QdqSummary, quantizeQdq } from './qdq.js';
 import { calibrate } from './ranges.js';

@@ -1,0 +1,8 @@
+/**
+ * The ONNX codec, a pure library like src/kernels/: a protobuf reader and writer, an ONNX model as
+ * plain objects (decode -> edit -> encode keeps what it does not model), and reading an ONNX file.
+ * The runtime (src/inference/) and the offline tools (src/model-tools/) both use it. It imports
+ * only the ground floor (src/errors.ts): no threads, no stage.
+ */
+export { readOnnxFile } from './file.js';
+export * from './model.js';
