@@ -4,5 +4,7 @@
  * The runtime (src/inference/) and the offline tools (src/model-tools/) both use it. It imports
  * only the ground floor (src/errors.ts): no threads, no stage.
  */
+export { decodeOnnxModel } from './decode.js';
+export { encodeOnnxModel } from './encode.js';
 export { readOnnxFile } from './file.js';
 export * from './model.js';

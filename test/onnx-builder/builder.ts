@@ -1,6 +1,6 @@
+import { encodeOnnxModel } from '../../src/onnx/encode.js';
 import {
   emptyGraph,
-  encodeOnnxModel,
   type OnnxAttribute,
   type OnnxDim,
   type OnnxDtypeName,

@@ -10,7 +10,7 @@ import type { ManifestInput } from '../../../src/inference/manifest.js';
 import { InputTensor } from '../../../src/inference/tensor.js';
 import { readImage } from '../../../src/model-tools/image-reader.js';
 import { quantizeModel } from '../../../src/model-tools/quantize/quantize.js';
-import { decodeOnnxModel } from '../../../src/onnx/model.js';
+import { decodeOnnxModel } from '../../../src/onnx/decode.js';
 import { seededRandom } from '../../../src/random.js';
 import { GraphBuilder } from '../../onnx-builder/builder.js';
 import { mobileNetLike, writePackage } from '../../onnx-builder/models.js';

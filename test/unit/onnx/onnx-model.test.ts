@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeOnnxModel, encodeOnnxModel, tensorValues } from '../../../src/onnx/model.js';
+import { decodeOnnxModel } from '../../../src/onnx/decode.js';
+import { encodeOnnxModel } from '../../../src/onnx/encode.js';
+import { tensorValues } from '../../../src/onnx/model.js';
 import { ProtoWriter, readFields } from '../../../src/onnx/protobuf.js';
 import { GraphBuilder } from '../../onnx-builder/builder.js';
 
