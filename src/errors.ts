@@ -57,3 +57,9 @@ export class EdgecamError extends Error {
 export function isEdgecamError(err: unknown, code?: ErrorCode): err is EdgecamError {
   return err instanceof EdgecamError && (code === undefined || err.code === code);
 }
+
+/** The first line of an error's message. */
+export function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0]!.trim();
+}

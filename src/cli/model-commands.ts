@@ -3,23 +3,23 @@ import { ACCELERATORS } from '../config/inference-schema.js';
 import { EdgecamError } from '../errors.js';
 import { annotate } from '../inference/annotate.js';
 import { createDetector } from '../inference/detector.js';
+import type { Accelerator } from '../inference/options.js';
 import {
   checkNegatives,
   type Evaluation,
   evaluateModel,
   evaluateNegatives,
   type NegativesEvaluation,
-} from '../inference/eval/evaluate.js';
-import { writePrecisionRecallPng } from '../inference/eval/pr-plot.js';
+} from '../model-tools/eval/evaluate.js';
+import { writePrecisionRecallPng } from '../model-tools/eval/pr-plot.js';
 import {
   evaluationJson,
   formatEvaluation,
   formatNegatives,
   negativesJson,
-} from '../inference/eval/report.js';
-import { formatModelReport, inspectModel } from '../inference/inspect.js';
-import type { Accelerator } from '../inference/options.js';
-import { formatQuantizeReport, quantizeModel } from '../inference/quantize/quantize.js';
+} from '../model-tools/eval/report.js';
+import { formatModelReport, inspectModel } from '../model-tools/inspect.js';
+import { formatQuantizeReport, quantizeModel } from '../model-tools/quantize/quantize.js';
 import { readImageFile } from './image-file.js';
 import { withProgress } from './progress.js';
 
@@ -165,26 +165,7 @@ export interface EvalFlags {
  * (--negatives, detectors); one or both. Prints the tables.
  */
 export async function evalModelCommand(path: string, flags: EvalFlags): Promise<string> {
-  if (flags.data === undefined && flags.negatives === undefined) {
-    throw new EdgecamError(
-      'EDGECAM_ERR_ARGUMENT',
-      'model eval needs --data DIR (labelled images: AP per class, or top-1 for a classifier), ' +
-        '--negatives DIR (images without objects: false detections), or both',
-    );
-  }
-  if (flags.plot !== undefined && flags.data === undefined) {
-    throw new EdgecamError(
-      'EDGECAM_ERR_ARGUMENT',
-      '--plot draws precision-recall curves from labelled images: add --data DIR, or leave out --plot',
-    );
-  }
-  const minScore = flags.minScore === undefined ? undefined : Number(flags.minScore);
-  if (minScore !== undefined && !(minScore >= 0 && minScore < 1)) {
-    throw new EdgecamError(
-      'EDGECAM_ERR_ARGUMENT',
-      `Expected --min-score to be a number from 0 to 1 but received '${flags.minScore}'`,
-    );
-  }
+  const minScore = parseEvalFlags(flags);
   const threads = parseThreads(flags.threads);
   const limit = parsePositive('--limit', flags.limit);
   // A bad --negatives folder or a classifier shows before the --data run, not after it.
@@ -210,40 +191,75 @@ export async function evalModelCommand(path: string, flags: EvalFlags): Promise<
             onProgress,
           }),
         );
-  if (flags.json !== undefined) {
-    const json =
-      negatives === undefined
-        ? evaluationJson(result!)
-        : {
-            ...(result === undefined
-              ? { task: 'detect', model: negatives.model, quantization: negatives.quantization }
-              : evaluationJson(result)),
-            negatives: negativesJson(negatives),
-          };
-    try {
-      await writeFile(flags.json, `${JSON.stringify(json, null, 2)}\n`);
-    } catch (err) {
-      throw new EdgecamError(
-        'EDGECAM_ERR_ARGUMENT',
-        `Cannot write --json "${flags.json}": ${err instanceof Error ? err.message : String(err)}`,
-        { cause: err },
-      );
-    }
-  }
-  if (flags.plot !== undefined && result !== undefined) {
-    if (result.task !== 'detect') {
-      throw new EdgecamError(
-        'EDGECAM_ERR_ARGUMENT',
-        '--plot draws precision-recall curves: it needs a detector',
-      );
-    }
-    await writePrecisionRecallPng(result, flags.plot);
-  }
+  if (flags.json !== undefined) await writeEvalJson(flags.json, result, negatives);
+  if (flags.plot !== undefined && result !== undefined) await writePlot(flags.plot, result);
   const sections = [
     ...(result === undefined ? [] : [formatEvaluation(result)]),
     ...(negatives === undefined ? [] : [formatNegatives(negatives)]),
   ];
   return sections.join('\n');
+}
+
+/** Checks that the eval flags make sense together, before any image is read; returns --min-score. */
+function parseEvalFlags(flags: EvalFlags): number | undefined {
+  if (flags.data === undefined && flags.negatives === undefined) {
+    throw new EdgecamError(
+      'EDGECAM_ERR_ARGUMENT',
+      'model eval needs --data DIR (labelled images: AP per class, or top-1 for a classifier), ' +
+        '--negatives DIR (images without objects: false detections), or both',
+    );
+  }
+  if (flags.plot !== undefined && flags.data === undefined) {
+    throw new EdgecamError(
+      'EDGECAM_ERR_ARGUMENT',
+      '--plot draws precision-recall curves from labelled images: add --data DIR, or leave out --plot',
+    );
+  }
+  const minScore = flags.minScore === undefined ? undefined : Number(flags.minScore);
+  if (minScore !== undefined && !(minScore >= 0 && minScore < 1)) {
+    throw new EdgecamError(
+      'EDGECAM_ERR_ARGUMENT',
+      `Expected --min-score to be a number from 0 to 1 but received '${flags.minScore}'`,
+    );
+  }
+  return minScore;
+}
+
+/** --json FILE: the evaluation, with the negatives under `negatives` when both ran; at least one did. */
+async function writeEvalJson(
+  file: string,
+  result: Evaluation | undefined,
+  negatives: NegativesEvaluation | undefined,
+): Promise<void> {
+  const json =
+    negatives === undefined
+      ? evaluationJson(result!)
+      : {
+          ...(result === undefined
+            ? { task: 'detect', model: negatives.model, quantization: negatives.quantization }
+            : evaluationJson(result)),
+          negatives: negativesJson(negatives),
+        };
+  try {
+    await writeFile(file, `${JSON.stringify(json, null, 2)}\n`);
+  } catch (err) {
+    throw new EdgecamError(
+      'EDGECAM_ERR_ARGUMENT',
+      `Cannot write --json "${file}": ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
+  }
+}
+
+/** --plot FILE.png: precision-recall curves, which only a detector has. */
+async function writePlot(file: string, result: Evaluation): Promise<void> {
+  if (result.task !== 'detect') {
+    throw new EdgecamError(
+      'EDGECAM_ERR_ARGUMENT',
+      '--plot draws precision-recall curves: it needs a detector',
+    );
+  }
+  await writePrecisionRecallPng(result, file);
 }
 
 function parseList(value: string | undefined): string[] {

@@ -1,5 +1,5 @@
+import type { OnnxDim } from '../onnx/model.js';
 import type { InputSpec } from './manifest.js';
-import type { OnnxDim } from './onnx-model.js';
 
 /** A model input or output as the backend (or the file) declares it. */
 export interface ValueMeta {

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { EdgecamError } from '../errors.js';
+import { EdgecamError, firstLine } from '../errors.js';
 import { type Manifest, manifestSchema } from './manifest.js';
 
 /** The manifest's file name inside a model package. */
@@ -127,10 +127,4 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
-}
-
-/** The first line of an error's message. */
-export function firstLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n')[0]!.trim();
 }

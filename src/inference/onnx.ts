@@ -1,11 +1,11 @@
 import * as ort from 'onnxruntime-node';
-import { EdgecamError } from '../errors.js';
+import { EdgecamError, firstLine } from '../errors.js';
+import { readOnnxFile } from '../onnx/file.js';
+import type { OnnxModel } from '../onnx/model.js';
 import type { BackendLoader, BackendOptions, BackendSession, InferenceLogger } from './backend.js';
 import type { ValueMeta } from './check.js';
 import type { ModelOutputs, OutputTensor } from './decode/index.js';
-import { firstLine, type ModelPackage } from './model.js';
-import { readOnnxFile } from './onnx-file.js';
-import type { OnnxModel } from './onnx-model.js';
+import type { ModelPackage } from './model.js';
 import { threadCount } from './options.js';
 import type { InputData } from './tensor.js';
 

@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import { EdgecamError } from '../errors.js';
+import { EdgecamError, firstLine } from '../errors.js';
 import type { BackendLoader, BackendSession } from './backend.js';
 import type { ValueMeta } from './check.js';
 import type { ModelOutputs, OutputTensor } from './decode/index.js';
-import { firstLine } from './model.js';
 import { threadCount } from './options.js';
 import type { InputData } from './tensor.js';
 

@@ -1,13 +1,13 @@
+import { encodeOnnxModel } from '../../src/onnx/encode.js';
 import {
   emptyGraph,
-  encodeOnnxModel,
   type OnnxAttribute,
   type OnnxDim,
   type OnnxDtypeName,
   type OnnxModel,
   type OnnxTensor,
   onnxDtype,
-} from '../../src/inference/onnx-model.js';
+} from '../../src/onnx/model.js';
 
 /**
  * Builds small ONNX graphs in tests and benchmarks, on top of edgecam's own ONNX writer, so no

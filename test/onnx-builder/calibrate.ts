@@ -1,5 +1,5 @@
 import type * as ort from 'onnxruntime-node';
-import { calibrate as calibrateInputs } from '../../src/inference/quantize/ranges.js';
+import { calibrate as calibrateInputs } from '../../src/model-tools/quantize/ranges.js';
 import type { Ranges } from './models.js';
 
 /**

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ManifestInput } from '../../src/inference/manifest.js';
-import { quantizeQdq as quantizeGraph } from '../../src/inference/quantize/qdq.js';
-import type { ActivationRanges } from '../../src/inference/quantize/ranges.js';
+import { quantizeQdq as quantizeGraph } from '../../src/model-tools/quantize/qdq.js';
+import type { ActivationRanges } from '../../src/model-tools/quantize/ranges.js';
 import { seededRandom } from '../../src/random.js';
 import { type AttrInput, GraphBuilder } from './builder.js';
 

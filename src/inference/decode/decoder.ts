@@ -1,4 +1,4 @@
-import type { OnnxDim } from '../onnx-model.js';
+import type { OnnxDim } from '../../onnx/model.js';
 
 /** One output tensor as a backend returns it: dims and values (row-major). */
 export interface OutputTensor {

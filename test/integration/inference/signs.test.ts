@@ -11,10 +11,10 @@ import type { Detection } from '../../../src/detection.js';
 import type { CameraImage } from '../../../src/frame.js';
 import { iou } from '../../../src/inference/decode/nms.js';
 import { createDetector, type Detector } from '../../../src/inference/detector.js';
-import { parseYoloLabels } from '../../../src/inference/eval/dataset.js';
-import { evaluateModel, evaluateNegatives } from '../../../src/inference/eval/evaluate.js';
-import { readImage } from '../../../src/inference/image-reader.js';
 import { i420Size } from '../../../src/kernels/i420.js';
+import { parseYoloLabels } from '../../../src/model-tools/eval/dataset.js';
+import { evaluateModel, evaluateNegatives } from '../../../src/model-tools/eval/evaluate.js';
+import { readImage } from '../../../src/model-tools/image-reader.js';
 import { runCli } from '../cli-helpers.js';
 import { tempDir } from './helpers.js';
 

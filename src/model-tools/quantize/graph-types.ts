@@ -1,4 +1,4 @@
-import type { OnnxGraph, OnnxNode, OnnxTensor } from '../onnx-model.js';
+import type { OnnxGraph, OnnxNode, OnnxTensor } from '../../onnx/model.js';
 
 /**
  * The element type of every tensor in a graph, propagated in node order from the inputs,

@@ -1,7 +1,6 @@
 import sharp from 'sharp';
-import { EdgecamError, type ErrorCode } from '../errors.js';
+import { EdgecamError, type ErrorCode, firstLine } from '../errors.js';
 import type { Image } from '../frame.js';
-import { firstLine } from './model.js';
 
 /**
  * Decodes an image file into 8-bit RGB pixels (EXIF orientation applied, alpha dropped), as a

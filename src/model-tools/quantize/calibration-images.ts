@@ -1,10 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EdgecamError } from '../../errors.js';
+import { EdgecamError, firstLine } from '../../errors.js';
+import type { InputSpec } from '../../inference/manifest.js';
+import { InputTensor } from '../../inference/tensor.js';
 import { readImage } from '../image-reader.js';
-import type { InputSpec } from '../manifest.js';
-import { firstLine } from '../model.js';
-import { InputTensor } from '../tensor.js';
 import type { CalibrationInput } from './ranges.js';
 
 /** File extensions read as images (what sharp decodes). */

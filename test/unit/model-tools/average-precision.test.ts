@@ -5,8 +5,8 @@ import {
   interpolatedAp,
   meanOf,
   type ScoredBox,
-} from '../../../src/inference/eval/average-precision.js';
-import { parseYoloLabels } from '../../../src/inference/eval/dataset.js';
+} from '../../../src/model-tools/eval/average-precision.js';
+import { parseYoloLabels } from '../../../src/model-tools/eval/dataset.js';
 
 const box = (x: number, y: number, w = 0.2, h = 0.2) => ({ x, y, w, h });
 

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isEdgecamError } from '../../../src/errors.js';
-import { evaluateNegatives } from '../../../src/inference/eval/evaluate.js';
-import { formatNegatives } from '../../../src/inference/eval/report.js';
+import { evaluateNegatives } from '../../../src/model-tools/eval/evaluate.js';
+import { formatNegatives } from '../../../src/model-tools/eval/report.js';
 import { knownOutputsModel, writePackage } from '../../onnx-builder/models.js';
 import { runCli } from '../cli-helpers.js';
-import { grayPng, tempDir } from './helpers.js';
+import { grayPng, tempDir } from '../inference/helpers.js';
 
 const SIGNS = fileURLToPath(new URL('../../../models/signs', import.meta.url));
 const NEGATIVES = fileURLToPath(new URL('../../fixtures/negatives', import.meta.url));

@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
-import { decodeOnnxModel, encodeOnnxModel } from '../onnx-model.js';
+import { decodeOnnxModel } from '../../onnx/decode.js';
+import { encodeOnnxModel } from '../../onnx/encode.js';
 import { tensorTypes } from './graph-types.js';
 
 /** Each float tensor's smallest and largest value over the calibration inputs. */

@@ -3,10 +3,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isEdgecamError } from '../../../src/errors.js';
-import { evaluateModel } from '../../../src/inference/eval/evaluate.js';
-import { formatEvaluation } from '../../../src/inference/eval/report.js';
+import { evaluateModel } from '../../../src/model-tools/eval/evaluate.js';
+import { formatEvaluation } from '../../../src/model-tools/eval/report.js';
 import { knownOutputsModel, writePackage } from '../../onnx-builder/models.js';
-import { grayPng, tempDir } from './helpers.js';
+import { grayPng, tempDir } from '../inference/helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

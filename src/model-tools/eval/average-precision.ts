@@ -1,4 +1,4 @@
-import { iou } from '../decode/nms.js';
+import { iou } from '../../inference/decode/nms.js';
 import type { GroundTruthBox } from './dataset.js';
 
 /** A detection to score: image index, class, score and box (normalised, like the ground truth). */

@@ -2,9 +2,9 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { knownOutputsModel, writePackage } from '../../onnx-builder/models.js';
-import { FRUITS, runCli } from '../cli-helpers.js';
-import { tempDir } from './helpers.js';
+import { knownOutputsModel, writePackage } from '../onnx-builder/models.js';
+import { FRUITS, runCli } from './cli-helpers.js';
+import { tempDir } from './inference/helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeOnnxModel, encodeOnnxModel, tensorValues } from '../../../src/inference/onnx-model.js';
-import { ProtoWriter, readFields } from '../../../src/inference/protobuf.js';
+import { decodeOnnxModel } from '../../../src/onnx/decode.js';
+import { encodeOnnxModel } from '../../../src/onnx/encode.js';
+import { tensorValues } from '../../../src/onnx/model.js';
+import { ProtoWriter, readFields } from '../../../src/onnx/protobuf.js';
 import { GraphBuilder } from '../../onnx-builder/builder.js';
 
 describe('the ONNX reader and writer', () => {

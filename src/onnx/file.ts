@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { EdgecamError } from '../errors.js';
-import { firstLine } from './model.js';
-import { decodeOnnxModel, type OnnxModel } from './onnx-model.js';
+import { EdgecamError, firstLine } from '../errors.js';
+import { decodeOnnxModel } from './decode.js';
+import type { OnnxModel } from './model.js';
 
 /**
  * Reads and decodes an ONNX file: its bytes (for ONNX Runtime) and its graph (for checks and

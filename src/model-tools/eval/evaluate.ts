@@ -1,11 +1,11 @@
 import { basename } from 'node:path';
 import { EdgecamError } from '../../errors.js';
-import type { InferenceLogger } from '../backend.js';
-import { type InferenceEngine, loadEngine } from '../engine.js';
+import type { InferenceLogger } from '../../inference/backend.js';
+import { type InferenceEngine, loadEngine } from '../../inference/engine.js';
+import type { Manifest } from '../../inference/manifest.js';
+import { loadModelPackage, type ModelPackage } from '../../inference/model.js';
+import { DEFAULT_INFERENCE_OPTIONS } from '../../inference/options.js';
 import { readImage } from '../image-reader.js';
-import type { Manifest } from '../manifest.js';
-import { loadModelPackage, type ModelPackage } from '../model.js';
-import { DEFAULT_INFERENCE_OPTIONS } from '../options.js';
 import { averagePrecision, COCO_IOUS, meanOf, type PrCurve, type ScoredBox } from './average-precision.js';
 import { type NegativeSet, readClassFolders, readNegativeSet, readYoloSet } from './dataset.js';
 import { type FalseDetection, MAX_PER_100_IMAGES, summarizeNegatives } from './negatives.js';

@@ -1,7 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { EdgecamError } from '../../errors.js';
-import { firstLine } from '../model.js';
+import { EdgecamError, firstLine } from '../../errors.js';
 import { IMAGE_EXTENSIONS } from '../quantize/calibration-images.js';
 
 /** A labelled object: class id and box (top-left x, y, width, height), normalised 0..1 to the image. */

@@ -7,7 +7,7 @@ import {
   per100Images,
   summarizeNegatives,
   withinRate,
-} from '../../../src/inference/eval/negatives.js';
+} from '../../../src/model-tools/eval/negatives.js';
 
 const noImages = (e: unknown) =>
   isEdgecamError(e, 'EDGECAM_ERR_ARGUMENT') && String(e).includes('a rate per 100 images needs images');

@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { EdgecamError } from '../errors.js';
-import { inputMismatches, type ValueMeta } from './check.js';
-import { createDecoder } from './decode/index.js';
-import type { Manifest } from './manifest.js';
-import { loadModelPackage, type ModelPackage } from './model.js';
-import { readOnnxFile } from './onnx-file.js';
-import { onnxDtypeName } from './onnx-model.js';
+import { inputMismatches, type ValueMeta } from '../inference/check.js';
+import { createDecoder } from '../inference/decode/index.js';
+import type { Manifest } from '../inference/manifest.js';
+import { loadModelPackage, type ModelPackage } from '../inference/model.js';
+import { readOnnxFile } from '../onnx/file.js';
+import { onnxDtypeName } from '../onnx/model.js';
 
 /** Operators that compute on quantized values or convert to and from them. */
 export const QUANTIZED_OPS = new Set([

@@ -1,6 +1,5 @@
 import sharp from 'sharp';
-import { EdgecamError } from '../../errors.js';
-import { firstLine } from '../model.js';
+import { EdgecamError, firstLine } from '../../errors.js';
 import type { DetectorEvaluation } from './evaluate.js';
 
 const W = 900;

@@ -6,16 +6,16 @@ import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isEdgecamError } from '../../../src/errors.js';
-import { readImage } from '../../../src/inference/image-reader.js';
 import type { ManifestInput } from '../../../src/inference/manifest.js';
-import { decodeOnnxModel } from '../../../src/inference/onnx-model.js';
-import { quantizeModel } from '../../../src/inference/quantize/quantize.js';
 import { InputTensor } from '../../../src/inference/tensor.js';
+import { readImage } from '../../../src/model-tools/image-reader.js';
+import { quantizeModel } from '../../../src/model-tools/quantize/quantize.js';
+import { decodeOnnxModel } from '../../../src/onnx/decode.js';
 import { seededRandom } from '../../../src/random.js';
 import { GraphBuilder } from '../../onnx-builder/builder.js';
 import { mobileNetLike, writePackage } from '../../onnx-builder/models.js';
 import { runCli } from '../cli-helpers.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../inference/helpers.js';
 
 const SIZE = 64;
 const manifest: ManifestInput = {
