@@ -1,5 +1,6 @@
 import { type Logger, pino } from 'pino';
 import sharp from 'sharp';
+import { configChanges, reloadedConfig } from './config/reload-changes.js';
 import type { CameraConfig, Config } from './config/schema.js';
 import { CameraRuntime, needsRestart, type RuntimeDeps } from './daemon/camera-runtime.js';
 import { Tasks } from './daemon/tasks.js';
@@ -199,8 +200,9 @@ export class Daemon {
   /**
    * Applies a new config (SIGHUP): live settings in place, a restart for cameras whose source or
    * model changed, new cameras started, removed ones stopped. Keys that need a process restart
-   * (http, mqtt connection, stateDir, device, inference) are logged and left as they were. A
-   * camera that fails to (re)start is logged; the others keep running.
+   * (http, mqtt connection, stateDir, device, inference: each key's policy is declared in the
+   * schema) are logged and left as they were. A camera that fails to (re)start is logged; the
+   * others keep running.
    */
   reload(config: Config): Promise<void> {
     const run = this.#reloading.then(() => this.#reload(config));
@@ -220,20 +222,17 @@ export class Daemon {
   async #reload(config: Config): Promise<void> {
     if (this.#stopping !== undefined) return;
     const before = this.#config.current;
-    const fixed = ['http', 'mqtt', 'stateDir', 'device', 'inference', 'log', 'capture'] as const;
-    const ignored = fixed.filter((key) => {
-      if (key !== 'mqtt') return JSON.stringify(before[key]) !== JSON.stringify(config[key]);
-      const strip = (m: Config['mqtt']) => JSON.stringify({ ...m, detections: undefined, edges: undefined });
-      return strip(before.mqtt) !== strip(config.mqtt);
-    });
+    // Keys whose declared reload policy is `restart` (src/config/reload-policy.ts) keep their running value.
+    const ignored = configChanges(before, config)
+      .filter((change) => change.policy === 'restart')
+      .map((change) => change.path);
     if (ignored.length > 0) {
       this.#logger.warn(
         { keys: ignored },
         `reload: ${ignored.join(', ')} changed; those apply at the next restart`,
       );
     }
-    // The new config, with the sections that only a restart changes kept as they are.
-    const applied: Config = { ...config, ...Object.fromEntries(ignored.map((key) => [key, before[key]])) };
+    const applied = reloadedConfig(before, config);
     this.#config.current = applied;
     const wanted = new Map(applied.cameras.filter((c) => c.enabled).map((c) => [c.id, c]));
     for (const [id, runtime] of [...this.#cameras]) {
