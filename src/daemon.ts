@@ -103,67 +103,19 @@ export class Daemon {
     // libvips' operation cache serves repeated work on the same input; every frame is new input, so
     // it would only hold memory (about 50 MB) for nothing.
     sharp.cache(false);
-    const clock = options.clock ?? systemClock;
-    const metrics = createMetrics();
-    const readiness = new Readiness();
     const closers: (() => Promise<unknown>)[] = [];
     try {
-      const http = await HealthServer.start({
-        ...config.http,
-        registry: metrics.registry,
-        readiness,
-        logger,
-      });
-      closers.push(() => http.stop());
-      const publisher = await MqttPublisher.start({ config, logger, clock, stats: publishStats(metrics) });
-      closers.push(() => publisher.stop());
-      const kernels = new KernelWorker();
-      closers.push(() => kernels.close());
-      const notifier = await createNotifier(options.env ?? process.env, logger);
-      closers.push(async () => notifier.close());
+      const stages = await openStages(config, options, logger, closers);
       const daemon = new Daemon({
+        ...stages,
         config,
         logger,
-        clock,
-        metrics,
-        readiness,
-        http,
-        publisher,
-        kernels,
-        notifier,
         tasks: new Tasks(logger),
         onFrame: options.onFrame,
       });
-      attachLiveView(http, daemon.liveView);
-      const watch = `mosquitto_sub -h ${hostOf(publisher.url)} -p ${portOf(publisher.url)} -t '${publisher.prefix}/#' -v`;
-      logger.info({ url: `${http.url}/` }, `live view: ${http.url}/`);
-      logger.info({ command: watch }, `watch MQTT: ${watch}`);
-      readiness.add(
-        'mqtt',
-        publishCheck(() => ({
-          connected: publisher.connected,
-          ...publisher.outboxStatus(),
-          maxMessages: config.mqtt.outbox.maxMessages,
-          ...(publisher.lastError ? { error: publisher.lastError.message } : {}),
-        })),
-      );
-      for (const camera of config.cameras) {
-        if (!camera.enabled) continue;
-        const runtime = await CameraRuntime.start(config, camera, daemon.#deps());
-        daemon.#cameras.set(camera.id, runtime);
-        closers.push(() => runtime.stop());
-        daemon.#recordInference(runtime);
-      }
-      publisher.onCommand((command) => daemon.#cameras.get(command.camera)?.command(command.setting));
-      publisher.announce();
-      publisher.startHealthReports(() => daemon.#healthReport());
-      daemon.#stopCollecting = collectPeriodically();
-      daemon.#watchdog.start();
-      daemon.#watchdog.ready();
-      logger.info(
-        { cameras: [...daemon.#cameras.keys()], version: EDGECAM_VERSION, device: publisher.device },
-        'edgecam running',
-      );
+      daemon.#serve(config);
+      await daemon.#startCameras(config, closers);
+      daemon.#begin();
       return daemon;
     } catch (err) {
       for (const close of closers.reverse()) {
@@ -173,6 +125,51 @@ export class Daemon {
       }
       throw err;
     }
+  }
+
+  /** Attaches the live view, says where to look (the page, the MQTT topics), and adds the MQTT readiness check. */
+  #serve(config: Config): void {
+    const http = this.#http;
+    const publisher = this.#publisher;
+    attachLiveView(http, this.liveView);
+    const watch = `mosquitto_sub -h ${hostOf(publisher.url)} -p ${portOf(publisher.url)} -t '${publisher.prefix}/#' -v`;
+    this.#logger.info({ url: `${http.url}/` }, `live view: ${http.url}/`);
+    this.#logger.info({ command: watch }, `watch MQTT: ${watch}`);
+    this.#readiness.add(
+      'mqtt',
+      publishCheck(() => ({
+        connected: publisher.connected,
+        ...publisher.outboxStatus(),
+        maxMessages: config.mqtt.outbox.maxMessages,
+        ...(publisher.lastError ? { error: publisher.lastError.message } : {}),
+      })),
+    );
+  }
+
+  /** Starts every enabled camera; the first that cannot start fails the start (closers stop those started). */
+  async #startCameras(config: Config, closers: (() => Promise<unknown>)[]): Promise<void> {
+    for (const camera of config.cameras) {
+      if (!camera.enabled) continue;
+      const runtime = await CameraRuntime.start(config, camera, this.#deps());
+      this.#cameras.set(camera.id, runtime);
+      closers.push(() => runtime.stop());
+      this.#recordInference(runtime);
+    }
+  }
+
+  /** Takes commands, announces the cameras, and starts the health reports, the collector and the watchdog. */
+  #begin(): void {
+    const publisher = this.#publisher;
+    publisher.onCommand((command) => this.#cameras.get(command.camera)?.command(command.setting));
+    publisher.announce();
+    publisher.startHealthReports(() => this.#healthReport());
+    this.#stopCollecting = collectPeriodically();
+    this.#watchdog.start();
+    this.#watchdog.ready();
+    this.#logger.info(
+      { cameras: [...this.#cameras.keys()], version: EDGECAM_VERSION, device: publisher.device },
+      'edgecam running',
+    );
   }
 
   /** The health server's address, e.g. http://127.0.0.1:8080. */
@@ -367,6 +364,30 @@ export class Daemon {
     const parts = [...this.#cameras.values()].map((c) => `${c.id} ${c.status().fps.toFixed(1)} fps`);
     return parts.length === 0 ? 'no cameras' : parts.join(', ');
   }
+}
+
+/**
+ * Opens the stages every camera shares (health server, MQTT publisher, kernel worker, systemd
+ * notifier), each with its closer pushed onto `closers`, in the order a failed start undoes them.
+ */
+async function openStages(
+  config: Config,
+  options: DaemonOptions,
+  logger: Logger,
+  closers: (() => Promise<unknown>)[],
+) {
+  const clock = options.clock ?? systemClock;
+  const metrics = createMetrics();
+  const readiness = new Readiness();
+  const http = await HealthServer.start({ ...config.http, registry: metrics.registry, readiness, logger });
+  closers.push(() => http.stop());
+  const publisher = await MqttPublisher.start({ config, logger, clock, stats: publishStats(metrics) });
+  closers.push(() => publisher.stop());
+  const kernels = new KernelWorker();
+  closers.push(() => kernels.close());
+  const notifier = await createNotifier(options.env ?? process.env, logger);
+  closers.push(async () => notifier.close());
+  return { clock, metrics, readiness, http, publisher, kernels, notifier };
 }
 
 /**
