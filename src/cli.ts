@@ -31,6 +31,16 @@ function buildProgram(): Command {
     .showHelpAfterError('(run edgecam --help for usage)')
     .exitOverride();
 
+  addRunCommand(program);
+  addConfigCommands(program);
+  addCaptureCommands(program);
+  addKernelCommands(program);
+  addModelCommands(program);
+  return program;
+}
+
+/** `edgecam run`: the daemon in the foreground. */
+function addRunCommand(program: Command): void {
   program
     .command('run')
     .description('run the daemon: cameras, kernels, models, MQTT, health and the live view (SIGHUP reloads)')
@@ -39,7 +49,10 @@ function buildProgram(): Command {
     .action(async (flags: { config?: string; set: string[] }) => {
       process.exitCode = await runCommand(flags.config ?? program.opts().config, flags.set);
     });
+}
 
+/** `edgecam config check`. */
+function addConfigCommands(program: Command): void {
   const config = program.command('config').description('check the configuration');
   config
     .command('check [file]')
@@ -49,7 +62,10 @@ function buildProgram(): Command {
       process.stdout.write(output);
       if (!ok) process.exitCode = EXIT_CONFIG;
     });
+}
 
+/** `edgecam capture probe|snapshot`. */
+function addCaptureCommands(program: Command): void {
   const capture = program.command('capture').description('cameras: what they offer, and a frame from one');
   capture
     .command('probe [devices...]')
@@ -65,7 +81,10 @@ function buildProgram(): Command {
     .action(async (out: string, flags: { camera: string; timeout: string }) => {
       console.log(await snapshotCommand(program.opts().config, flags.camera, out, Number(flags.timeout)));
     });
+}
 
+/** `edgecam kernel list|apply|edges`. */
+function addKernelCommands(program: Command): void {
   const kernel = program.command('kernel').description('the convolution kernel engine');
   kernel
     .command('list')
@@ -95,6 +114,10 @@ function buildProgram(): Command {
     .action(async (input: string, output: string, flags: Record<string, string | undefined>) => {
       console.log(await writeEdgeMap(input, output, flags));
     });
+}
+
+/** `edgecam model inspect|run`, and the offline tools (quantize, eval). */
+function addModelCommands(program: Command): void {
   const model = program
     .command('model')
     .description('CNN models: inspect, run on an image, quantize to int8, evaluate on labelled images');
@@ -118,6 +141,11 @@ function buildProgram(): Command {
     .action(async (path: string, image: string, flags: ModelRunFlags) => {
       process.stdout.write(await runModelCommand(path, image, flags));
     });
+  addModelToolCommands(model);
+}
+
+/** `edgecam model quantize|eval`: making and scoring a model, offline. */
+function addModelToolCommands(model: Command): void {
   model
     .command('quantize <in> <out>')
     .description(
@@ -152,7 +180,6 @@ function buildProgram(): Command {
     .action(async (path: string, flags: EvalFlags) => {
       process.stdout.write(await evalModelCommand(path, flags));
     });
-  return program;
 }
 
 /** Commander's accumulator for a repeatable option. */

@@ -1,6 +1,7 @@
 import { type Logger, pino } from 'pino';
 import sharp from 'sharp';
 import { KernelWorker } from './chains/index.js';
+import { configChanges, reloadedConfig } from './config/reload-changes.js';
 import type { CameraConfig, Config } from './config/schema.js';
 import { CameraRuntime, needsRestart, type RuntimeDeps } from './daemon/camera-runtime.js';
 import { Tasks } from './daemon/tasks.js';
@@ -102,66 +103,19 @@ export class Daemon {
     // libvips' operation cache serves repeated work on the same input; every frame is new input, so
     // it would only hold memory (about 50 MB) for nothing.
     sharp.cache(false);
-    const clock = options.clock ?? systemClock;
-    const metrics = createMetrics();
-    const readiness = new Readiness();
     const closers: (() => Promise<unknown>)[] = [];
     try {
-      const http = await HealthServer.start({
-        ...config.http,
-        registry: metrics.registry,
-        readiness,
-        logger,
-      });
-      closers.push(() => http.stop());
-      const publisher = await MqttPublisher.start({ config, logger, clock, stats: publishStats(metrics) });
-      closers.push(() => publisher.stop());
-      const kernels = new KernelWorker();
-      closers.push(() => kernels.close());
-      const notifier = await createNotifier(options.env ?? process.env, logger);
-      closers.push(async () => notifier.close());
+      const stages = await openStages(config, options, logger, closers);
       const daemon = new Daemon({
+        ...stages,
         config,
         logger,
-        clock,
-        metrics,
-        readiness,
-        http,
-        publisher,
-        kernels,
-        notifier,
         tasks: new Tasks(logger),
         onFrame: options.onFrame,
       });
-      attachLiveView(http, daemon.liveView);
-      const watch = `mosquitto_sub -h ${hostOf(publisher.url)} -p ${portOf(publisher.url)} -t '${publisher.prefix}/#' -v`;
-      logger.info({ url: `${http.url}/` }, `live view: ${http.url}/`);
-      logger.info({ command: watch }, `watch MQTT: ${watch}`);
-      readiness.add(
-        'mqtt',
-        publishCheck(() => ({
-          connected: publisher.connected,
-          ...publisher.outboxStatus(),
-          maxMessages: config.mqtt.outbox.maxMessages,
-          ...(publisher.lastError ? { error: publisher.lastError.message } : {}),
-        })),
-      );
-      for (const camera of config.cameras) {
-        if (!camera.enabled) continue;
-        const runtime = await CameraRuntime.start(config, camera, daemon.#deps());
-        daemon.#cameras.set(camera.id, runtime);
-        closers.push(() => runtime.stop());
-        daemon.#recordInference(runtime);
-      }
-      publisher.announce();
-      publisher.startHealthReports(() => daemon.#healthReport());
-      daemon.#stopCollecting = collectPeriodically();
-      daemon.#watchdog.start();
-      daemon.#watchdog.ready();
-      logger.info(
-        { cameras: [...daemon.#cameras.keys()], version: EDGECAM_VERSION, device: publisher.device },
-        'edgecam running',
-      );
+      daemon.#serve(config);
+      await daemon.#startCameras(config, closers);
+      daemon.#begin();
       return daemon;
     } catch (err) {
       for (const close of closers.reverse()) {
@@ -171,6 +125,50 @@ export class Daemon {
       }
       throw err;
     }
+  }
+
+  /** Attaches the live view, says where to look (the page, the MQTT topics), and adds the MQTT readiness check. */
+  #serve(config: Config): void {
+    const http = this.#http;
+    const publisher = this.#publisher;
+    attachLiveView(http, this.liveView);
+    const watch = `mosquitto_sub -h ${hostOf(publisher.url)} -p ${portOf(publisher.url)} -t '${publisher.prefix}/#' -v`;
+    this.#logger.info({ url: `${http.url}/` }, `live view: ${http.url}/`);
+    this.#logger.info({ command: watch }, `watch MQTT: ${watch}`);
+    this.#readiness.add(
+      'mqtt',
+      publishCheck(() => ({
+        connected: publisher.connected,
+        ...publisher.outboxStatus(),
+        maxMessages: config.mqtt.outbox.maxMessages,
+        ...(publisher.lastError ? { error: publisher.lastError.message } : {}),
+      })),
+    );
+  }
+
+  /** Starts every enabled camera; the first that cannot start fails the start (closers stop those started). */
+  async #startCameras(config: Config, closers: (() => Promise<unknown>)[]): Promise<void> {
+    for (const camera of config.cameras) {
+      if (!camera.enabled) continue;
+      const runtime = await CameraRuntime.start(config, camera, this.#deps());
+      this.#cameras.set(camera.id, runtime);
+      closers.push(() => runtime.stop());
+      this.#recordInference(runtime);
+    }
+  }
+
+  /** Announces the cameras and starts the health reports, the collector and the watchdog. */
+  #begin(): void {
+    const publisher = this.#publisher;
+    publisher.announce();
+    publisher.startHealthReports(() => this.#healthReport());
+    this.#stopCollecting = collectPeriodically();
+    this.#watchdog.start();
+    this.#watchdog.ready();
+    this.#logger.info(
+      { cameras: [...this.#cameras.keys()], version: EDGECAM_VERSION, device: publisher.device },
+      'edgecam running',
+    );
   }
 
   /** The health server's address, e.g. http://127.0.0.1:8080. */
@@ -198,8 +196,9 @@ export class Daemon {
   /**
    * Applies a new config (SIGHUP): live settings in place, a restart for cameras whose source or
    * model changed, new cameras started, removed ones stopped. Keys that need a process restart
-   * (http, mqtt connection, stateDir, device, inference) are logged and left as they were. A
-   * camera that fails to (re)start is logged; the others keep running.
+   * (http, mqtt connection, stateDir, device, inference: each key's policy is declared in the
+   * schema) are logged and left as they were. A camera that fails to (re)start is logged; the
+   * others keep running.
    */
   reload(config: Config): Promise<void> {
     const run = this.#reloading.then(() => this.#reload(config));
@@ -219,20 +218,17 @@ export class Daemon {
   async #reload(config: Config): Promise<void> {
     if (this.#stopping !== undefined) return;
     const before = this.#config.current;
-    const fixed = ['http', 'mqtt', 'stateDir', 'device', 'inference', 'log', 'capture'] as const;
-    const ignored = fixed.filter((key) => {
-      if (key !== 'mqtt') return JSON.stringify(before[key]) !== JSON.stringify(config[key]);
-      const strip = (m: Config['mqtt']) => JSON.stringify({ ...m, detections: undefined, edges: undefined });
-      return strip(before.mqtt) !== strip(config.mqtt);
-    });
+    // Keys whose declared reload policy is `restart` (src/config/reload-policy.ts) keep their running value.
+    const ignored = configChanges(before, config)
+      .filter((change) => change.policy === 'restart')
+      .map((change) => change.path);
     if (ignored.length > 0) {
       this.#logger.warn(
         { keys: ignored },
         `reload: ${ignored.join(', ')} changed; those apply at the next restart`,
       );
     }
-    // The new config, with the sections that only a restart changes kept as they are.
-    const applied: Config = { ...config, ...Object.fromEntries(ignored.map((key) => [key, before[key]])) };
+    const applied = reloadedConfig(before, config);
     this.#config.current = applied;
     const wanted = new Map(applied.cameras.filter((c) => c.enabled).map((c) => [c.id, c]));
     for (const [id, runtime] of [...this.#cameras]) {
@@ -378,6 +374,30 @@ export class Daemon {
     const parts = [...this.#cameras.values()].map((c) => `${c.id} ${c.status().fps.toFixed(1)} fps`);
     return parts.length === 0 ? 'no cameras' : parts.join(', ');
   }
+}
+
+/**
+ * Opens the stages every camera shares (health server, MQTT publisher, kernel worker, systemd
+ * notifier), each with its closer pushed onto `closers`, in the order a failed start undoes them.
+ */
+async function openStages(
+  config: Config,
+  options: DaemonOptions,
+  logger: Logger,
+  closers: (() => Promise<unknown>)[],
+) {
+  const clock = options.clock ?? systemClock;
+  const metrics = createMetrics();
+  const readiness = new Readiness();
+  const http = await HealthServer.start({ ...config.http, registry: metrics.registry, readiness, logger });
+  closers.push(() => http.stop());
+  const publisher = await MqttPublisher.start({ config, logger, clock, stats: publishStats(metrics) });
+  closers.push(() => publisher.stop());
+  const kernels = new KernelWorker();
+  closers.push(() => kernels.close());
+  const notifier = await createNotifier(options.env ?? process.env, logger);
+  closers.push(async () => notifier.close());
+  return { clock, metrics, readiness, http, publisher, kernels, notifier };
 }
 
 /**

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { onReload } from './reload-policy.js';
 
 /**
  * A camera's detection keys: its model, which detections count (threshold, labels, minimum box
  * area, zones), how scores become events (temporal smoothing and hysteresis), and whether it runs.
- * The pipeline reads them; thresholds, labels, zones and events apply on SIGHUP without a restart.
+ * The pipeline reads them; each declares how a reload applies it (reload-policy.ts).
  */
 
 /** The 1-D temporal kernels a camera's scores can be smoothed with (the kernel engine's box and Gaussian). */
@@ -43,13 +44,14 @@ export const eventsSchema = z
 /** The keys a camera adds for detection (spread into the camera schema). */
 export const detectionShape = {
   /** A model package folder (models/signs) or its model.json; "" runs no model. */
-  model: z.string().default(''),
-  threshold: unit.default(0.5),
-  labels: z.array(z.string().min(1)).default([]),
-  minArea: unit.default(0),
-  zones: z.record(z.string().regex(ZONE_NAME_PATTERN), polygonSchema).default({}),
-  events: eventsSchema.prefault({}),
-  enabled: z.boolean().default(true),
+  model: onReload('camera', z.string().default('')),
+  threshold: onReload('live', unit.default(0.5)),
+  labels: onReload('live', z.array(z.string().min(1)).default([])),
+  minArea: onReload('live', unit.default(0)),
+  zones: onReload('live', z.record(z.string().regex(ZONE_NAME_PATTERN), polygonSchema).default({})),
+  events: onReload('live', eventsSchema.prefault({})),
+  /** false: the camera stops (true: it starts). */
+  enabled: onReload('camera', z.boolean().default(true)),
 };
 
 export type EventsConfig = z.infer<typeof eventsSchema>;

@@ -40,6 +40,14 @@ export function issuesToProblems(issues: readonly Issue[], schema: Schema, input
   return out;
 }
 
+/** Where an issue points: its full key path, the schema and the value there, and the problems so far. */
+interface IssueSite {
+  readonly segments: PathSegment[];
+  readonly node: Schema | undefined;
+  readonly value: unknown;
+  readonly out: PathProblem[];
+}
+
 function convert(
   issues: readonly Issue[],
   schema: Schema,
@@ -49,99 +57,122 @@ function convert(
 ) {
   for (const issue of issues) {
     const rel = issue.path.filter((s): s is PathSegment => typeof s !== 'symbol');
-    const segments = [...prefix, ...rel];
-    const node = schemaAt(schema, rel);
-    const value = valueAt(input, rel);
-    const push = (message: string, fix: string, at = segments, v = value) =>
-      out.push({ segments: at, value: v, message, fix });
-    switch (issue.code) {
-      case 'unrecognized_keys': {
-        // A discriminated union (a camera's source) allows the keys of the branch its kind selects.
-        const allowed =
-          node === undefined
-            ? []
-            : [...new Set(matchingAlternatives(node, value).flatMap((b) => objectKeys(b) ?? []))];
-        for (const key of issue.keys) {
-          const suggestion = didYouMean(key, allowed);
-          push(
-            'unknown key',
-            suggestion === undefined
-              ? `remove it${belongsTo(node, key)}; the keys allowed here are ${allowed.join(', ')}`
-              : `did you mean "${suggestion}"?`,
-            [...segments, key],
-            valueAt(value, [key]),
-          );
-        }
-        break;
-      }
-      case 'invalid_type': {
-        const expected = node === undefined ? `a ${issue.expected}` : describeSchema(node);
-        const key = segments[segments.length - 1];
-        if (value === undefined) push('required key is missing', `add ${String(key)}: ${expected}`);
-        else
-          push(
-            `expected ${expected}, received ${describeValue(value)}`,
-            typeFix(issue.expected, value, expected, node, segments),
-          );
-        break;
-      }
-      case 'too_big':
-      case 'too_small': {
-        const expected = node === undefined ? issue.message : describeSchema(node);
-        if (issue.code === 'too_small' && issue.origin === 'string')
-          push('must not be empty', `write ${expected}`);
-        else push(`out of range: expected ${expected}`, `use ${expected}${example(node, segments)}`);
-        break;
-      }
-      case 'invalid_value': {
-        const allowed = issue.values.map(String);
-        const suggestion = typeof value === 'string' ? didYouMean(value, allowed) : undefined;
-        push(
-          `not one of ${allowed.join(', ')}`,
-          suggestion === undefined ? `use one of ${allowed.join(', ')}` : `did you mean "${suggestion}"?`,
-        );
-        break;
-      }
-      case 'invalid_key':
-        push(
-          'not a usable name',
-          'names use letters, digits, "-" and "_", and start with a letter or digit (they appear in env variable names and logs)',
-        );
-        break;
-      case 'invalid_union': {
-        // A discriminated union (a camera's source) names the values its discriminator takes.
-        const { options } = issue as { options?: unknown };
-        if ('discriminator' in issue && Array.isArray(options)) {
-          const allowed = options.map(String);
-          const suggestion = typeof value === 'string' ? didYouMean(value, allowed) : undefined;
-          push(
-            value === undefined ? 'required key is missing' : `not one of ${allowed.join(', ')}`,
-            suggestion === undefined ? `use one of ${allowed.join(', ')}` : `did you mean "${suggestion}"?`,
-          );
-        } else convertUnion(issue, node, value, segments, out);
-        break;
-      }
-      case 'custom': {
-        const fix = (issue.params as { fix?: unknown } | undefined)?.fix;
-        push(
-          issue.message,
-          typeof fix === 'string' ? fix : 'see config/default.yaml for what this key takes',
-        );
-        break;
-      }
-      default:
-        push(issue.message, 'see config/default.yaml for what this key takes');
-    }
+    convertIssue(issue, {
+      segments: [...prefix, ...rel],
+      node: schemaAt(schema, rel),
+      value: valueAt(input, rel),
+      out,
+    });
   }
 }
 
-function convertUnion(
-  issue: z.core.$ZodIssueInvalidUnion,
-  node: Schema | undefined,
-  value: unknown,
-  segments: PathSegment[],
-  out: PathProblem[],
-) {
+function push(site: IssueSite, message: string, fix: string, at = site.segments, value = site.value): void {
+  site.out.push({ segments: at, value, message, fix });
+}
+
+function convertIssue(issue: Issue, site: IssueSite): void {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      unknownKeys(issue.keys, site);
+      break;
+    case 'invalid_type':
+      wrongType(issue.expected, site);
+      break;
+    case 'too_big':
+    case 'too_small': {
+      const expected = site.node === undefined ? issue.message : describeSchema(site.node);
+      if (issue.code === 'too_small' && issue.origin === 'string')
+        push(site, 'must not be empty', `write ${expected}`);
+      else
+        push(
+          site,
+          `out of range: expected ${expected}`,
+          `use ${expected}${example(site.node, site.segments)}`,
+        );
+      break;
+    }
+    case 'invalid_value':
+      notOneOf(issue.values.map(String), site);
+      break;
+    case 'invalid_key':
+      push(
+        site,
+        'not a usable name',
+        'names use letters, digits, "-" and "_", and start with a letter or digit (they appear in env variable names and logs)',
+      );
+      break;
+    case 'invalid_union': {
+      // A discriminated union (a camera's source) names the values its discriminator takes.
+      const { options } = issue as { options?: unknown };
+      if ('discriminator' in issue && Array.isArray(options)) {
+        if (site.value === undefined)
+          push(site, 'required key is missing', `use one of ${options.map(String).join(', ')}`);
+        else notOneOf(options.map(String), site);
+      } else convertUnion(issue, site);
+      break;
+    }
+    case 'custom': {
+      const fix = (issue.params as { fix?: unknown } | undefined)?.fix;
+      push(
+        site,
+        issue.message,
+        typeof fix === 'string' ? fix : 'see config/default.yaml for what this key takes',
+      );
+      break;
+    }
+    default:
+      push(site, issue.message, 'see config/default.yaml for what this key takes');
+  }
+}
+
+/** Keys the schema does not have, each with a did-you-mean among those allowed here. */
+function unknownKeys(keys: readonly string[], site: IssueSite): void {
+  const { node, value, segments } = site;
+  // A discriminated union (a camera's source) allows the keys of the branch its kind selects.
+  const allowed =
+    node === undefined
+      ? []
+      : [...new Set(matchingAlternatives(node, value).flatMap((b) => objectKeys(b) ?? []))];
+  for (const key of keys) {
+    const suggestion = didYouMean(key, allowed);
+    push(
+      site,
+      'unknown key',
+      suggestion === undefined
+        ? `remove it${belongsTo(node, key)}; the keys allowed here are ${allowed.join(', ')}`
+        : `did you mean "${suggestion}"?`,
+      [...segments, key],
+      valueAt(value, [key]),
+    );
+  }
+}
+
+/** A value of the wrong type, or a required key left out. */
+function wrongType(expectedType: string, site: IssueSite): void {
+  const { node, value, segments } = site;
+  const expected = node === undefined ? `a ${expectedType}` : describeSchema(node);
+  const key = segments[segments.length - 1];
+  if (value === undefined) push(site, 'required key is missing', `add ${String(key)}: ${expected}`);
+  else
+    push(
+      site,
+      `expected ${expected}, received ${describeValue(value)}`,
+      typeFix(expectedType, value, expected, node, segments),
+    );
+}
+
+/** A value outside a fixed set of words, with a did-you-mean. */
+function notOneOf(allowed: string[], site: IssueSite): void {
+  const suggestion = typeof site.value === 'string' ? didYouMean(site.value, allowed) : undefined;
+  push(
+    site,
+    `not one of ${allowed.join(', ')}`,
+    suggestion === undefined ? `use one of ${allowed.join(', ')}` : `did you mean "${suggestion}"?`,
+  );
+}
+
+function convertUnion(issue: z.core.$ZodIssueInvalidUnion, site: IssueSite) {
+  const { node, value, segments, out } = site;
   const options = node === undefined ? [] : ((unwrap(node)._zod.def as { options?: Schema[] }).options ?? []);
   const pick = pickAlternative(options, issue.errors, value);
   if (pick !== undefined) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isLoopbackHost } from './loopback.js';
+import { onReload } from './reload-policy.js';
 
 /**
  * The keys of the `mqtt:` and `http:` sections that the publish and health stages read (client,
@@ -16,62 +17,87 @@ export const mqttTlsSchema = z.strictObject({
   rejectUnauthorized: z.boolean().default(true),
 });
 
+/** The client keys of `mqtt:`, each with its reload policy: the connection restarts with the daemon, what it sends applies live. */
 export const mqttClientShape = {
-  clientId: z
-    .string()
-    .regex(/^[^+#/\s]*$/, { message: 'not a usable client id: no spaces, "/", "+" or "#"' })
-    .max(64)
-    .default(''),
-  username: z.string().default(''),
-  password: z.string().default(''),
-  passwordFile: z.string().default(''),
-  tls: mqttTlsSchema.prefault({}),
-  protocolVersion: z
-    .number()
-    .int()
-    .refine((v) => v === 4 || v === 5, {
-      message: 'unsupported MQTT protocol version',
-      params: { fix: 'write 5 (MQTT 5, the default) or 4 (MQTT 3.1.1, for old brokers)' },
-    })
-    .default(5),
-  keepalive: z.number().int().min(0).max(65535).default(30),
-  connectTimeout: seconds.default(10),
-  reconnect: z.strictObject({ initialDelay: seconds.default(1), maxDelay: seconds.default(60) }).prefault({}),
-  allowInsecure: z.boolean().default(false),
-  detections: z
-    .strictObject({
-      enabled: z.boolean().default(true),
-      qos: z.number().int().min(0).max(1).default(0),
-      maxRate: z.number().min(0).default(0),
-    })
-    .prefault({}),
-  edges: z
-    .strictObject({
-      format: z.enum(['png', 'jpeg']).default('png'),
-      interval: z.number().min(0).default(5),
-    })
-    .prefault({}),
-  snapshots: z.strictObject({ interval: z.number().min(0).max(3600).default(1) }).prefault({}),
-  healthInterval: seconds.default(30),
-  homeAssistant: z
-    .strictObject({
-      enabled: z.boolean().default(true),
-      prefix: z
-        .string()
-        .regex(/^[^+#\s]+[^/+#\s]$|^[^/+#\s]$/, { message: 'not a usable topic prefix' })
-        .default('homeassistant'),
-    })
-    .prefault({}),
-  outbox: z
-    .strictObject({
-      maxMessages: z.number().int().min(1).default(10000),
-      maxBytes: z
-        .number()
-        .int()
-        .min(1024)
-        .default(64 * 1024 * 1024),
-    })
-    .prefault({}),
+  clientId: onReload(
+    'restart',
+    z
+      .string()
+      .regex(/^[^+#/\s]*$/, { message: 'not a usable client id: no spaces, "/", "+" or "#"' })
+      .max(64)
+      .default(''),
+  ),
+  username: onReload('restart', z.string().default('')),
+  password: onReload('restart', z.string().default('')),
+  passwordFile: onReload('restart', z.string().default('')),
+  tls: onReload('restart', mqttTlsSchema.prefault({})),
+  protocolVersion: onReload(
+    'restart',
+    z
+      .number()
+      .int()
+      .refine((v) => v === 4 || v === 5, {
+        message: 'unsupported MQTT protocol version',
+        params: { fix: 'write 5 (MQTT 5, the default) or 4 (MQTT 3.1.1, for old brokers)' },
+      })
+      .default(5),
+  ),
+  keepalive: onReload('restart', z.number().int().min(0).max(65535).default(30)),
+  connectTimeout: onReload('restart', seconds.default(10)),
+  reconnect: onReload(
+    'restart',
+    z.strictObject({ initialDelay: seconds.default(1), maxDelay: seconds.default(60) }).prefault({}),
+  ),
+  allowInsecure: onReload('restart', z.boolean().default(false)),
+  detections: onReload(
+    'live',
+    z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        qos: z.number().int().min(0).max(1).default(0),
+        maxRate: z.number().min(0).default(0),
+      })
+      .prefault({}),
+  ),
+  edges: onReload(
+    'live',
+    z
+      .strictObject({
+        format: z.enum(['png', 'jpeg']).default('png'),
+        interval: z.number().min(0).default(5),
+      })
+      .prefault({}),
+  ),
+  snapshots: onReload(
+    'live',
+    z.strictObject({ interval: z.number().min(0).max(3600).default(1) }).prefault({}),
+  ),
+  healthInterval: onReload('restart', seconds.default(30)),
+  homeAssistant: onReload(
+    'restart',
+    z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        prefix: z
+          .string()
+          .regex(/^[^+#\s]+[^/+#\s]$|^[^/+#\s]$/, { message: 'not a usable topic prefix' })
+          .default('homeassistant'),
+      })
+      .prefault({}),
+  ),
+  outbox: onReload(
+    'restart',
+    z
+      .strictObject({
+        maxMessages: z.number().int().min(1).default(10000),
+        maxBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(64 * 1024 * 1024),
+      })
+      .prefault({}),
+  ),
 };
 
 export const httpAccessShape = {

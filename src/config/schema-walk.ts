@@ -28,6 +28,19 @@ export function unwrap(schema: Schema): Schema {
 }
 
 /**
+ * The schema and the schemas inside its default/optional/... wrappers, outermost first.
+ * @example wrapperLayers(z.number().default(1)).length // 2: the default and the number
+ */
+export function wrapperLayers(schema: Schema): Schema[] {
+  const layers = [schema];
+  for (let current = schema; WRAPPERS.has(defOf(current).type); ) {
+    current = defOf(current).innerType as Schema;
+    layers.push(current);
+  }
+  return layers;
+}
+
+/**
  * The alternatives a value may take: the branches of a union (flattened), else the node itself.
  * @example alternatives(z.union([z.string(), z.number()])).length // 2
  */

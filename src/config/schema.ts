@@ -3,6 +3,7 @@ import { CHAIN_NAME_PATTERN, chainRefSchema, chainSchema } from './chain-schema.
 import { detectionShape } from './detection-schema.js';
 import { inferenceSchema } from './inference-schema.js';
 import { checkHttpSection, checkMqttSection, httpAccessShape, mqttClientShape } from './publish-schema.js';
+import { onReload } from './reload-policy.js';
 import { cropSchema, FLIPS, ROTATIONS, sourceSchema } from './source-schema.js';
 import { parseUrlWithScheme } from './url-schema.js';
 
@@ -74,19 +75,20 @@ const cameraIdSchema = z.string().superRefine((id, ctx) => {
 });
 
 export const cameraSchema = z.strictObject({
-  id: cameraIdSchema,
+  // A camera is its id: a new id is another camera (the old one stops, the new one starts).
+  id: onReload('camera', cameraIdSchema),
   // One shape per kind (source-schema.ts); capture/ has a file per kind that reads it.
-  source: sourceSchema,
-  width: z.number().int().min(1).max(16384).default(640),
-  height: z.number().int().min(1).max(16384).default(480),
-  fps: z.number().positive().max(1000).default(10),
-  rotate: z.literal(ROTATIONS).default(0),
-  flip: z.enum(FLIPS).default('none'),
-  crop: cropSchema.optional(),
-  gray: z.boolean().default(false),
-  stallTimeout: z.number().positive().max(3600).default(10),
-  preprocess: chainRefSchema.optional(),
-  edges: chainRefSchema.optional(),
+  source: onReload('camera', sourceSchema),
+  width: onReload('camera', z.number().int().min(1).max(16384).default(640)),
+  height: onReload('camera', z.number().int().min(1).max(16384).default(480)),
+  fps: onReload('camera', z.number().positive().max(1000).default(10)),
+  rotate: onReload('camera', z.literal(ROTATIONS).default(0)),
+  flip: onReload('camera', z.enum(FLIPS).default('none')),
+  crop: onReload('camera', cropSchema.optional()),
+  gray: onReload('camera', z.boolean().default(false)),
+  stallTimeout: onReload('camera', z.number().positive().max(3600).default(10)),
+  preprocess: onReload('live', chainRefSchema.optional()),
+  edges: onReload('live', chainRefSchema.optional()),
   // model, threshold, labels, minArea, zones, events, enabled (detection-schema.ts).
   ...detectionShape,
 });
@@ -113,36 +115,47 @@ export function defaultCamera(): z.input<typeof cameraSchema> {
 }
 
 export const configSchema = z.strictObject({
-  device: deviceSchema.default(''),
-  stateDir: z.string().min(1).default('./.edgecam'),
-  log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).prefault({}),
-  http: z
-    .strictObject({
-      host: hostSchema.default('127.0.0.1'),
-      port: portSchema.default(8080),
-      ...httpAccessShape,
-    })
-    .superRefine(checkHttpSection)
-    .prefault({}),
+  device: onReload('restart', deviceSchema.default('')),
+  stateDir: onReload('restart', z.string().min(1).default('./.edgecam')),
+  log: onReload('restart', z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).prefault({})),
+  http: onReload(
+    'restart',
+    z
+      .strictObject({
+        host: hostSchema.default('127.0.0.1'),
+        port: portSchema.default(8080),
+        ...httpAccessShape,
+      })
+      .superRefine(checkHttpSection)
+      .prefault({}),
+  ),
+  // The connection restarts with the daemon; the rates and formats of what it sends apply live (mqttClientShape).
   mqtt: z
     .strictObject({
-      url: mqttUrlSchema.default(''),
-      broker: z
-        .strictObject({ host: hostSchema.default('127.0.0.1'), port: portSchema.default(1883) })
-        .prefault({}),
-      topicPrefix: topicPrefixSchema.default(''),
+      url: onReload('restart', mqttUrlSchema.default('')),
+      broker: onReload(
+        'restart',
+        z
+          .strictObject({ host: hostSchema.default('127.0.0.1'), port: portSchema.default(1883) })
+          .prefault({}),
+      ),
+      topicPrefix: onReload('restart', topicPrefixSchema.default('')),
       ...mqttClientShape,
     })
     .superRefine(checkMqttSection)
     .prefault({}),
-  kernels: z
-    .strictObject({
-      // prefault (not default): the defaults go through the schema like a file's values would.
-      chains: z.record(z.string().regex(CHAIN_NAME_PATTERN), chainSchema).prefault(defaultChains),
-    })
-    .prefault({}),
-  capture: z.strictObject({ ffmpegPath: z.string().default('') }).prefault({}),
-  inference: inferenceSchema.prefault({}),
+  kernels: onReload(
+    'live',
+    z
+      .strictObject({
+        // prefault (not default): the defaults go through the schema like a file's values would.
+        chains: z.record(z.string().regex(CHAIN_NAME_PATTERN), chainSchema).prefault(defaultChains),
+      })
+      .prefault({}),
+  ),
+  capture: onReload('restart', z.strictObject({ ffmpegPath: z.string().default('') }).prefault({})),
+  inference: onReload('restart', inferenceSchema.prefault({})),
+  // Cameras are matched by id: each key says what its change restarts; added ones start, removed ones stop.
   cameras: z.array(cameraSchema).prefault(() => [defaultCamera()]),
 });
 

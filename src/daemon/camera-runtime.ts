@@ -3,6 +3,7 @@ import { createSource } from '../capture/create.js';
 import type { FrameSource } from '../capture/source.js';
 import { CameraKernels, type KernelWorker } from '../chains/index.js';
 import { chainFor } from '../config/chains.js';
+import { cameraChanges } from '../config/reload-changes.js';
 import type { CameraConfig, Config } from '../config/schema.js';
 import type { Detection, PresenceEvent } from '../detection.js';
 import { EdgecamError, isEdgecamError } from '../errors.js';
@@ -61,25 +62,13 @@ export function pipelineSettings(camera: CameraConfig, live: CameraState): Pipel
 }
 
 /**
- * Whether a camera must restart for a new config: its source or capture settings, or its model,
- * changed. Everything else (thresholds, labels, zones, events, chains) applies live.
+ * Whether a camera must restart for a new config: a key of it whose declared reload policy is
+ * `camera` changed (its source, capture settings or model; src/config/reload-policy.ts). Everything
+ * else (thresholds, labels, zones, events, chains) applies live.
  * @example needsRestart(old, updated) // true when source.device changed
  */
 export function needsRestart(before: CameraConfig, after: CameraConfig): boolean {
-  const capture = (c: CameraConfig) =>
-    JSON.stringify([
-      c.source,
-      c.width,
-      c.height,
-      c.fps,
-      c.rotate,
-      c.flip,
-      c.crop,
-      c.gray,
-      c.stallTimeout,
-      c.model,
-    ]);
-  return capture(before) !== capture(after);
+  return cameraChanges(before, after).some((change) => change.policy === 'camera');
 }
 
 /**
