@@ -2,5 +2,5 @@
  * The live view: a page served by the health HTTP server at `/`, showing each camera's latest
  * annotated frame, its edge map, detections, events and numbers. No external assets.
  */
-export { attachLiveView, type LiveViewOptions } from './live-view.js';
+export { attachLiveView, type LiveViewOptions, type RouteTable } from './live-view.js';
 export type { LiveCameraStatus, LiveStatus, LiveViewSource } from './live-view-source.js';

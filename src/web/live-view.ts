@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HealthServer } from '../health/http.js';
 import { systemClock } from '../time/clock.js';
 import type { LiveStatus, LiveViewSource } from './live-view-source.js';
 import { loadPageAssets } from './page-assets.js';
@@ -11,6 +10,19 @@ import { loadPageAssets } from './page-assets.js';
  * edge map. The page reads the token from its own address (`#token=...`) and sends it as
  * `Authorization: Bearer` on every fetch, so no token ever travels in a URL that a log keeps.
  */
+
+/**
+ * Where the live view adds its routes (the daemon passes its health server): the web stage declares
+ * the port it needs instead of importing another stage.
+ */
+export interface RouteTable {
+  /** Adds a route; `open: false` (the default) puts it behind the server's token. */
+  route(
+    path: string,
+    handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>,
+    options?: { open?: boolean },
+  ): void;
+}
 
 export interface LiveViewOptions {
   /** Milliseconds since the epoch, sent as serverTime so the page can say "4 s ago" whatever the phone's clock says. */
@@ -39,7 +51,7 @@ const IMAGES = {
  * @example attachLiveView(http, daemon.liveView) // then open http://127.0.0.1:8080/
  */
 export function attachLiveView(
-  server: HealthServer,
+  server: RouteTable,
   source: LiveViewSource,
   options: LiveViewOptions = {},
 ): void {
