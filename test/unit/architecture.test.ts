@@ -47,7 +47,7 @@ function roomOf(file: string): string {
     if (path[0] === 'daemon.ts') return 'daemon';
     return 'ground';
   }
-  return path[0] === 'time' ? 'ground' : path[0];
+  return path[0] === 'time' ? 'ground' : (path[0] ?? 'ground');
 }
 
 function sourceFiles(dir: string): string[] {
