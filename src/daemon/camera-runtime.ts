@@ -3,7 +3,7 @@ import { createSource } from '../capture/create.js';
 import type { FrameSource } from '../capture/source.js';
 import { CameraKernels, type KernelWorker } from '../chains/index.js';
 import { chainFor } from '../config/chains.js';
-import { cameraChanges } from '../config/reload-changes.js';
+import { cameraChanges, configChanges } from '../config/reload-changes.js';
 import type { CameraConfig, Config } from '../config/schema.js';
 import type { Detection, PresenceEvent } from '../detection.js';
 import { EdgecamError, isEdgecamError } from '../errors.js';
@@ -129,8 +129,8 @@ export class CameraRuntime {
   /**
    * Loads the camera's model (throws the inference stage's EdgecamError when it cannot, and
    * EDGECAM_ERR_CONFIG_LABEL for a label filter the model cannot satisfy), registers its topics and
-   * readiness checks, and starts capturing. A camera restarted by a reload keeps the live settings
-   * of the `previous` runtime it replaces.
+   * readiness checks, and starts capturing. A camera restarted by a reload keeps the `enabled` its
+   * `previous` runtime was commanded to, at the new config's threshold.
    */
   static async start(
     config: Config,
@@ -145,7 +145,8 @@ export class CameraRuntime {
       await detector?.close();
       throw err;
     }
-    const live = previous?.settings ?? { enabled: true, threshold: camera.threshold };
+    // A restart keeps what was commanded on, and like any reload sets the config's threshold.
+    const live = { enabled: previous?.settings.enabled ?? true, threshold: camera.threshold };
     const runtime = new CameraRuntime(config, camera, detector, deps, live);
     runtime.#loop = runtime.#run();
     return runtime;
@@ -167,9 +168,9 @@ export class CameraRuntime {
   /** Applies a reload that needs no restart (needsRestart said false). */
   apply(config: Config, camera: CameraConfig): void {
     checkLabels(camera, this.#detector);
-    const ratesChanged =
-      config.mqtt.detections.maxRate !== this.#config.mqtt.detections.maxRate ||
-      config.mqtt.edges.interval !== this.#config.mqtt.edges.interval;
+    const limitsChanged = configChanges(this.#config, config).some(
+      (c) => c.path.startsWith('mqtt.detections') || c.path.startsWith('mqtt.edges'),
+    );
     if (config.mqtt.snapshots.interval !== this.#config.mqtt.snapshots.interval) {
       this.#snapshots.flush();
       this.#snapshots = this.#snapshotLimit(config);
@@ -181,12 +182,8 @@ export class CameraRuntime {
     const thresholdChanged = this.#live.threshold !== camera.threshold;
     this.#live = { ...this.#live, threshold: camera.threshold };
     this.#pipeline?.configure(pipelineSettings(camera, this.#live));
-    if (ratesChanged) {
-      // The publisher builds a camera's rate limits when it is added: re-adding applies the new ones
-      // (and publishes the state).
-      this.#deps.publisher.removeCamera(this.id);
-      this.#publisher = this.#register();
-    } else if (thresholdChanged) this.#publisher.publishState();
+    if (limitsChanged) this.#publisher.setLimits(config.mqtt);
+    if (thresholdChanged) this.#publisher.publishState();
   }
 
   /** An MQTT command the publisher validated: the live settings and the pipeline follow it. */

@@ -77,7 +77,7 @@ export class CameraPublisher {
   readonly topics: CameraTopics;
   readonly writer: PayloadWriter;
   readonly #clock: Clock;
-  readonly #limits: CameraLimits;
+  #limits: CameraLimits;
   readonly #channels: CameraChannels;
   #settings: CameraSettings;
   #labels: readonly string[];
@@ -130,6 +130,14 @@ export class CameraPublisher {
     const now = settings.state;
     if (before !== undefined && (before.enabled !== now.enabled || before.threshold !== now.threshold))
       this.publishState();
+  }
+
+  /**
+   * Takes the per-frame limits of a reloaded config (mqtt.detections and mqtt.edges apply live);
+   * the camera keeps its topics, its Home Assistant entities and its retained state.
+   */
+  setLimits(mqtt: Config['mqtt']): void {
+    this.#limits = cameraLimits(mqtt, this.#clock);
   }
 
   /** One processed frame's detections (QoS mqtt.detections.qos, at most maxRate a second, none when disabled); false when skipped. */

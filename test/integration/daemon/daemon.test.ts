@@ -20,7 +20,7 @@ let broker: Mosquitto;
 let model: string;
 let frames: string;
 
-function config(threshold: number, device = 'e2e'): string {
+function config(threshold: number, device = 'e2e', fps = 20): string {
   return `device: ${device}
 stateDir: ${join(dir, `state-${device}`)}
 http:
@@ -35,7 +35,7 @@ cameras:
     source: { kind: file, path: ${frames}, loop: true, pace: realtime }
     width: 160
     height: 120
-    fps: 20
+    fps: ${fps}
     preprocess: denoise
     edges: edges
     model: ${model}
@@ -173,6 +173,20 @@ describe('edgecam run', () => {
     await late.close();
     expect([json(state).threshold, state.retain]).toEqual([0.7, true]);
     expect(child.lines.filter((l) => l.msg === 'edgecam running')).toHaveLength(1);
+  });
+
+  it('takes the new threshold on a SIGHUP that also restarts the camera', async () => {
+    await writeFile(configFile, config(0.65, 'e2e', 10));
+    child.process.kill('SIGHUP');
+    await child.waitForLog(
+      (l) => l.msg === 'reload: camera restarted (its source or model changed)',
+      'the restart',
+    );
+    await sub.waitFor((m) => m.topic === `${PREFIX}/cam/state` && json(m).threshold === 0.65);
+    const late = await subscribe(broker.url, `${PREFIX}/cam/state`);
+    const state = await late.waitFor(() => true);
+    await late.close();
+    expect([json(state).threshold, state.retain]).toEqual([0.65, true]);
   });
 
   it('stops on SIGTERM with exit 0 within 5 s, leaving "offline" retained', async () => {

@@ -139,6 +139,21 @@ describe('MqttPublisher against mosquitto (TLS, password)', () => {
     await sub.waitFor((m) => m.topic === 'edgecam/rate/front/detections');
   });
 
+  it("takes a reloaded config's per-frame limits for a camera it already has", async () => {
+    const mqtt = { url: broker.url, username: USER, password: PASSWORD, homeAssistant: { enabled: false } };
+    const publisher = await startPublisher({ ...mqtt, detections: { maxRate: 1 } }, {}, 'relimit');
+    await publisher.whenConnected();
+    const front = publisher.camera('front', { model, image, labels: ['stop'] });
+    const burst = () =>
+      Array.from({ length: 3 }, (_, seq) => front.detections({ seq, timestamp: Date.now() }, [], 1));
+    expect(burst()).toEqual([true, false, false]);
+    // maxRate 0 is "no limit": every frame's message goes out.
+    front.setLimits(configSchema.parse({ mqtt: { ...mqtt, detections: { maxRate: 0 } } }).mqtt);
+    expect(burst()).toEqual([true, true, true]);
+    front.setLimits(configSchema.parse({ mqtt: { ...mqtt, detections: { enabled: false } } }).mqtt);
+    expect(burst()).toEqual([false, false, false]);
+  });
+
   it('publishes every payload kind, valid against its JSON Schema, over TLS with a password', async () => {
     const sub = await watch('edgecam/pi/#');
     const publisher = await startPublisher({
