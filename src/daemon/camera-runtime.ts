@@ -6,14 +6,13 @@ import { chainFor } from '../config/chains.js';
 import { cameraChanges, configChanges } from '../config/reload-changes.js';
 import type { CameraConfig, Config } from '../config/schema.js';
 import type { Detection, PresenceEvent } from '../detection.js';
-import { EdgecamError, isEdgecamError } from '../errors.js';
+import { isEdgecamError } from '../errors.js';
 import type { Frame, Image } from '../frame.js';
 import type { EdgecamMetrics } from '../health/metrics.js';
 import type { Readiness } from '../health/readiness.js';
 import { cameraCheck, modelCheck } from '../health/readiness.js';
 import { annotate } from '../inference/annotate.js';
-import { createDetector, type Detector } from '../inference/detector.js';
-import { pipelineThreadCount } from '../inference/options.js';
+import type { Detector } from '../inference/detector.js';
 import {
   CameraPipeline,
   type FrameReport,
@@ -25,10 +24,10 @@ import { applyCommand, type Command } from '../publish/commands.js';
 import type { CameraHealth, CameraState } from '../publish/payloads.js';
 import type { MqttPublisher } from '../publish/publisher.js';
 import { LatestPerInterval } from '../publish/rate-limit.js';
-import { didYouMean } from '../suggest.js';
 import { backoffDelay, doublingBackoff } from '../time/backoff.js';
 import { type Clock, sleep } from '../time/clock.js';
 import type { LiveCameraStatus } from '../web/live-view-source.js';
+import { checkLabels, labelsOf, loadModel, modelOf } from './camera-model.js';
 import { encodeImage } from './encode.js';
 import { LiveImages } from './live-images.js';
 import type { Tasks } from './tasks.js';
@@ -415,52 +414,4 @@ export class CameraRuntime {
     const jpeg = await annotate(frame, detections).jpeg({ quality: 80 }).toBuffer();
     await this.#publisher.snapshot(jpeg);
   }
-}
-
-async function loadModel(
-  config: Config,
-  camera: CameraConfig,
-  logger: Logger,
-): Promise<Detector | undefined> {
-  if (camera.model === '') return undefined;
-  const detector = await createDetector({
-    model: camera.model,
-    ...config.inference,
-    threads: pipelineThreadCount(config.inference.threads),
-    logger: {
-      warn: (fields, message) => logger.warn({ camera: camera.id, ...fields }, message),
-      info: (fields, message) => logger.info({ camera: camera.id, ...fields }, message),
-    },
-  });
-  return detector;
-}
-
-function modelOf(detector: Detector) {
-  return {
-    task: detector.info.task,
-    run: (image: Image<Uint8Array>) => detector.run(image),
-    get lastTimings() {
-      return detector.lastTimings;
-    },
-  };
-}
-
-/** The labels Home Assistant gets sensors for: the filter, else every label of the model. */
-function labelsOf(camera: CameraConfig, detector: Detector | undefined): string[] {
-  if (detector === undefined) return [];
-  return camera.labels.length > 0 ? [...camera.labels] : [...detector.info.labels];
-}
-
-/** A label filter that names a label the model does not have would silently keep nothing of it. */
-function checkLabels(camera: CameraConfig, detector: Detector | undefined): void {
-  if (detector === undefined || camera.labels.length === 0) return;
-  const known = detector.info.labels;
-  const unknown = camera.labels.filter((l) => !known.includes(l));
-  if (unknown.length === 0) return;
-  const first = unknown[0]!;
-  const suggestion = didYouMean(first, [...known]);
-  throw new EdgecamError(
-    'EDGECAM_ERR_CONFIG_LABEL',
-    `camera "${camera.id}": labels ${unknown.map((l) => `"${l}"`).join(', ')} ${unknown.length === 1 ? 'is not a label' : 'are not labels'} of model ${detector.info.name} (${camera.model})${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`}. Fix: use labels the model has: ${known.join(', ')}`,
-  );
 }

@@ -1,0 +1,63 @@
+import type { Logger } from 'pino';
+import type { CameraConfig, Config } from '../config/schema.js';
+import { EdgecamError } from '../errors.js';
+import type { Image } from '../frame.js';
+import { createDetector, type Detector } from '../inference/detector.js';
+import { pipelineThreadCount } from '../inference/options.js';
+import { didYouMean } from '../suggest.js';
+
+/**
+ * A camera's model as its runtime uses it: loaded with the inference settings and the camera's
+ * name on every log line, offered to the pipeline as its Model port, and checked against the
+ * camera's label filter.
+ */
+
+/** Loads the camera's model; undefined for a camera without one. */
+export async function loadModel(
+  config: Config,
+  camera: CameraConfig,
+  logger: Logger,
+): Promise<Detector | undefined> {
+  if (camera.model === '') return undefined;
+  const detector = await createDetector({
+    model: camera.model,
+    ...config.inference,
+    threads: pipelineThreadCount(config.inference.threads),
+    logger: {
+      warn: (fields, message) => logger.warn({ camera: camera.id, ...fields }, message),
+      info: (fields, message) => logger.info({ camera: camera.id, ...fields }, message),
+    },
+  });
+  return detector;
+}
+
+/** The pipeline's Model port over a detector. */
+export function modelOf(detector: Detector) {
+  return {
+    task: detector.info.task,
+    run: (image: Image<Uint8Array>) => detector.run(image),
+    get lastTimings() {
+      return detector.lastTimings;
+    },
+  };
+}
+
+/** The labels Home Assistant gets sensors for: the filter, else every label of the model. */
+export function labelsOf(camera: CameraConfig, detector: Detector | undefined): string[] {
+  if (detector === undefined) return [];
+  return camera.labels.length > 0 ? [...camera.labels] : [...detector.info.labels];
+}
+
+/** A label filter that names a label the model does not have would silently keep nothing of it. */
+export function checkLabels(camera: CameraConfig, detector: Detector | undefined): void {
+  if (detector === undefined || camera.labels.length === 0) return;
+  const known = detector.info.labels;
+  const unknown = camera.labels.filter((l) => !known.includes(l));
+  if (unknown.length === 0) return;
+  const first = unknown[0]!;
+  const suggestion = didYouMean(first, [...known]);
+  throw new EdgecamError(
+    'EDGECAM_ERR_CONFIG_LABEL',
+    `camera "${camera.id}": labels ${unknown.map((l) => `"${l}"`).join(', ')} ${unknown.length === 1 ? 'is not a label' : 'are not labels'} of model ${detector.info.name} (${camera.model})${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`}. Fix: use labels the model has: ${known.join(', ')}`,
+  );
+}
