@@ -51,7 +51,6 @@ export function correlateSeparable(
   g: ConvGeometry,
   dst: Float32Array,
 ): void {
-  const { inWidth: W, inHeight: H, inChannels: C, padX, padY, stride: S, outWidth: OW, outHeight: OH } = g;
   const Fw = row.length;
   const Fh = column.length;
   const flip = g.mode === 'convolve';
@@ -60,11 +59,20 @@ export function correlateSeparable(
   for (let i = 0; i < Fw; i++) r[i] = row[flip ? Fw - 1 - i : i]!;
   for (let i = 0; i < Fh; i++) col[i] = column[flip ? Fh - 1 - i : i]!;
 
-  const rowLen = OW * C;
-  if (scratch.length < H * rowLen) scratch = new Float32Array(H * rowLen);
-  const tmp = scratch;
+  const rowLen = g.outWidth * g.inChannels;
+  if (scratch.length < g.inHeight * rowLen) scratch = new Float32Array(g.inHeight * rowLen);
+  horizontalPass(src, r, g, scratch);
+  verticalPass(scratch, col, g, dst);
+}
 
-  // Pass 1: every input row, only the output columns the stride keeps.
+/**
+ * Pass 1: every input row into `tmp` (one row of outWidth x channels sums per input row), only
+ * the output columns the stride keeps. `r` is the row factor, already flipped for convolve.
+ */
+function horizontalPass(src: Pixels, r: Float64Array, g: ConvGeometry, tmp: Float32Array): void {
+  const { inWidth: W, inHeight: H, inChannels: C, padX, stride: S, outWidth: OW } = g;
+  const Fw = r.length;
+  const rowLen = OW * C;
   const colMap = borderIndexMap(W, padX, g.border);
   const oxLo = Math.min(OW, Math.ceil(padX / S));
   const oxHi = Math.max(oxLo, Math.min(OW, Math.floor((W - Fw + padX) / S) + 1));
@@ -92,9 +100,17 @@ export function correlateSeparable(
       }
     }
   }
+}
 
-  // Pass 2: padded rows are copies (or zeros) of input rows, so each output row is a weighted sum
-  // of whole scratch rows; the rows (and nonzero weights) it needs are gathered once per row.
+/**
+ * Pass 2: padded rows are copies (or zeros) of input rows, so each output row is a weighted sum
+ * of whole rows of `tmp`; the rows (and nonzero weights) it needs are gathered once per row.
+ * `col` is the column factor, already flipped for convolve.
+ */
+function verticalPass(tmp: Float32Array, col: Float64Array, g: ConvGeometry, dst: Float32Array): void {
+  const { inHeight: H, padY, stride: S, outHeight: OH } = g;
+  const Fh = col.length;
+  const rowLen = g.outWidth * g.inChannels;
   const rowMap = borderIndexMap(H, padY, g.border);
   const starts = new Int32Array(Fh);
   const weights = new Float64Array(Fh);
