@@ -51,28 +51,16 @@ export function correlateSeparable(
   g: ConvGeometry,
   dst: Float32Array,
 ): void {
+  const { inWidth: W, inHeight: H, inChannels: C, padX, padY, stride: S, outWidth: OW, outHeight: OH } = g;
   const Fw = row.length;
   const Fh = column.length;
-  const flip = g.mode === 'convolve';
-  const r = new Float64Array(Fw);
-  const col = new Float64Array(Fh);
-  for (let i = 0; i < Fw; i++) r[i] = row[flip ? Fw - 1 - i : i]!;
-  for (let i = 0; i < Fh; i++) col[i] = column[flip ? Fh - 1 - i : i]!;
+  const r = factor(row, g);
+  const col = factor(column, g);
 
-  const rowLen = g.outWidth * g.inChannels;
-  if (scratch.length < g.inHeight * rowLen) scratch = new Float32Array(g.inHeight * rowLen);
-  horizontalPass(src, r, g, scratch);
-  verticalPass(scratch, col, g, dst);
-}
-
-/**
- * Pass 1: every input row into `tmp` (one row of outWidth x channels sums per input row), only
- * the output columns the stride keeps. `r` is the row factor, already flipped for convolve.
- */
-function horizontalPass(src: Pixels, r: Float64Array, g: ConvGeometry, tmp: Float32Array): void {
-  const { inWidth: W, inHeight: H, inChannels: C, padX, stride: S, outWidth: OW } = g;
-  const Fw = r.length;
   const rowLen = OW * C;
+  const tmp = scratchOf(H * rowLen);
+
+  // Pass 1: every input row, only the output columns the stride keeps.
   const colMap = borderIndexMap(W, padX, g.border);
   const oxLo = Math.min(OW, Math.ceil(padX / S));
   const oxHi = Math.max(oxLo, Math.min(OW, Math.floor((W - Fw + padX) / S) + 1));
@@ -100,28 +88,14 @@ function horizontalPass(src: Pixels, r: Float64Array, g: ConvGeometry, tmp: Floa
       }
     }
   }
-}
 
-/**
- * Pass 2: padded rows are copies (or zeros) of input rows, so each output row is a weighted sum
- * of whole rows of `tmp`; the rows (and nonzero weights) it needs are gathered once per row.
- * `col` is the column factor, already flipped for convolve.
- */
-function verticalPass(tmp: Float32Array, col: Float64Array, g: ConvGeometry, dst: Float32Array): void {
-  const { inHeight: H, padY, stride: S, outHeight: OH } = g;
-  const Fh = col.length;
-  const rowLen = g.outWidth * g.inChannels;
+  // Pass 2: padded rows are copies (or zeros) of input rows, so each output row is a weighted sum
+  // of whole scratch rows; the rows (and nonzero weights) it needs are gathered once per row.
   const rowMap = borderIndexMap(H, padY, g.border);
   const starts = new Int32Array(Fh);
   const weights = new Float64Array(Fh);
   for (let oy = 0; oy < OH; oy++) {
-    let taps = 0;
-    for (let ky = 0; ky < Fh; ky++) {
-      const sy = rowMap[oy * S + ky]!;
-      if (sy < 0 || col[ky] === 0) continue;
-      starts[taps] = sy * rowLen;
-      weights[taps++] = col[ky]!;
-    }
+    const taps = gatherRows(rowMap, oy * S, col, rowLen, starts, weights);
     const o = oy * rowLen;
     for (let i = 0; i < rowLen; i++) {
       let acc = 0;
@@ -129,6 +103,43 @@ function verticalPass(tmp: Float32Array, col: Float64Array, g: ConvGeometry, dst
       dst[o + i] = acc;
     }
   }
+}
+
+/** The shared scratch, grown to at least `length` floats. */
+function scratchOf(length: number): Float32Array {
+  if (scratch.length < length) scratch = new Float32Array(length);
+  return scratch;
+}
+
+/** A factor as the passes read it: float64, reversed when `g` convolves. */
+function factor(v: ArrayLike<number>, g: ConvGeometry): Float64Array {
+  const flip = g.mode === 'convolve';
+  const n = v.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = v[flip ? n - 1 - i : i]!;
+  return out;
+}
+
+/**
+ * Into `starts` and `weights`: the scratch rows (as offsets) an output row sums and their weights,
+ * from padded input row `first` down, leaving out zero padding and zero weights; returns how many.
+ */
+function gatherRows(
+  rowMap: Int32Array,
+  first: number,
+  col: Float64Array,
+  rowLen: number,
+  starts: Int32Array,
+  weights: Float64Array,
+): number {
+  let taps = 0;
+  for (let ky = 0; ky < col.length; ky++) {
+    const sy = rowMap[first + ky]!;
+    if (sy < 0 || col[ky] === 0) continue;
+    starts[taps] = sy * rowLen;
+    weights[taps++] = col[ky]!;
+  }
+  return taps;
 }
 
 function checkVector(v: ArrayLike<number>, what: string): void {
