@@ -121,105 +121,144 @@ export class CaptureSource implements FrameSource {
 
   /** Runs the driver session after session until `stop` aborts or the stream is finished. */
   async #supervise(mailbox: LatestMailbox<Frame>, stop: AbortSignal): Promise<void> {
-    const clock = this.#clock;
-    const stallMs = this.#options.stallTimeoutMs;
-    let failed = 0;
-    let offlineAnnounced = false;
-    let failure: { error: unknown } | undefined;
-    const session = { lastFrameAt: 0, stalled: false, abort: new AbortController() };
-    const decoder = new JpegDecoder(this.#options.width, this.#options.height, {
-      decoded: (image) => deliver(image.data, image.width, image.height, image.channels, image.at),
+    const state: Supervision = {
+      mailbox,
+      session: { lastFrameAt: 0, stalled: false, abort: new AbortController() },
+      failed: 0,
+      offlineAnnounced: false,
+      failure: undefined,
+    };
+    const decoder = this.#decoder(state);
+    const sink = this.#sink(state, decoder);
+    while (!stop.aborted) {
+      const end = await this.#runSession(sink, state.session, stop);
+      // A finished stream's waiting JPEG is still decoded; one from a session that failed is dropped.
+      if (end.finished !== true) decoder.clear();
+      await decoder.idle();
+      if (state.failure !== undefined) throw state.failure.error;
+      if (end.finished === true || stop.aborted) return;
+      await this.#backOff(end, state, stop);
+    }
+  }
+
+  /** The JPEG decoder of one frames() loop: what it decodes is delivered; its failure ends the loop. */
+  #decoder(state: Supervision): JpegDecoder {
+    return new JpegDecoder(this.#options.width, this.#options.height, {
+      decoded: (image) =>
+        this.#deliver(state, image.data, image.width, image.height, image.channels, image.at),
       corrupt: (reason) => this.#countCorrupt(reason),
       skipped: () => this.#dropped++,
       failed: (error) => {
-        failure = { error };
-        session.abort.abort();
+        state.failure = { error };
+        state.session.abort.abort();
       },
     });
-    const offer = (frame: Frame) => {
-      mailbox.put(frame);
-      this.#frames++;
-      this.#lastFrameAt = frame.timestamp;
-      session.lastFrameAt = clock.now();
-      if (!this.#online) {
-        this.#online = true;
-        offlineAnnounced = false;
-        this.events.emit('online', { camera: this.id, at: frame.timestamp, failedAttempts: failed });
-        failed = 0;
-      }
-    };
-    const deliver = (data: Uint8Array, width: number, height: number, channels: 1 | 3, at: number) => {
-      if (session.abort.signal.aborted) return;
-      const plan = this.#plan(width, height, channels);
-      offer({
-        seq: this.#seq++,
-        timestamp: at,
-        width: plan.width,
-        height: plan.height,
-        channels: plan.channels,
-        data: plan.apply(data),
-        source: this.id,
-      });
-    };
-    // I420 planes stay as they are unless the frame must be turned, cropped or grayed.
-    const deliverI420 = (data: Uint8Array, width: number, height: number, at: number) => {
-      if (session.abort.signal.aborted) return;
-      if (this.#plan(width, height, 3).identity)
-        offer(new I420Frame(this.id, this.#seq++, at, width, height, data));
-      else deliver(i420ToRgb(data, width, height), width, height, 3, at);
-    };
-    const sink: FrameSink = {
+  }
+
+  /** Where the driver hands its frames, in every session of one frames() loop. */
+  #sink(state: Supervision, decoder: JpegDecoder): FrameSink {
+    const clock = this.#clock;
+    return {
       jpeg: (data) => decoder.submit(data, clock.now()),
-      raw: (data, width, height, channels) => deliver(data, width, height, channels, clock.now()),
-      i420: (data, width, height) => deliverI420(data, width, height, clock.now()),
+      raw: (data, width, height, channels) =>
+        this.#deliver(state, data, width, height, channels, clock.now()),
+      i420: (data, width, height) => this.#deliverI420(state, data, width, height, clock.now()),
       corrupt: (reason) => this.#countCorrupt(reason),
       whenTaken: async () => {
         await decoder.idle();
-        await untilAborted(mailbox.whenEmpty(), session.abort.signal);
+        await untilAborted(state.mailbox.whenEmpty(), state.session.abort.signal);
       },
     };
+  }
 
-    while (!stop.aborted) {
-      session.abort = new AbortController();
-      session.stalled = false;
-      session.lastFrameAt = clock.now();
-      const abortSession = () => session.abort.abort();
-      stop.addEventListener('abort', abortSession, { once: true });
-      const cancelWatchdog = this.#watchdog(session, stallMs);
-      let end: SessionEnd;
-      try {
-        end = await this.#driver.run(sink, session.abort.signal);
-      } finally {
-        cancelWatchdog();
-        stop.removeEventListener('abort', abortSession);
-      }
-      if (end.finished === true) {
-        await decoder.idle();
-        if (failure !== undefined) throw failure.error;
-        return;
-      }
-      decoder.clear();
-      await decoder.idle();
-      if (failure !== undefined) throw failure.error;
-      if (stop.aborted) return;
-      const reason = session.stalled ? `no frame for ${stallMs / 1000} s (stallTimeout)` : end.reason;
-      const retryInMs = backoffDelay(failed, this.#options.backoff ?? RESTART_BACKOFF, this.#options.random);
-      const event = { camera: this.id, at: clock.now(), reason, retryInMs };
-      if (this.#online || !offlineAnnounced) {
-        this.#online = false;
-        offlineAnnounced = true;
-        this.events.emit('offline', event);
-      } else {
-        this.events.emit('retry', { ...event, attempt: failed });
-      }
-      failed++;
-      await sleep(clock, retryInMs, stop);
-      if (!stop.aborted) this.#restarts++;
+  /** Runs the driver once, aborted by `stop` or by the stall watchdog. */
+  async #runSession(sink: FrameSink, session: Session, stop: AbortSignal): Promise<SessionEnd> {
+    session.abort = new AbortController();
+    session.stalled = false;
+    session.lastFrameAt = this.#clock.now();
+    const abortSession = () => session.abort.abort();
+    stop.addEventListener('abort', abortSession, { once: true });
+    const cancelWatchdog = this.#watchdog(session, this.#options.stallTimeoutMs);
+    try {
+      return await this.#driver.run(sink, session.abort.signal);
+    } finally {
+      cancelWatchdog();
+      stop.removeEventListener('abort', abortSession);
+    }
+  }
+
+  /**
+   * After a session that ended: says the camera is offline (or, when that was said already, that
+   * it retries), then waits out the backoff.
+   */
+  async #backOff(end: SessionEnd, state: Supervision, stop: AbortSignal): Promise<void> {
+    const clock = this.#clock;
+    const stallMs = this.#options.stallTimeoutMs;
+    const reason = state.session.stalled ? `no frame for ${stallMs / 1000} s (stallTimeout)` : end.reason;
+    const retryInMs = backoffDelay(
+      state.failed,
+      this.#options.backoff ?? RESTART_BACKOFF,
+      this.#options.random,
+    );
+    const event = { camera: this.id, at: clock.now(), reason, retryInMs };
+    if (this.#online || !state.offlineAnnounced) {
+      this.#online = false;
+      state.offlineAnnounced = true;
+      this.events.emit('offline', event);
+    } else {
+      this.events.emit('retry', { ...event, attempt: state.failed });
+    }
+    state.failed++;
+    await sleep(clock, retryInMs, stop);
+    if (!stop.aborted) this.#restarts++;
+  }
+
+  /** Orients a decoded or raw frame and offers it, unless its session has ended. */
+  #deliver(
+    state: Supervision,
+    data: Uint8Array,
+    width: number,
+    height: number,
+    channels: 1 | 3,
+    at: number,
+  ): void {
+    if (state.session.abort.signal.aborted) return;
+    const plan = this.#plan(width, height, channels);
+    this.#offer(state, {
+      seq: this.#seq++,
+      timestamp: at,
+      width: plan.width,
+      height: plan.height,
+      channels: plan.channels,
+      data: plan.apply(data),
+      source: this.id,
+    });
+  }
+
+  /** I420 planes stay as they are unless the frame must be turned, cropped or grayed. */
+  #deliverI420(state: Supervision, data: Uint8Array, width: number, height: number, at: number): void {
+    if (state.session.abort.signal.aborted) return;
+    if (this.#plan(width, height, 3).identity)
+      this.#offer(state, new I420Frame(this.id, this.#seq++, at, width, height, data));
+    else this.#deliver(state, i420ToRgb(data, width, height), width, height, 3, at);
+  }
+
+  /** Hands a frame over and counts it; the first frame after an outage brings the camera online. */
+  #offer(state: Supervision, frame: Frame): void {
+    state.mailbox.put(frame);
+    this.#frames++;
+    this.#lastFrameAt = frame.timestamp;
+    state.session.lastFrameAt = this.#clock.now();
+    if (!this.#online) {
+      this.#online = true;
+      state.offlineAnnounced = false;
+      this.events.emit('online', { camera: this.id, at: frame.timestamp, failedAttempts: state.failed });
+      state.failed = 0;
     }
   }
 
   /** Aborts the session when no frame came for `stallMs`; returns the cancel. */
-  #watchdog(session: { lastFrameAt: number; stalled: boolean; abort: AbortController }, stallMs: number) {
+  #watchdog(session: Session, stallMs: number) {
     const clock = this.#clock;
     let cancel = () => {};
     const check = () => {
@@ -247,6 +286,26 @@ export class CaptureSource implements FrameSource {
     this.#corrupt++;
     this.events.emit('corrupt', { camera: this.id, at: this.#clock.now(), reason, total: this.#corrupt });
   }
+}
+
+/** The driver session running now: when its last frame came, and its abort. */
+interface Session {
+  lastFrameAt: number;
+  /** Set when the watchdog aborted it. */
+  stalled: boolean;
+  abort: AbortController;
+}
+
+/** What one frames() loop keeps from one driver session to the next. */
+interface Supervision {
+  readonly mailbox: LatestMailbox<Frame>;
+  readonly session: Session;
+  /** Sessions that failed since the camera was last online: the backoff's step. */
+  failed: number;
+  /** Whether the offline event of this outage went out (later failures are retries). */
+  offlineAnnounced: boolean;
+  /** The decoder's failure, which ends the loop. */
+  failure: { error: unknown } | undefined;
 }
 
 /** `promise`, or sooner when `signal` aborts; the abort listener is removed either way. */

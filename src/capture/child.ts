@@ -62,20 +62,7 @@ export function startProcess(
     child.stdin!.on('error', () => {});
     child.stdin!.end(options.input);
   }
-  const tail: string[] = [];
-  let partial = '';
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (text: string) => {
-    const lines = (partial + text).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      if (line.trim() === '') continue;
-      tail.push(line.trim());
-      options.onStderrLine?.(line.trim());
-    }
-    if (tail.length > STDERR_LINES) tail.splice(0, tail.length - STDERR_LINES);
-  });
-  const stderrClosed = new Promise<void>((resolve) => child.stderr!.once('close', () => resolve()));
+  const stderr = readStderr(child.stderr!, options.onStderrLine);
   const exited = new Promise<Exit>((resolve) => {
     child.once('error', (error) => resolve({ code: null, signal: null, error }));
     child.once('exit', (code, signal) => resolve({ code, signal }));
@@ -85,29 +72,56 @@ export function startProcess(
     pid: child.pid,
     stdout: child.stdout,
     exited,
-    stderrClosed,
-    stderrTail: () => [...tail, partial.trim()].filter((l) => l !== '').join('\n'),
+    stderrClosed: stderr.closed,
+    stderrTail: stderr.tail,
     stop() {
-      stopping ??= (async () => {
-        signalGroup(child, 'SIGTERM');
-        let cancel: NodeJS.Timeout | undefined;
-        const killed = new Promise<void>((resolve) => {
-          cancel = setTimeout(() => {
-            signalGroup(child, 'SIGKILL');
-            resolve();
-          }, KILL_GRACE_MS);
-        });
-        const exit = await Promise.race([exited, killed.then(() => exited)]);
-        clearTimeout(cancel);
-        // The leader is gone; anything it left in its group goes too.
-        signalGroup(child, 'SIGKILL');
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        return exit;
-      })();
+      stopping ??= stopGroup(child, exited);
       return stopping;
     },
   };
+}
+
+/** A program's stderr as it is read: each line to `onLine`, the last STDERR_LINES kept. */
+function readStderr(
+  stderr: Readable,
+  onLine: ((line: string) => void) | undefined,
+): { readonly closed: Promise<void>; tail(): string } {
+  const tail: string[] = [];
+  let partial = '';
+  stderr.setEncoding('utf8');
+  stderr.on('data', (text: string) => {
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.trim() === '') continue;
+      tail.push(line.trim());
+      onLine?.(line.trim());
+    }
+    if (tail.length > STDERR_LINES) tail.splice(0, tail.length - STDERR_LINES);
+  });
+  return {
+    closed: new Promise<void>((resolve) => stderr.once('close', () => resolve())),
+    tail: () => [...tail, partial.trim()].filter((l) => l !== '').join('\n'),
+  };
+}
+
+/** SIGTERM to the group, SIGKILL after KILL_GRACE_MS; resolves with the exit once the leader is gone. */
+async function stopGroup(child: ChildProcess, exited: Promise<Exit>): Promise<Exit> {
+  signalGroup(child, 'SIGTERM');
+  let cancel: NodeJS.Timeout | undefined;
+  const killed = new Promise<void>((resolve) => {
+    cancel = setTimeout(() => {
+      signalGroup(child, 'SIGKILL');
+      resolve();
+    }, KILL_GRACE_MS);
+  });
+  const exit = await Promise.race([exited, killed.then(() => exited)]);
+  clearTimeout(cancel);
+  // The leader is gone; anything it left in its group goes too.
+  signalGroup(child, 'SIGKILL');
+  child.stdout?.destroy();
+  child.stderr?.destroy();
+  return exit;
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {

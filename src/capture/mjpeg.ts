@@ -88,72 +88,91 @@ export class JpegSplitter {
     const end = this.#end;
     for (;;) {
       if (this.#state === 'seek') {
-        const at = this.#findSoi(this.#pos);
-        if (at < 0) return;
-        this.#start = at;
-        this.#pos = at + 2;
-        this.#state = 'segments';
+        if (!this.#seek()) return;
       } else if (this.#pos - this.#start > this.#maxBytes) {
         this.#broken(`a frame larger than ${this.#maxBytes} bytes`);
       } else if (this.#state === 'segments') {
-        const pos = this.#pos;
-        if (pos + 1 >= end) return;
-        if (buf[pos] !== MARKER) {
-          this.#broken('a malformed JPEG segment');
-          continue;
-        }
-        const marker = buf[pos + 1]!;
-        if (marker === MARKER) {
-          this.#pos = pos + 1; // fill byte before a marker
-        } else if (marker === SOI) {
-          this.#truncated(pos);
-        } else if (marker === EOI) {
-          this.#broken('a JPEG with no image data');
-        } else if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
-          this.#pos = pos + 2; // markers without a length
-        } else {
-          if (pos + 3 >= end) return;
-          const length = (buf[pos + 2]! << 8) | buf[pos + 3]!;
-          if (length < 2) {
-            this.#broken('a malformed JPEG segment length');
-            continue;
-          }
-          this.#pos = pos + 2 + length;
-          if (marker === SOS) this.#state = 'entropy';
-          // A segment longer than what has arrived: wait for the rest.
-          if (this.#pos > end) return;
-        }
-      } else {
-        const ff = buf.indexOf(MARKER, this.#pos);
-        if (ff < 0 || ff >= end) {
-          this.#pos = end;
-          return;
-        }
-        if (ff + 1 >= end) {
-          this.#pos = ff;
-          return;
-        }
-        const next = buf[ff + 1]!;
-        if (next === 0x00 || next === MARKER || (next >= 0xd0 && next <= 0xd7)) {
-          // Stuffed FF, fill byte or restart marker: still image data.
-          this.#pos = next === MARKER ? ff + 1 : ff + 2;
-        } else if (next === EOI && ff + 2 - this.#start > this.#maxBytes) {
-          this.#broken(`a frame larger than ${this.#maxBytes} bytes`);
-        } else if (next === EOI) {
-          const jpeg = Buffer.allocUnsafe(ff + 2 - this.#start);
-          buf.copy(jpeg, 0, this.#start, ff + 2);
-          this.#pos = ff + 2;
-          this.#state = 'seek';
-          this.#handlers.jpeg(jpeg);
-        } else if (next === SOI) {
-          this.#truncated(ff);
-        } else {
-          // Another segment (a progressive JPEG's next scan, a table): walk it.
-          this.#pos = ff;
-          this.#state = 'segments';
-        }
-      }
+        if (!this.#segment(buf, end)) return;
+      } else if (!this.#entropy(buf, end)) return;
     }
+  }
+
+  /** Starts a JPEG at the next start marker; false when none has arrived yet. */
+  #seek(): boolean {
+    const at = this.#findSoi(this.#pos);
+    if (at < 0) return false;
+    this.#start = at;
+    this.#pos = at + 2;
+    this.#state = 'segments';
+    return true;
+  }
+
+  /** Steps over one marker segment by its length; false when the rest has not arrived yet. */
+  #segment(buf: Buffer, end: number): boolean {
+    const pos = this.#pos;
+    if (pos + 1 >= end) return false;
+    if (buf[pos] !== MARKER) {
+      this.#broken('a malformed JPEG segment');
+      return true;
+    }
+    const marker = buf[pos + 1]!;
+    if (marker === MARKER) {
+      this.#pos = pos + 1; // fill byte before a marker
+    } else if (marker === SOI) {
+      this.#truncated(pos);
+    } else if (marker === EOI) {
+      this.#broken('a JPEG with no image data');
+    } else if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      this.#pos = pos + 2; // markers without a length
+    } else {
+      if (pos + 3 >= end) return false;
+      const length = (buf[pos + 2]! << 8) | buf[pos + 3]!;
+      if (length < 2) {
+        this.#broken('a malformed JPEG segment length');
+        return true;
+      }
+      this.#pos = pos + 2 + length;
+      if (marker === SOS) this.#state = 'entropy';
+      // A segment longer than what has arrived: wait for the rest.
+      if (this.#pos > end) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Scans image data up to the next marker: the end marker completes the JPEG, another segment is
+   * walked. False when the data that has arrived is used up.
+   */
+  #entropy(buf: Buffer, end: number): boolean {
+    const ff = buf.indexOf(MARKER, this.#pos);
+    if (ff < 0 || ff >= end) {
+      this.#pos = end;
+      return false;
+    }
+    if (ff + 1 >= end) {
+      this.#pos = ff;
+      return false;
+    }
+    const next = buf[ff + 1]!;
+    if (next === 0x00 || next === MARKER || (next >= 0xd0 && next <= 0xd7)) {
+      // Stuffed FF, fill byte or restart marker: still image data.
+      this.#pos = next === MARKER ? ff + 1 : ff + 2;
+    } else if (next === EOI && ff + 2 - this.#start > this.#maxBytes) {
+      this.#broken(`a frame larger than ${this.#maxBytes} bytes`);
+    } else if (next === EOI) {
+      const jpeg = Buffer.allocUnsafe(ff + 2 - this.#start);
+      buf.copy(jpeg, 0, this.#start, ff + 2);
+      this.#pos = ff + 2;
+      this.#state = 'seek';
+      this.#handlers.jpeg(jpeg);
+    } else if (next === SOI) {
+      this.#truncated(ff);
+    } else {
+      // Another segment (a progressive JPEG's next scan, a table): walk it.
+      this.#pos = ff;
+      this.#state = 'segments';
+    }
+    return true;
   }
 
   /** The index of the next FF D8 at or after `from` in what has arrived, or -1. */

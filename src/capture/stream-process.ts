@@ -44,52 +44,30 @@ export async function runStream(
   waitForConsumer = false,
 ): Promise<SessionEnd> {
   if (signal.aborted) return { reason: 'stopped' };
-  const { corruptLine, format } = stream;
+  const { format } = stream;
   // Raw frames come through a socket, read in place (frame-socket.ts); JPEG streams through the pipe.
-  let taken = Promise.resolve();
-  let reader: Socket | undefined;
-  let socket: FrameSocket | undefined;
+  let raw: RawInput | undefined;
   if (format.kind !== 'mjpeg') {
-    const deliver = socketDeliverer(sink, format, waitForConsumer, (next) => {
-      taken = next.then(() => {
-        if (reader?.destroyed === false) reader.resume();
-      });
-    });
     try {
-      socket = await connectFrameSocket(frameBytes(format), deliver);
+      raw = await connectRaw(sink, format, waitForConsumer);
     } catch (err) {
       // Out of file descriptors, say: a session that failed, retried like one.
       return { reason: `could not connect a socket for the frames: ${(err as Error).message}` };
     }
-    reader = socket.reader;
     if (signal.aborted) {
-      socket.programEnd.destroy();
-      reader.destroy();
+      raw.socket.programEnd.destroy();
+      raw.socket.reader.destroy();
       return { reason: 'stopped' };
     }
   }
   const child = startProcess(stream.command, stream.args, {
     input: stream.input,
-    onStderrLine:
-      corruptLine === undefined
-        ? undefined
-        : (line) => {
-            if (corruptLine.test(line)) sink.corrupt(line);
-          },
-    stdout: socket?.programEnd,
+    onStderrLine: corruptCounter(sink, stream.corruptLine),
+    stdout: raw?.socket.programEnd,
   });
   // The program has its own copy of its end now.
-  socket?.programEnd.destroy();
-  const output: Readable = reader ?? child.stdout!;
-  const push = format.kind === 'mjpeg' ? jpegPusher(sink) : undefined;
-  // Everything the program wrote is read once stdout closes (it may close after the exit).
-  const closed = new Promise<void>((resolve) => output.once('close', resolve));
-  if (push !== undefined) output.on('data', push);
-  // A read error (the pipe or socket torn down as the program dies) ends the session like the exit does.
-  let readError: Error | undefined;
-  output.on('error', (err) => {
-    readError = err;
-  });
+  raw?.socket.programEnd.destroy();
+  const output = readOutput(raw?.socket.reader ?? child.stdout!, format.kind === 'mjpeg' ? sink : undefined);
   const stop = () => void child.stop();
   signal.addEventListener('abort', stop, { once: true });
   try {
@@ -102,20 +80,81 @@ export async function runStream(
     if (clean && stream.finite === true) {
       // A file's last frames may still be on their way, and its last stderr lines (a file that did
       // not decode, counted as corrupt): deliver them before the stream ends.
-      await untilAborted(closed, signal);
+      await untilAborted(output.closed, signal);
       await untilAborted(child.stderrClosed, signal);
-      await taken;
+      await raw?.taken();
       await child.stop();
       return { reason: 'end of file', finished: true };
     }
     await child.stop();
     const reason = describeExit(stream.program, exit, child.stderrTail());
-    return { reason: readError === undefined ? reason : `${reason} (${readError.message})` };
+    return { reason: output.error === undefined ? reason : `${reason} (${output.error.message})` };
   } finally {
     signal.removeEventListener('abort', stop);
-    if (push !== undefined) output.off('data', push);
-    reader?.destroy();
+    output.detach();
+    raw?.socket.reader.destroy();
   }
+}
+
+/** A raw format's frame socket, and when the consumer took the frame it last delivered. */
+interface RawInput {
+  readonly socket: FrameSocket;
+  /** Resolves once the last frame handed over was taken (at once unless waitForConsumer). */
+  taken(): Promise<void>;
+}
+
+/**
+ * Connects a frame socket for a raw format; with `waitForConsumer` its reader pauses after each
+ * frame and resumes once the consumer has taken it.
+ */
+async function connectRaw(sink: FrameSink, format: RawFormat, waitForConsumer: boolean): Promise<RawInput> {
+  let taken = Promise.resolve();
+  let reader: Socket | undefined;
+  const deliver = socketDeliverer(sink, format, waitForConsumer, (next) => {
+    taken = next.then(() => {
+      if (reader?.destroyed === false) reader.resume();
+    });
+  });
+  const socket = await connectFrameSocket(frameBytes(format), deliver);
+  reader = socket.reader;
+  return { socket, taken: () => taken };
+}
+
+/** Counts each stderr line that says a frame was skipped as corrupt; undefined when no line does. */
+function corruptCounter(
+  sink: FrameSink,
+  corruptLine: RegExp | undefined,
+): ((line: string) => void) | undefined {
+  if (corruptLine === undefined) return undefined;
+  return (line) => {
+    if (corruptLine.test(line)) sink.corrupt(line);
+  };
+}
+
+/** The program's output as it is read; `detach` stops handing its JPEGs on. */
+interface OutputReading {
+  /** Resolves once stdout closed: everything the program wrote has been read (it may close after the exit). */
+  readonly closed: Promise<void>;
+  /** A read error (the pipe or socket torn down as the program dies): it ends the session like the exit does. */
+  readonly error: Error | undefined;
+  detach(): void;
+}
+
+/** Reads `output`, split into JPEGs for `jpegSink` when there is one (a raw socket delivers frames itself). */
+function readOutput(output: Readable, jpegSink: FrameSink | undefined): OutputReading {
+  const push = jpegSink === undefined ? undefined : jpegPusher(jpegSink);
+  const reading = {
+    closed: new Promise<void>((resolve) => output.once('close', resolve)),
+    error: undefined as Error | undefined,
+    detach() {
+      if (push !== undefined) output.off('data', push);
+    },
+  };
+  if (push !== undefined) output.on('data', push);
+  output.on('error', (err) => {
+    reading.error = err;
+  });
+  return reading;
 }
 
 /** Bytes of one frame of a raw format. */

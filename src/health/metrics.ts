@@ -46,61 +46,144 @@ export function createMetrics(options: MetricsOptions = {}) {
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   const thermalRoot = options.thermalRoot ?? '/sys/class/thermal';
   const throttled = options.throttled ?? createThrottledReader();
-  // Every metric registers on this registry; the helpers keep each definition to its name and help.
-  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
-    new Counter({ name, help, labelNames, registers });
-  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
-    new Gauge({ name, help, labelNames, registers });
-  const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
-    new Histogram({ name, help, labelNames, buckets: LATENCY_BUCKETS, registers });
-
-  const framesCaptured = counter('edgecam_frames_captured_total', 'Frames a camera delivered.', ['camera']);
-  const framesDecoded = counter('edgecam_frames_decoded_total', 'Frames decoded to pixels.', ['camera']);
-  const framesDropped = counter(
-    'edgecam_frames_dropped_total',
-    'Frames skipped because processing was busy (latest frame wins).',
-    ['camera'],
-  );
-  const framesCorrupt = counter('edgecam_frames_corrupt_total', 'Frames that could not be decoded.', [
-    'camera',
-  ]);
-  const stageSeconds = histogram('edgecam_stage_duration_seconds', 'Time one frame spent in a stage.', [
-    'camera',
-    'stage',
-  ]);
-  const endToEndSeconds = histogram(
-    'edgecam_frame_latency_seconds',
-    'Time from capture to published, per frame.',
-    ['camera'],
-  );
-  const fps = gauge('edgecam_fps', 'Frames processed per second, recent average.', ['camera']);
+  // Registered in this order, which is the order /metrics lists them in.
+  const frames = frameMetrics(registers);
   const inferenceInfo = gauge(
+    registers,
     'edgecam_inference_info',
     'The inference provider and model in use (value 1).',
     ['provider', 'model', 'version'],
   );
-  const mqttConnected = gauge('edgecam_mqtt_connected', '1 while connected to the MQTT broker.');
-  const mqttPublished = counter(
-    'edgecam_mqtt_messages_published_total',
-    'MQTT messages published (QoS 1: acknowledged by the broker).',
-    ['kind'],
-  );
-  const mqttFailed = counter(
-    'edgecam_mqtt_messages_failed_total',
-    'MQTT messages not published: offline, backpressure (window full), rejected by the broker, error.',
-    ['kind', 'reason'],
-  );
-  const mqttCommands = counter(
-    'edgecam_mqtt_commands_total',
-    'Messages on the command topics, accepted or rejected as invalid.',
-    ['result'],
-  );
-  const outboxDepth = gauge('edgecam_outbox_messages', 'Messages waiting in the persistent outbox.');
-  const outboxBytes = gauge('edgecam_outbox_bytes', 'Bytes waiting in the outbox.');
-  const outboxDropped = counter(
-    'edgecam_outbox_dropped_total',
-    'Outbox messages dropped, oldest first, past mqtt.outbox.maxMessages or maxBytes.',
-  );
+  const mqtt = mqttMetrics(registers);
+  const outbox = outboxMetrics(registers);
+  const board = boardMetrics(registers, thermalRoot, throttled);
+  mqtt.mqttConnected.set(0);
+
+  const cameras = new Map<string, CameraMetrics>();
+  return {
+    registry,
+    ...frames,
+    inferenceInfo,
+    ...mqtt,
+    ...outbox,
+    ...board,
+    /** A camera's metrics with the label bound (made once, then reused). */
+    camera(id: string): CameraMetrics {
+      let bound = cameras.get(id);
+      if (bound === undefined) {
+        bound = bindCamera(frames, id);
+        cameras.set(id, bound);
+      }
+      return bound;
+    },
+    /** Records the inference provider and model (one series at a time). */
+    setInference(provider: string, model: string, version: string): void {
+      inferenceInfo.reset();
+      inferenceInfo.set({ provider, model, version }, 1);
+    },
+  };
+}
+
+// Every metric registers on the set's registry; these keep each definition to its name and help.
+function counter<L extends string>(
+  registers: Registry[],
+  name: string,
+  help: string,
+  labelNames: readonly L[] = [],
+) {
+  return new Counter({ name, help, labelNames, registers });
+}
+
+function gauge<L extends string>(
+  registers: Registry[],
+  name: string,
+  help: string,
+  labelNames: readonly L[] = [],
+) {
+  return new Gauge({ name, help, labelNames, registers });
+}
+
+function histogram<L extends string>(
+  registers: Registry[],
+  name: string,
+  help: string,
+  labelNames: readonly L[] = [],
+) {
+  return new Histogram({ name, help, labelNames, buckets: LATENCY_BUCKETS, registers });
+}
+
+/** The per-camera frame metrics: counts, stage and end-to-end latency, frame rate. */
+function frameMetrics(registers: Registry[]) {
+  return {
+    framesCaptured: counter(registers, 'edgecam_frames_captured_total', 'Frames a camera delivered.', [
+      'camera',
+    ]),
+    framesDecoded: counter(registers, 'edgecam_frames_decoded_total', 'Frames decoded to pixels.', [
+      'camera',
+    ]),
+    framesDropped: counter(
+      registers,
+      'edgecam_frames_dropped_total',
+      'Frames skipped because processing was busy (latest frame wins).',
+      ['camera'],
+    ),
+    framesCorrupt: counter(registers, 'edgecam_frames_corrupt_total', 'Frames that could not be decoded.', [
+      'camera',
+    ]),
+    stageSeconds: histogram(registers, 'edgecam_stage_duration_seconds', 'Time one frame spent in a stage.', [
+      'camera',
+      'stage',
+    ]),
+    endToEndSeconds: histogram(
+      registers,
+      'edgecam_frame_latency_seconds',
+      'Time from capture to published, per frame.',
+      ['camera'],
+    ),
+    fps: gauge(registers, 'edgecam_fps', 'Frames processed per second, recent average.', ['camera']),
+  };
+}
+
+/** The MQTT connection and what was published, failed, or came in on the command topics. */
+function mqttMetrics(registers: Registry[]) {
+  return {
+    mqttConnected: gauge(registers, 'edgecam_mqtt_connected', '1 while connected to the MQTT broker.'),
+    mqttPublished: counter(
+      registers,
+      'edgecam_mqtt_messages_published_total',
+      'MQTT messages published (QoS 1: acknowledged by the broker).',
+      ['kind'],
+    ),
+    mqttFailed: counter(
+      registers,
+      'edgecam_mqtt_messages_failed_total',
+      'MQTT messages not published: offline, backpressure (window full), rejected by the broker, error.',
+      ['kind', 'reason'],
+    ),
+    mqttCommands: counter(
+      registers,
+      'edgecam_mqtt_commands_total',
+      'Messages on the command topics, accepted or rejected as invalid.',
+      ['result'],
+    ),
+  };
+}
+
+/** What waits in the persistent outbox, and what it dropped. */
+function outboxMetrics(registers: Registry[]) {
+  return {
+    outboxDepth: gauge(registers, 'edgecam_outbox_messages', 'Messages waiting in the persistent outbox.'),
+    outboxBytes: gauge(registers, 'edgecam_outbox_bytes', 'Bytes waiting in the outbox.'),
+    outboxDropped: counter(
+      registers,
+      'edgecam_outbox_dropped_total',
+      'Outbox messages dropped, oldest first, past mqtt.outbox.maxMessages or maxBytes.',
+    ),
+  };
+}
+
+/** The board's temperatures and throttling flags, read when /metrics is scraped. */
+function boardMetrics(registers: Registry[], thermalRoot: string, throttled: () => Promise<string | null>) {
   const boardTemperature = new Gauge({
     name: 'edgecam_board_temperature_celsius',
     help: 'Temperature of each thermal zone of the board.',
@@ -121,52 +204,21 @@ export function createMetrics(options: MetricsOptions = {}) {
       else this.set(Number.parseInt(flags, 16));
     },
   });
-  mqttConnected.set(0);
+  return { boardTemperature, boardThrottled };
+}
 
-  const cameras = new Map<string, CameraMetrics>();
+/** One camera's frame metrics with its label value bound, so that each frame only adds. */
+function bindCamera(frames: ReturnType<typeof frameMetrics>, id: string): CameraMetrics {
+  const stage = {} as Record<Stage, { observe(seconds: number): void }>;
+  for (const s of STAGES) stage[s] = frames.stageSeconds.labels(id, s);
   return {
-    registry,
-    framesCaptured,
-    framesDecoded,
-    framesDropped,
-    framesCorrupt,
-    stageSeconds,
-    endToEndSeconds,
-    fps,
-    inferenceInfo,
-    mqttConnected,
-    mqttPublished,
-    mqttFailed,
-    mqttCommands,
-    outboxDepth,
-    outboxBytes,
-    outboxDropped,
-    boardTemperature,
-    boardThrottled,
-    /** A camera's metrics with the label bound (made once, then reused). */
-    camera(id: string): CameraMetrics {
-      let bound = cameras.get(id);
-      if (bound === undefined) {
-        const stage = {} as Record<Stage, { observe(seconds: number): void }>;
-        for (const s of STAGES) stage[s] = stageSeconds.labels(id, s);
-        bound = {
-          captured: framesCaptured.labels(id),
-          decoded: framesDecoded.labels(id),
-          dropped: framesDropped.labels(id),
-          corrupt: framesCorrupt.labels(id),
-          fps: fps.labels(id),
-          stage,
-          endToEnd: endToEndSeconds.labels(id),
-        };
-        cameras.set(id, bound);
-      }
-      return bound;
-    },
-    /** Records the inference provider and model (one series at a time). */
-    setInference(provider: string, model: string, version: string): void {
-      inferenceInfo.reset();
-      inferenceInfo.set({ provider, model, version }, 1);
-    },
+    captured: frames.framesCaptured.labels(id),
+    decoded: frames.framesDecoded.labels(id),
+    dropped: frames.framesDropped.labels(id),
+    corrupt: frames.framesCorrupt.labels(id),
+    fps: frames.fps.labels(id),
+    stage,
+    endToEnd: frames.endToEndSeconds.labels(id),
   };
 }
 

@@ -53,6 +53,8 @@ export class InputTensor {
         placement: Placement;
         x: AxisMap;
         y: AxisMap;
+        /** The TypeScript pass's constants for this frame size. */
+        plain: PlainPass;
         /** The WebAssembly path, for RGB frames into NCHW inputs where it has a pass and the engine allows it. */
         wasm: RgbPlanarResampler | undefined;
       }
@@ -150,6 +152,7 @@ export class InputTensor {
         placement: p,
         x,
         y,
+        plain: this.plainPass(FC, p),
         wasm: this.wasmPath(FW, FH, FC, p, x, y),
       };
       this.cache = c;
@@ -164,7 +167,7 @@ export class InputTensor {
     // A frame held as I420 planes goes to the pass as such; `data` would convert it here first.
     if (frame.i420 !== undefined && c.wasm?.runI420(frame.i420) === true) return p;
     if (c.wasm !== undefined) c.wasm.run(frame.data);
-    else this.resample(frame.data, FC, p, c.x, c.y);
+    else resample(frame.data, this.data, c.plain, c.x, c.y);
     return p;
   }
 
@@ -209,82 +212,153 @@ export class InputTensor {
     }
   }
 
-  private resample(src: Uint8Array, FC: number, p: Placement, xm: AxisMap, ym: AxisMap): void {
+  /** The TypeScript pass's constants for frames of `FC` channels placed at `p`. */
+  private plainPass(FC: number, p: Placement): PlainPass {
     const { width: W, height: H, dtype } = this.spec;
     const C = this.channels;
-    const out = this.data;
     const nchw = this.spec.layout === 'NCHW';
-    const pixStride = nchw ? 1 : C;
-    const plane = nchw ? W * H : 1;
-    const integer = dtype !== 'float32';
-    const lo = dtype === 'int8' ? -128 : 0;
-    const hi = dtype === 'int8' ? 127 : 255;
     const gray = C === 1;
-    // Frame channel for each model channel (gray frames feed every channel from their one).
-    const s0 = FC === 1 ? 0 : this.source[0]!;
-    const s1 = FC === 1 ? 0 : this.source[1]!;
-    const s2 = FC === 1 ? 0 : this.source[2]!;
-    const g0 = this.gain[0]!;
-    const b0 = this.bias[0]!;
-    const g1 = gray ? 0 : this.gain[1]!;
-    const b1 = gray ? 0 : this.bias[1]!;
-    const g2 = gray ? 0 : this.gain[2]!;
-    const b2 = gray ? 0 : this.bias[2]!;
-    const { lo: xlo, hi: xhi, frac: xf } = xm;
-    const { lo: ylo, hi: yhi, frac: yf } = ym;
-    const x0 = p.contentX0;
-    const nx = p.contentX1 - x0;
-    if (xm.exact && ym.exact && !gray && FC === 3 && !integer) {
-      // Same size (a 640x480 frame letterboxed into 640x640): no interpolation, just the affine pass.
-      for (let j = 0; j < ym.lo.length; j++) {
-        const row = ylo[j]!;
-        let o = ((p.contentY0 + j) * W + x0) * pixStride;
-        for (let i = 0; i < nx; i++, o += pixStride) {
-          const a = row + xlo[i]!;
-          out[o] = src[a + s0]! * g0 + b0;
-          out[o + plane] = src[a + s1]! * g1 + b1;
-          out[o + 2 * plane] = src[a + s2]! * g2 + b2;
-        }
-      }
-      return;
+    return {
+      frameChannels: FC,
+      gray,
+      integer: dtype !== 'float32',
+      min: dtype === 'int8' ? -128 : 0,
+      max: dtype === 'int8' ? 127 : 255,
+      width: W,
+      pixStride: nchw ? 1 : C,
+      plane: nchw ? W * H : 1,
+      x0: p.contentX0,
+      y0: p.contentY0,
+      nx: p.contentX1 - p.contentX0,
+      // Frame channel for each model channel (gray frames feed every channel from their one).
+      s0: FC === 1 ? 0 : this.source[0]!,
+      s1: FC === 1 ? 0 : this.source[1]!,
+      s2: FC === 1 ? 0 : this.source[2]!,
+      g0: this.gain[0]!,
+      b0: this.bias[0]!,
+      g1: gray ? 0 : this.gain[1]!,
+      b1: gray ? 0 : this.bias[1]!,
+      g2: gray ? 0 : this.gain[2]!,
+      b2: gray ? 0 : this.bias[2]!,
+    };
+  }
+}
+
+/**
+ * What the TypeScript pass needs for one frame size, worked out when the size first comes: where
+ * the content goes in the input, which frame channel feeds each model channel, gain and bias.
+ */
+interface PlainPass {
+  readonly frameChannels: number;
+  /** The model takes one (gray) channel. */
+  readonly gray: boolean;
+  /** Integer inputs round and clamp to [min, max]. */
+  readonly integer: boolean;
+  readonly min: number;
+  readonly max: number;
+  /** The input's width, and elements from one pixel to the next and one channel to the next. */
+  readonly width: number;
+  readonly pixStride: number;
+  readonly plane: number;
+  /** The content's top-left pixel in the input, and its width. */
+  readonly x0: number;
+  readonly y0: number;
+  readonly nx: number;
+  /** Frame channel, gain and bias of model channels 0, 1, 2. */
+  readonly s0: number;
+  readonly s1: number;
+  readonly s2: number;
+  readonly g0: number;
+  readonly g1: number;
+  readonly g2: number;
+  readonly b0: number;
+  readonly b1: number;
+  readonly b2: number;
+}
+
+/** The TypeScript pass: bilinear resample, normalise and lay out `src` into `out`. */
+function resample(src: Uint8Array, out: InputData, k: PlainPass, xm: AxisMap, ym: AxisMap): void {
+  if (xm.exact && ym.exact && !k.gray && k.frameChannels === 3 && !k.integer) copyRgb(src, out, k, xm, ym);
+  else if (k.gray) resampleGray(src, out, k, xm, ym);
+  else resampleColour(src, out, k, xm, ym);
+}
+
+/** Same size (a 640x480 frame letterboxed into 640x640): no interpolation, just the affine pass. */
+function copyRgb(src: Uint8Array, out: InputData, k: PlainPass, xm: AxisMap, ym: AxisMap): void {
+  const { width: W, x0, y0, nx, pixStride, plane, s0, s1, s2, g0, g1, g2, b0, b1, b2 } = k;
+  const xlo = xm.lo;
+  const ylo = ym.lo;
+  for (let j = 0; j < ylo.length; j++) {
+    const row = ylo[j]!;
+    let o = ((y0 + j) * W + x0) * pixStride;
+    for (let i = 0; i < nx; i++, o += pixStride) {
+      const a = row + xlo[i]!;
+      out[o] = src[a + s0]! * g0 + b0;
+      out[o + plane] = src[a + s1]! * g1 + b1;
+      out[o + 2 * plane] = src[a + s2]! * g2 + b2;
     }
-    for (let j = 0; j < ym.lo.length; j++) {
-      const rowA = ylo[j]!;
-      const rowB = yhi[j]!;
-      const fy = yf[j]!;
-      let o = ((p.contentY0 + j) * W + x0) * pixStride;
-      for (let i = 0; i < nx; i++, o += pixStride) {
-        const a = rowA + xlo[i]!;
-        const b = rowA + xhi[i]!;
-        const cc = rowB + xlo[i]!;
-        const d = rowB + xhi[i]!;
-        const fx = xf[i]!;
-        if (gray) {
-          let v: number;
-          if (FC === 1) v = bilerp(src[a]!, src[b]!, src[cc]!, src[d]!, fx, fy);
-          else {
-            const r = bilerp(src[a]!, src[b]!, src[cc]!, src[d]!, fx, fy);
-            const g = bilerp(src[a + 1]!, src[b + 1]!, src[cc + 1]!, src[d + 1]!, fx, fy);
-            const bl = bilerp(src[a + 2]!, src[b + 2]!, src[cc + 2]!, src[d + 2]!, fx, fy);
-            v = LUMA[0] * r + LUMA[1] * g + LUMA[2] * bl;
-          }
-          v = v * g0 + b0;
-          if (integer) v = clampRound(v, lo, hi);
-          out[o] = v;
-          continue;
-        }
-        let v0 = bilerp(src[a + s0]!, src[b + s0]!, src[cc + s0]!, src[d + s0]!, fx, fy) * g0 + b0;
-        let v1 = bilerp(src[a + s1]!, src[b + s1]!, src[cc + s1]!, src[d + s1]!, fx, fy) * g1 + b1;
-        let v2 = bilerp(src[a + s2]!, src[b + s2]!, src[cc + s2]!, src[d + s2]!, fx, fy) * g2 + b2;
-        if (integer) {
-          v0 = clampRound(v0, lo, hi);
-          v1 = clampRound(v1, lo, hi);
-          v2 = clampRound(v2, lo, hi);
-        }
-        out[o] = v0;
-        out[o + plane] = v1;
-        out[o + 2 * plane] = v2;
+  }
+}
+
+/** Into a gray input: a gray frame's one channel, or an RGB frame's luma. */
+function resampleGray(src: Uint8Array, out: InputData, k: PlainPass, xm: AxisMap, ym: AxisMap): void {
+  const { frameChannels: FC, width: W, x0, y0, nx, pixStride, g0, b0, integer, min, max } = k;
+  const { lo: xlo, hi: xhi, frac: xf } = xm;
+  const { lo: ylo, hi: yhi, frac: yf } = ym;
+  for (let j = 0; j < ylo.length; j++) {
+    const rowA = ylo[j]!;
+    const rowB = yhi[j]!;
+    const fy = yf[j]!;
+    let o = ((y0 + j) * W + x0) * pixStride;
+    for (let i = 0; i < nx; i++, o += pixStride) {
+      const a = rowA + xlo[i]!;
+      const b = rowA + xhi[i]!;
+      const cc = rowB + xlo[i]!;
+      const d = rowB + xhi[i]!;
+      const fx = xf[i]!;
+      let v: number;
+      if (FC === 1) v = bilerp(src[a]!, src[b]!, src[cc]!, src[d]!, fx, fy);
+      else {
+        const r = bilerp(src[a]!, src[b]!, src[cc]!, src[d]!, fx, fy);
+        const g = bilerp(src[a + 1]!, src[b + 1]!, src[cc + 1]!, src[d + 1]!, fx, fy);
+        const bl = bilerp(src[a + 2]!, src[b + 2]!, src[cc + 2]!, src[d + 2]!, fx, fy);
+        v = LUMA[0] * r + LUMA[1] * g + LUMA[2] * bl;
       }
+      v = v * g0 + b0;
+      if (integer) v = clampRound(v, min, max);
+      out[o] = v;
+    }
+  }
+}
+
+/** Into a three-channel input, from a gray frame (every channel from its one) or an RGB frame. */
+function resampleColour(src: Uint8Array, out: InputData, k: PlainPass, xm: AxisMap, ym: AxisMap): void {
+  const { width: W, x0, y0, nx, pixStride, plane, s0, s1, s2, g0, g1, g2, b0, b1, b2 } = k;
+  const { integer, min, max } = k;
+  const { lo: xlo, hi: xhi, frac: xf } = xm;
+  const { lo: ylo, hi: yhi, frac: yf } = ym;
+  for (let j = 0; j < ylo.length; j++) {
+    const rowA = ylo[j]!;
+    const rowB = yhi[j]!;
+    const fy = yf[j]!;
+    let o = ((y0 + j) * W + x0) * pixStride;
+    for (let i = 0; i < nx; i++, o += pixStride) {
+      const a = rowA + xlo[i]!;
+      const b = rowA + xhi[i]!;
+      const cc = rowB + xlo[i]!;
+      const d = rowB + xhi[i]!;
+      const fx = xf[i]!;
+      let v0 = bilerp(src[a + s0]!, src[b + s0]!, src[cc + s0]!, src[d + s0]!, fx, fy) * g0 + b0;
+      let v1 = bilerp(src[a + s1]!, src[b + s1]!, src[cc + s1]!, src[d + s1]!, fx, fy) * g1 + b1;
+      let v2 = bilerp(src[a + s2]!, src[b + s2]!, src[cc + s2]!, src[d + s2]!, fx, fy) * g2 + b2;
+      if (integer) {
+        v0 = clampRound(v0, min, max);
+        v1 = clampRound(v1, min, max);
+        v2 = clampRound(v2, min, max);
+      }
+      out[o] = v0;
+      out[o + plane] = v1;
+      out[o + 2 * plane] = v2;
     }
   }
 }

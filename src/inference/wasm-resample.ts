@@ -1,7 +1,7 @@
 import { ScratchLayout } from '../kernels/fast/scratch.js';
 import { i420Size } from '../kernels/i420.js';
 import { fastEngineAllowed } from '../kernels/plan.js';
-import { createKernelModule, type KernelModule } from '../kernels/wasm/module.js';
+import { createKernelModule, type KernelExports, type KernelModule } from '../kernels/wasm/module.js';
 
 /**
  * Bilinear sample positions along one axis, as byte offsets in the frame (x: pixel * 3 within a
@@ -88,105 +88,24 @@ export class RgbPlanarResampler {
     this.#frameBytes = frameWidth * frameHeight * 3;
     this.#frameWidth = frameWidth;
     this.#frameHeight = frameHeight;
-    const rowLength = frameWidth * 3;
-    const nx = x.lo.length;
-    const ny = y.lo.length;
-    const { dtype, length, planes, rowStride } = target;
-    const [gR, gG, gB] = target.gain;
-    const [bR, bG, bB] = target.bias;
-    const size = dtype === 'float32' ? 4 : 1;
-    const layout = new ScratchLayout();
-    const src = layout.take(this.#frameBytes + 16);
-    const row = halve ? 0 : layout.take(frameWidth * 3 * 4 + 64);
-    const tables = halve ? 0 : layout.take((3 * nx + 3 * ny) * 4);
-    const tensor = layout.take(length * size);
-    // The I420 pass takes 16 pixels a step, so a frame at least 16 wide.
-    const i420 = planesFit(frameWidth, frameHeight) ? layout.take(i420Size(frameWidth, frameHeight)) : -1;
-    mod.reserve(layout.size);
-    const base = mod.base;
-    this.#src = base + src;
-    this.#i420 = i420 < 0 ? 0 : base + i420;
-    const at = base + tensor;
+    const at = reserveRegions(mod, frameWidth, frameHeight, x.lo.length, y.lo.length, target, halve);
+    this.#src = at.src;
+    this.#i420 = at.i420;
+    const { dtype, length } = target;
     this.tensor =
       dtype === 'float32'
-        ? new Float32Array(mod.bytes.buffer, at, length)
-        : new Uint8Array(mod.bytes.buffer, at, length);
-    const r = at + planes[0] * size;
-    const g = at + planes[1] * size;
-    const b = at + planes[2] * size;
-    const stride = rowStride * size;
-    const e = mod.exports;
+        ? new Float32Array(mod.bytes.buffer, at.tensor, length)
+        : new Uint8Array(mod.bytes.buffer, at.tensor, length);
+    const out = planesOut(at.tensor, target);
+    const rowLength = frameWidth * 3;
     if (halve) {
-      const first = this.#src + x.lo[0]! + y.lo[0]!;
-      this.#pass =
-        dtype === 'float32'
-          ? () => e.halveRgbPlanar(first, rowLength, nx, ny, r, g, b, stride, gR, gG, gB, bR, bG, bB)
-          : () => e.halveRgbPlanarU8(first, rowLength, nx, ny, r, g, b, stride);
-      // From the planes, blocks must start on even pixels (each has one chroma sample) and a row
-      // must hold one 8-output step.
-      const x0 = x.lo[0]! / 3;
-      const y0 = y.lo[0]! / rowLength;
-      if (this.#i420 === 0 || x0 % 2 !== 0 || y0 % 2 !== 0 || nx < 8) {
-        this.#passI420 = undefined;
-        return;
-      }
-      const cStride = frameWidth >> 1;
-      const yFirst = this.#i420 + y0 * frameWidth + x0;
-      const uFirst = this.#i420 + frameWidth * frameHeight + (y0 >> 1) * cStride + (x0 >> 1);
-      const vFirst = uFirst + cStride * (frameHeight >> 1);
-      this.#passI420 =
-        dtype === 'float32'
-          ? () =>
-              e.halveI420Planar(
-                yFirst,
-                uFirst,
-                vFirst,
-                frameWidth,
-                cStride,
-                nx,
-                ny,
-                r,
-                g,
-                b,
-                stride,
-                gR,
-                gG,
-                gB,
-                bR,
-                bG,
-                bB,
-              )
-          : () => e.halveI420PlanarU8(yFirst, uFirst, vFirst, frameWidth, cStride, nx, ny, r, g, b, stride);
+      const first = at.src + x.lo[0]! + y.lo[0]!;
+      this.#pass = halvePass(mod.exports, dtype, first, rowLength, x.lo.length, y.lo.length, out);
+      this.#passI420 = halveI420Pass(mod.exports, dtype, at.i420, frameWidth, frameHeight, x, y, out);
       return;
     }
     this.#passI420 = undefined;
-    const t = base + tables;
-    mod.words.set(bilinearTables(x, y), t >> 2);
-    const yt = t + 3 * nx * 4;
-    this.#pass = () =>
-      e.resizeRgbPlanar(
-        this.#src,
-        rowLength,
-        t,
-        t + nx * 4,
-        t + 2 * nx * 4,
-        nx,
-        yt,
-        yt + ny * 4,
-        yt + 2 * ny * 4,
-        ny,
-        base + row,
-        r,
-        g,
-        b,
-        stride,
-        gR,
-        gG,
-        gB,
-        bR,
-        bG,
-        bB,
-      );
+    this.#pass = bilinearPass(mod, at, rowLength, x, y, out);
   }
 
   /**
@@ -241,6 +160,187 @@ export class RgbPlanarResampler {
     this.#pass();
     return true;
   }
+}
+
+/** Addresses in the module's memory of the regions a resampler uses (absolute, base included). */
+interface Regions {
+  /** The packed RGB frame. */
+  readonly src: number;
+  /** The bilinear pass's row buffer (unused by the halving). */
+  readonly row: number;
+  /** The bilinear pass's sample tables (unused by the halving). */
+  readonly tables: number;
+  /** The model input. */
+  readonly tensor: number;
+  /** Where an I420 frame is copied; 0 when frames of this size cannot be I420. */
+  readonly i420: number;
+}
+
+/** Lays out and reserves the resampler's regions; the memory never grows after this. */
+function reserveRegions(
+  mod: KernelModule,
+  frameWidth: number,
+  frameHeight: number,
+  nx: number,
+  ny: number,
+  target: PlanarTarget,
+  halve: boolean,
+): Regions {
+  const size = target.dtype === 'float32' ? 4 : 1;
+  const layout = new ScratchLayout();
+  const src = layout.take(frameWidth * frameHeight * 3 + 16);
+  const row = halve ? 0 : layout.take(frameWidth * 3 * 4 + 64);
+  const tables = halve ? 0 : layout.take((3 * nx + 3 * ny) * 4);
+  const tensor = layout.take(target.length * size);
+  // The I420 pass takes 16 pixels a step, so a frame at least 16 wide.
+  const i420 = planesFit(frameWidth, frameHeight) ? layout.take(i420Size(frameWidth, frameHeight)) : -1;
+  mod.reserve(layout.size);
+  const base = mod.base;
+  return {
+    src: base + src,
+    row: base + row,
+    tables: base + tables,
+    tensor: base + tensor,
+    i420: i420 < 0 ? 0 : base + i420,
+  };
+}
+
+/** Where a pass writes: each frame channel's plane (addresses), the row stride in bytes, gain and bias. */
+interface PlanesOut {
+  readonly r: number;
+  readonly g: number;
+  readonly b: number;
+  readonly stride: number;
+  readonly gain: readonly [number, number, number];
+  readonly bias: readonly [number, number, number];
+}
+
+/** The target's planes as addresses in a tensor at `at`. */
+function planesOut(at: number, target: PlanarTarget): PlanesOut {
+  const size = target.dtype === 'float32' ? 4 : 1;
+  const { planes, rowStride, gain, bias } = target;
+  return {
+    r: at + planes[0] * size,
+    g: at + planes[1] * size,
+    b: at + planes[2] * size,
+    stride: rowStride * size,
+    gain,
+    bias,
+  };
+}
+
+/** The 2x2 mean of an exact halving from the RGB frame, whose first block starts at `first`. */
+function halvePass(
+  e: KernelExports,
+  dtype: PlanarTarget['dtype'],
+  first: number,
+  rowLength: number,
+  nx: number,
+  ny: number,
+  out: PlanesOut,
+): () => void {
+  const { r, g, b, stride } = out;
+  const [gR, gG, gB] = out.gain;
+  const [bR, bG, bB] = out.bias;
+  return dtype === 'float32'
+    ? () => e.halveRgbPlanar(first, rowLength, nx, ny, r, g, b, stride, gR, gG, gB, bR, bG, bB)
+    : () => e.halveRgbPlanarU8(first, rowLength, nx, ny, r, g, b, stride);
+}
+
+/**
+ * The exact halving straight from the I420 planes at `i420`, or undefined where the frame has none
+ * or its blocks do not fit the chroma samples.
+ */
+function halveI420Pass(
+  e: KernelExports,
+  dtype: PlanarTarget['dtype'],
+  i420: number,
+  frameWidth: number,
+  frameHeight: number,
+  x: AxisSamples,
+  y: AxisSamples,
+  out: PlanesOut,
+): (() => void) | undefined {
+  const nx = x.lo.length;
+  const ny = y.lo.length;
+  // From the planes, blocks must start on even pixels (each has one chroma sample) and a row
+  // must hold one 8-output step.
+  const x0 = x.lo[0]! / 3;
+  const y0 = y.lo[0]! / (frameWidth * 3);
+  if (i420 === 0 || x0 % 2 !== 0 || y0 % 2 !== 0 || nx < 8) return undefined;
+  const cStride = frameWidth >> 1;
+  const yFirst = i420 + y0 * frameWidth + x0;
+  const uFirst = i420 + frameWidth * frameHeight + (y0 >> 1) * cStride + (x0 >> 1);
+  const vFirst = uFirst + cStride * (frameHeight >> 1);
+  const { r, g, b, stride } = out;
+  const [gR, gG, gB] = out.gain;
+  const [bR, bG, bB] = out.bias;
+  return dtype === 'float32'
+    ? () =>
+        e.halveI420Planar(
+          yFirst,
+          uFirst,
+          vFirst,
+          frameWidth,
+          cStride,
+          nx,
+          ny,
+          r,
+          g,
+          b,
+          stride,
+          gR,
+          gG,
+          gB,
+          bR,
+          bG,
+          bB,
+        )
+    : () => e.halveI420PlanarU8(yFirst, uFirst, vFirst, frameWidth, cStride, nx, ny, r, g, b, stride);
+}
+
+/** The separable bilinear with normalisation; writes its tables into the module's memory once. */
+function bilinearPass(
+  mod: KernelModule,
+  at: Regions,
+  rowLength: number,
+  x: AxisSamples,
+  y: AxisSamples,
+  out: PlanesOut,
+): () => void {
+  const e = mod.exports;
+  const nx = x.lo.length;
+  const ny = y.lo.length;
+  const { src, row, tables: t } = at;
+  mod.words.set(bilinearTables(x, y), t >> 2);
+  const yt = t + 3 * nx * 4;
+  const { r, g, b, stride } = out;
+  const [gR, gG, gB] = out.gain;
+  const [bR, bG, bB] = out.bias;
+  return () =>
+    e.resizeRgbPlanar(
+      src,
+      rowLength,
+      t,
+      t + nx * 4,
+      t + 2 * nx * 4,
+      nx,
+      yt,
+      yt + ny * 4,
+      yt + 2 * ny * 4,
+      ny,
+      row,
+      r,
+      g,
+      b,
+      stride,
+      gR,
+      gG,
+      gB,
+      bR,
+      bG,
+      bB,
+    );
 }
 
 /** The bilinear pass's tables, as the module reads them (see #tableWords). */

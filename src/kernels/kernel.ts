@@ -177,7 +177,25 @@ function readWeights(
   }
   const rows = source as readonly unknown[];
   const height = rows.length;
-  const first = rows[0];
+  const shape = rowShape(rows[0], name);
+  const { width, depth } = shape;
+  const weights = new Float32Array(width * height * depth);
+  for (let y = 0; y < height; y++) readRow(rows[y], y, shape, name, weights);
+  checkDeclaredSize(spec, name, 'width', width);
+  checkDeclaredSize(spec, name, 'height', height);
+  checkDeclaredSize(spec, name, 'depth', depth);
+  return { width, height, depth, weights };
+}
+
+/** The width and depth every row must have, as row 0 has them; cuboid rows hold depth arrays. */
+interface RowShape {
+  readonly width: number;
+  readonly depth: number;
+  readonly cuboid: boolean;
+}
+
+/** Row 0 sets the shape: its length is the width, and a [0][0] array makes a cuboid of its length. */
+function rowShape(first: unknown, name: string): RowShape {
   if (!Array.isArray(first) || first.length === 0) {
     throw kernelError(
       `Expected row 0 of kernel '${name}' to be a non-empty array of numbers but received ${describe(first)}`,
@@ -189,41 +207,39 @@ function readWeights(
   if (depth === 0) {
     throw kernelError(`Expected kernel '${name}' [0][0] to hold at least one depth value but it is empty`);
   }
-  const weights = new Float32Array(width * height * depth);
-  for (let y = 0; y < height; y++) {
-    const row = rows[y];
-    if (!Array.isArray(row)) {
-      throw kernelError(`Expected row ${y} of kernel '${name}' to be an array but received ${describe(row)}`);
-    }
-    if (row.length !== width) {
-      throw kernelError(
-        `Expected every row of kernel '${name}' to have ${width} values (like row 0) but row ${y} has ${row.length}: make the rows the same length`,
-      );
-    }
-    for (let x = 0; x < width; x++) {
-      const cell: unknown = row[x];
-      if (cuboid) {
-        if (!Array.isArray(cell) || cell.length !== depth) {
-          throw kernelError(
-            `Expected kernel '${name}' [${y}][${x}] to be an array of ${depth} depth values (like [0][0]) but received ${describe(cell)}`,
-          );
-        }
-        for (let d = 0; d < depth; d++) {
-          weights[(y * width + x) * depth + d] = checkWeight(
-            cell[d],
-            name,
-            `row ${y}, column ${x}, depth ${d}`,
-          );
-        }
-      } else {
-        weights[y * width + x] = checkWeight(cell, name, `row ${y}, column ${x}`);
+  return { width, depth, cuboid };
+}
+
+/** Checks row `y` against the shape and writes its weights into `weights` ([y][x][d] order). */
+function readRow(row: unknown, y: number, shape: RowShape, name: string, weights: Float32Array): void {
+  const { width, depth, cuboid } = shape;
+  if (!Array.isArray(row)) {
+    throw kernelError(`Expected row ${y} of kernel '${name}' to be an array but received ${describe(row)}`);
+  }
+  if (row.length !== width) {
+    throw kernelError(
+      `Expected every row of kernel '${name}' to have ${width} values (like row 0) but row ${y} has ${row.length}: make the rows the same length`,
+    );
+  }
+  for (let x = 0; x < width; x++) {
+    const cell: unknown = row[x];
+    if (cuboid) {
+      if (!Array.isArray(cell) || cell.length !== depth) {
+        throw kernelError(
+          `Expected kernel '${name}' [${y}][${x}] to be an array of ${depth} depth values (like [0][0]) but received ${describe(cell)}`,
+        );
       }
+      for (let d = 0; d < depth; d++) {
+        weights[(y * width + x) * depth + d] = checkWeight(
+          cell[d],
+          name,
+          `row ${y}, column ${x}, depth ${d}`,
+        );
+      }
+    } else {
+      weights[y * width + x] = checkWeight(cell, name, `row ${y}, column ${x}`);
     }
   }
-  checkDeclaredSize(spec, name, 'width', width);
-  checkDeclaredSize(spec, name, 'height', height);
-  checkDeclaredSize(spec, name, 'depth', depth);
-  return { width, height, depth, weights };
 }
 
 function readFlat(

@@ -54,15 +54,11 @@ export function correlateSeparable(
   const { inWidth: W, inHeight: H, inChannels: C, padX, padY, stride: S, outWidth: OW, outHeight: OH } = g;
   const Fw = row.length;
   const Fh = column.length;
-  const flip = g.mode === 'convolve';
-  const r = new Float64Array(Fw);
-  const col = new Float64Array(Fh);
-  for (let i = 0; i < Fw; i++) r[i] = row[flip ? Fw - 1 - i : i]!;
-  for (let i = 0; i < Fh; i++) col[i] = column[flip ? Fh - 1 - i : i]!;
+  const r = factor(row, g);
+  const col = factor(column, g);
 
   const rowLen = OW * C;
-  if (scratch.length < H * rowLen) scratch = new Float32Array(H * rowLen);
-  const tmp = scratch;
+  const tmp = scratchOf(H * rowLen);
 
   // Pass 1: every input row, only the output columns the stride keeps.
   const colMap = borderIndexMap(W, padX, g.border);
@@ -99,13 +95,7 @@ export function correlateSeparable(
   const starts = new Int32Array(Fh);
   const weights = new Float64Array(Fh);
   for (let oy = 0; oy < OH; oy++) {
-    let taps = 0;
-    for (let ky = 0; ky < Fh; ky++) {
-      const sy = rowMap[oy * S + ky]!;
-      if (sy < 0 || col[ky] === 0) continue;
-      starts[taps] = sy * rowLen;
-      weights[taps++] = col[ky]!;
-    }
+    const taps = gatherRows(rowMap, oy * S, col, rowLen, starts, weights);
     const o = oy * rowLen;
     for (let i = 0; i < rowLen; i++) {
       let acc = 0;
@@ -113,6 +103,43 @@ export function correlateSeparable(
       dst[o + i] = acc;
     }
   }
+}
+
+/** The shared scratch, grown to at least `length` floats. */
+function scratchOf(length: number): Float32Array {
+  if (scratch.length < length) scratch = new Float32Array(length);
+  return scratch;
+}
+
+/** A factor as the passes read it: float64, reversed when `g` convolves. */
+function factor(v: ArrayLike<number>, g: ConvGeometry): Float64Array {
+  const flip = g.mode === 'convolve';
+  const n = v.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = v[flip ? n - 1 - i : i]!;
+  return out;
+}
+
+/**
+ * Into `starts` and `weights`: the scratch rows (as offsets) an output row sums and their weights,
+ * from padded input row `first` down, leaving out zero padding and zero weights; returns how many.
+ */
+function gatherRows(
+  rowMap: Int32Array,
+  first: number,
+  col: Float64Array,
+  rowLen: number,
+  starts: Int32Array,
+  weights: Float64Array,
+): number {
+  let taps = 0;
+  for (let ky = 0; ky < col.length; ky++) {
+    const sy = rowMap[first + ky]!;
+    if (sy < 0 || col[ky] === 0) continue;
+    starts[taps] = sy * rowLen;
+    weights[taps++] = col[ky]!;
+  }
+  return taps;
 }
 
 function checkVector(v: ArrayLike<number>, what: string): void {

@@ -6,7 +6,7 @@ import { EdgecamError } from '../../errors.js';
 import { sleep } from '../../time/clock.js';
 import { resolveFfmpeg } from '../programs.js';
 import type { CameraDriver, FrameSink, SessionEnd } from '../source.js';
-import { runStream } from '../stream-process.js';
+import { runStream, type StreamCommand } from '../stream-process.js';
 import type { CameraShape, DriverContext } from './context.js';
 import { FFMPEG_PREFIX, rawOutput } from './ffmpeg-args.js';
 import { ImageBytes } from './image-bytes.js';
@@ -128,72 +128,92 @@ export function fileDriver(
 ): CameraDriver {
   let input: FileInput | undefined;
   let ffmpeg: string | undefined;
-  let next = 0; // the next image, across restarts
+  const ffmpegPath = () => (ffmpeg ??= resolveFfmpeg(context.ffmpegPath, context.path));
   // A looping replay keeps the files' bytes (up to 32 MB: the sample drive is 2 MB).
   const images = new ImageBytes(source.loop ? LOOP_BYTES_BUDGET : 0);
+  const replay: ImageReplay = { camera, source, context, images, next: 0 };
   return {
     description: `file ${source.path}`,
     async preflight() {
       input = await resolveFileInput(source.path, camera.id);
-      if (input.kind === 'video') ffmpeg = resolveFfmpeg(context.ffmpegPath, context.path);
+      if (input.kind === 'video') ffmpegPath();
     },
     async run(sink, signal) {
       input ??= await resolveFileInput(source.path, camera.id);
       if (input.kind === 'images') {
         // JPEGs decode in ffmpeg, at under half of sharp's CPU (jpeg-replay.ts); without it, in sharp.
-        const decoder = ffmpegPlays(input.files) ? ffmpegIfAny() : undefined;
-        if (decoder === undefined) return playImages(input.files, sink, signal);
-        const played = await playJpegs(decoder, camera, source, input.files, next, sink, signal);
-        next = played.next;
+        const decoder = ffmpegPlays(input.files) ? ffmpegIfAny(ffmpegPath) : undefined;
+        if (decoder === undefined) return playImages(replay, input.files, sink, signal);
+        const played = await playJpegs(decoder, camera, source, input.files, replay.next, sink, signal);
+        replay.next = played.next;
         return played.end;
       }
-      ffmpeg ??= resolveFfmpeg(context.ffmpegPath, context.path);
-      const format = { kind: 'raw', width: camera.width, height: camera.height, channels: 3 } as const;
-      return runStream(
-        {
-          command: ffmpeg,
-          args: videoArgs(camera, source, input.path),
-          format,
-          program: 'ffmpeg',
-          finite: !source.loop,
-        },
-        sink,
-        signal,
-        source.pace === 'fast',
-      );
+      const stream = videoStream(camera, source, ffmpegPath(), input.path);
+      return runStream(stream, sink, signal, source.pace === 'fast');
     },
   };
+}
 
-  function ffmpegIfAny(): string | undefined {
-    try {
-      ffmpeg ??= resolveFfmpeg(context.ffmpegPath, context.path);
-      return ffmpeg;
-    } catch {
-      return undefined;
-    }
+/** ffmpeg's path, or undefined where it cannot be found. */
+function ffmpegIfAny(ffmpegPath: () => string): string | undefined {
+  try {
+    return ffmpegPath();
+  } catch {
+    return undefined;
   }
+}
 
-  async function playImages(files: string[], sink: FrameSink, signal: AbortSignal): Promise<SessionEnd> {
-    const period = 1000 / camera.fps;
-    const start = context.clock.now();
-    for (let shown = 0; !signal.aborted; shown++) {
-      if (next >= files.length) {
-        if (!source.loop) return { reason: 'end of the images', finished: true };
-        next = 0;
-      }
-      const file = files[next++]!;
-      const image = await images
-        .read(file)
-        .then((bytes) => decodeImage(bytes, camera))
-        .catch((err: unknown) => err as Error);
-      if (image instanceof Error) sink.corrupt(`${file}: ${image.message}`);
-      else sink.raw(image, camera.width, camera.height, 3);
-      if (source.pace === 'fast') await sink.whenTaken();
-      else
-        await sleep(context.clock, Math.max(0, start + (shown + 1) * period - context.clock.now()), signal);
+/** ffmpeg decoding a video file into raw RGB frames at the camera's size; finite unless it loops. */
+function videoStream(
+  camera: CameraShape,
+  source: FileSourceConfig,
+  ffmpeg: string,
+  path: string,
+): StreamCommand {
+  return {
+    command: ffmpeg,
+    args: videoArgs(camera, source, path),
+    format: { kind: 'raw', width: camera.width, height: camera.height, channels: 3 },
+    program: 'ffmpeg',
+    finite: !source.loop,
+  };
+}
+
+/** What an image replay plays from, and which image comes next (kept across restarts). */
+interface ImageReplay {
+  readonly camera: CameraShape;
+  readonly source: FileSourceConfig;
+  readonly context: DriverContext;
+  readonly images: ImageBytes;
+  next: number;
+}
+
+/** Plays images through sharp, paced at the camera's fps or as the consumer takes them. */
+async function playImages(
+  replay: ImageReplay,
+  files: string[],
+  sink: FrameSink,
+  signal: AbortSignal,
+): Promise<SessionEnd> {
+  const { camera, source, context, images } = replay;
+  const period = 1000 / camera.fps;
+  const start = context.clock.now();
+  for (let shown = 0; !signal.aborted; shown++) {
+    if (replay.next >= files.length) {
+      if (!source.loop) return { reason: 'end of the images', finished: true };
+      replay.next = 0;
     }
-    return { reason: 'stopped' };
+    const file = files[replay.next++]!;
+    const image = await images
+      .read(file)
+      .then((bytes) => decodeImage(bytes, camera))
+      .catch((err: unknown) => err as Error);
+    if (image instanceof Error) sink.corrupt(`${file}: ${image.message}`);
+    else sink.raw(image, camera.width, camera.height, 3);
+    if (source.pace === 'fast') await sink.whenTaken();
+    else await sleep(context.clock, Math.max(0, start + (shown + 1) * period - context.clock.now()), signal);
   }
+  return { reason: 'stopped' };
 }
 
 /** An image file's bytes as RGB at the camera's size (scaled to cover it, centred). */
