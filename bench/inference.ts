@@ -3,7 +3,7 @@
 // 2. Per model, through a Detector (worker thread): preprocess, run, decode (medians), the total
 //    as the caller sees it, and the share of the total that is not the model itself.
 // 3. A MobileNet-like CNN, float and int8 QDQ, on ONNX Runtime's CPU provider with 1 and 2 threads.
-// Goals (the issue): pre + post under 10% of the model's run time; int8 at least 1.5x faster.
+// Goals: pre + post under 10% of the model's run time; int8 at least 1.5x faster.
 // `-- --baseline DIR`: another sign package (say the previous release of models/signs, written out
 // of git) gets rows of its own beside the shipped one, so a retrained model's cost is compared in one run.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -224,7 +224,7 @@ async function main(): Promise<void> {
           knownOutputsModel([1, 3, 320, 320], [{ name: 'output0', dims: [1, 84, anchors], values: head }]),
         ),
       },
-      // The shipped sign detector (issue 5): a real model, so its row is the goal's real test.
+      // The shipped sign detector: a real model, so its row is the goal's real test.
       { name: 'signs int8 QDQ (shipped, 320 letterbox)', dir: SIGNS },
       { name: 'signs float32 (320 letterbox)', dir: join(SIGNS, 'model.float.json') },
       ...(BASELINE === undefined ? [] : [{ name: `signs baseline (${BASELINE})`, dir: BASELINE }]),

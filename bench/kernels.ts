@@ -1,6 +1,6 @@
 // npm run bench:kernels: edgecam's filter plans against the TypeScript reference, OpenCV
 // (single thread, via /usr/bin/python3 bench/opencv_kernels.py) and sharp, side by side on
-// the same raw frames, with the goals as a verdict: <= 2x OpenCV and <= 1x sharp.
+// the same raw frames, with the goals as a verdict: <= 2x OpenCV and <= 1x sharp.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -147,7 +147,7 @@ async function sharpMs_(kernel: Kernel, image: Image<Uint8Array>): Promise<numbe
   };
   return medianMs(() => {
     const s = sharp(image.data, { raw }).convolve(convolve);
-    // 1-channel raw input comes out as 3-channel sRGB without this (MEASURED.md).
+    // 1-channel raw input comes out as 3-channel sRGB without this (sharp's toColourspace docs).
     return (image.channels === 1 ? s.toColourspace('b-w') : s).raw().toBuffer();
   });
 }

@@ -4,7 +4,7 @@
 // frames costs: no decoding), then the model alone on the same frames, side by side in one run.
 // Prints frames per second, end-to-end latency p50/p95/p99, the time per stage, the share of the
 // frame time that is not the model's own run, peak RSS, RSS drift, and CPU seconds per frame (the
-// daemon's; ffmpeg's own is counted apart). Goals (issue 7, 640x480, the shipped int8 model, 2
+// daemon's; ffmpeg's own is counted apart). Goals (640x480, the shipped int8 model, 2
 // cores): overhead under 20% of the frame time; RSS under 250 MB; RSS after 10,000 frames within
 // 10 MB of RSS after 1,000.
 import { execFileSync, spawn } from 'node:child_process';

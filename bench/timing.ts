@@ -1,6 +1,6 @@
 /**
  * Median milliseconds per call of `fn` after warm-up, running until `budgetMs` is spent (at least
- * 15 runs, at most 500). Medians, because these machines are noisy (MEASURED.md).
+ * 15 runs, at most 500). Medians, because small shared machines are noisy.
  * @example const ms = await medianMs(() => plan.run(frame))
  */
 export async function medianMs(fn: () => unknown, budgetMs = 400): Promise<number> {

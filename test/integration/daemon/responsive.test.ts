@@ -55,7 +55,7 @@ cameras:
     }
     expect(processed).toBeGreaterThanOrEqual(until);
     times.sort((a, b) => a - b);
-    // Generous bounds (2 busy cores, tests in parallel); the goal is 50 ms.
+    // Generous bounds (2 busy cores, tests in parallel); the design goal is 50 ms.
     expect(times[times.length >> 1]!).toBeLessThan(100);
     expect(times[times.length - 1]!).toBeLessThan(1000);
   } finally {

@@ -116,7 +116,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     'log_dest stderr',
     'log_type error',
     'log_type warning',
-    // The default (1000 per client) drops QoS 1 past it; tests count every message (MEASURED.md).
+    // The default (1000 per client) drops QoS 1 past it; tests count every message (mosquitto.conf(5), max_queued_messages).
     'max_queued_messages 100000',
     `listener ${port} 127.0.0.1`,
   ];
