@@ -58,8 +58,9 @@ function addConfigCommands(program: Command): void {
     .command('check [file]')
     .description('print every problem in a config file (with env overrides) at once; exit 78 when bad')
     .action(async (file: string | undefined) => {
-      const { output, ok } = await checkConfigCommand(file ?? program.opts().config);
+      const { output, ok, warnings } = await checkConfigCommand(file ?? program.opts().config);
       process.stdout.write(output);
+      if (warnings !== undefined) process.stderr.write(warnings);
       if (!ok) process.exitCode = EXIT_CONFIG;
     });
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { CorruptKind } from '../corrupt-kind.js';
 import { EdgecamError } from '../errors.js';
 import type { Frame } from '../frame.js';
 import { i420ToRgb } from '../kernels/i420.js';
@@ -146,7 +147,7 @@ export class CaptureSource implements FrameSource {
     return new JpegDecoder(this.#options.width, this.#options.height, {
       decoded: (image) =>
         this.#deliver(state, image.data, image.width, image.height, image.channels, image.at),
-      corrupt: (reason) => this.#countCorrupt(reason),
+      corrupt: (reason, kind) => this.#countCorrupt(reason, kind),
       skipped: () => this.#dropped++,
       failed: (error) => {
         state.failure = { error };
@@ -163,7 +164,7 @@ export class CaptureSource implements FrameSource {
       raw: (data, width, height, channels) =>
         this.#deliver(state, data, width, height, channels, clock.now()),
       i420: (data, width, height) => this.#deliverI420(state, data, width, height, clock.now()),
-      corrupt: (reason) => this.#countCorrupt(reason),
+      corrupt: (reason, kind) => this.#countCorrupt(reason, kind),
       whenTaken: async () => {
         await decoder.idle();
         await untilAborted(state.mailbox.whenEmpty(), state.session.abort.signal);
@@ -282,9 +283,10 @@ export class CaptureSource implements FrameSource {
     return plan;
   }
 
-  #countCorrupt(reason: string): void {
+  #countCorrupt(reason: string, kind: CorruptKind): void {
     this.#corrupt++;
-    this.events.emit('corrupt', { camera: this.id, at: this.#clock.now(), reason, total: this.#corrupt });
+    const at = this.#clock.now();
+    this.events.emit('corrupt', { camera: this.id, at, reason, kind, total: this.#corrupt });
   }
 }
 

@@ -1,4 +1,5 @@
 import sharp, { type OutputInfo } from 'sharp';
+import type { CorruptKind } from '../corrupt-kind.js';
 
 /** A decoded image as the sink receives it. */
 export interface Decoded {
@@ -12,7 +13,7 @@ export interface Decoded {
 
 export interface JpegDecoderHandlers {
   readonly decoded: (image: Decoded) => void;
-  readonly corrupt: (reason: string) => void;
+  readonly corrupt: (reason: string, kind: CorruptKind) => void;
   /** A JPEG replaced by a newer one before it could be decoded. */
   readonly skipped: () => void;
   /** A failure that is not the JPEG's fault (a bug): the source stops with it. */
@@ -61,7 +62,7 @@ export class JpegDecoder {
       for (let next = this.#pending; next !== undefined; next = this.#pending) {
         this.#pending = undefined;
         const image = await this.#decode(next.jpeg);
-        if (typeof image === 'string') this.#handlers.corrupt(image);
+        if ('kind' in image) this.#handlers.corrupt(image.reason, image.kind);
         else this.#handlers.decoded({ ...image, at: next.at });
       }
     } finally {
@@ -70,7 +71,7 @@ export class JpegDecoder {
   }
 
   /** The pixels, or why the JPEG could not be decoded. */
-  async #decode(jpeg: Uint8Array): Promise<Omit<Decoded, 'at'> | string> {
+  async #decode(jpeg: Uint8Array): Promise<Omit<Decoded, 'at'> | { reason: string; kind: CorruptKind }> {
     let out: { data: Buffer; info: OutputInfo };
     try {
       // failOn 'truncated': skip cut-off frames, but tolerate the minor warnings cheap webcams'
@@ -80,10 +81,12 @@ export class JpegDecoder {
         .raw()
         .toBuffer({ resolveWithObject: true });
     } catch (err) {
-      return `a JPEG that cannot be decoded (${(err as Error).message})`;
+      const reason = `a JPEG that cannot be decoded (${(err as Error).message})`;
+      return { reason, kind: decodeFailureKind(err) };
     }
     let { data, info } = out;
-    if (info.channels !== 1 && info.channels !== 3) return `a JPEG with ${info.channels} channels`;
+    if (info.channels !== 1 && info.channels !== 3)
+      return { reason: `a JPEG with ${info.channels} channels`, kind: 'undecodable' };
     if (info.width !== this.#width || info.height !== this.#height) {
       // The camera gave another size than asked for: scale, so every frame has the configured size.
       ({ data, info } = await sharp(data, {
@@ -95,4 +98,16 @@ export class JpegDecoder {
     }
     return { data, width: info.width, height: info.height, channels: info.channels as 1 | 3 };
   }
+}
+
+/**
+ * What kind of corrupt a sharp decoding error says an image is: libjpeg's "premature end" is a
+ * truncated image, sharp's pixel limit one too large; anything else is undecodable.
+ * @example decodeFailureKind(new Error('VipsJpeg: premature end of JPEG image')) // 'truncated'
+ */
+export function decodeFailureKind(err: unknown): CorruptKind {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/premature end|truncated/i.test(message)) return 'truncated';
+  if (/exceeds pixel limit/i.test(message)) return 'too_large';
+  return 'undecodable';
 }

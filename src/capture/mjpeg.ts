@@ -22,7 +22,7 @@ export interface JpegSplitterHandlers {
   /** A complete JPEG, SOI to EOI, in a buffer of its own. */
   readonly jpeg: (data: Buffer) => void;
   /** A JPEG that was cut short or malformed, skipped. */
-  readonly corrupt: (reason: string) => void;
+  readonly corrupt: (reason: string, kind: 'truncated' | 'undecodable' | 'too_large') => void;
 }
 
 type State = 'seek' | 'segments' | 'entropy';
@@ -90,7 +90,7 @@ export class JpegSplitter {
       if (this.#state === 'seek') {
         if (!this.#seek()) return;
       } else if (this.#pos - this.#start > this.#maxBytes) {
-        this.#broken(`a frame larger than ${this.#maxBytes} bytes`);
+        this.#broken(`a frame larger than ${this.#maxBytes} bytes`, 'too_large');
       } else if (this.#state === 'segments') {
         if (!this.#segment(buf, end)) return;
       } else if (!this.#entropy(buf, end)) return;
@@ -158,7 +158,7 @@ export class JpegSplitter {
       // Stuffed FF, fill byte or restart marker: still image data.
       this.#pos = next === MARKER ? ff + 1 : ff + 2;
     } else if (next === EOI && ff + 2 - this.#start > this.#maxBytes) {
-      this.#broken(`a frame larger than ${this.#maxBytes} bytes`);
+      this.#broken(`a frame larger than ${this.#maxBytes} bytes`, 'too_large');
     } else if (next === EOI) {
       const jpeg = Buffer.allocUnsafe(ff + 2 - this.#start);
       buf.copy(jpeg, 0, this.#start, ff + 2);
@@ -192,7 +192,7 @@ export class JpegSplitter {
 
   /** A new JPEG started before this one ended. */
   #truncated(nextStart: number): void {
-    this.#handlers.corrupt('a truncated JPEG (the next frame began before it ended)');
+    this.#handlers.corrupt('a truncated JPEG (the next frame began before it ended)', 'truncated');
     this.#start = nextStart;
     this.#pos = nextStart + 2;
     this.#state = 'segments';
@@ -202,8 +202,8 @@ export class JpegSplitter {
    * A broken frame: look for the next start marker from just after this frame's own, since a
    * bad segment length may have jumped over the next frame's start.
    */
-  #broken(reason: string): void {
-    this.#handlers.corrupt(reason);
+  #broken(reason: string, kind: 'undecodable' | 'too_large' = 'undecodable'): void {
+    this.#handlers.corrupt(reason, kind);
     this.#pos = this.#start + 2;
     this.#state = 'seek';
   }

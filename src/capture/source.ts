@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import type { CorruptKind } from '../corrupt-kind.js';
 import type { Frame } from '../frame.js';
 
 /**
@@ -60,6 +61,8 @@ export interface CorruptEvent {
   readonly camera: string;
   readonly at: number;
   readonly reason: string;
+  /** The reason in one word (the metric's label). */
+  readonly kind: CorruptKind;
   /** Corrupt frames so far from this source. */
   readonly total: number;
 }
@@ -94,8 +97,8 @@ export interface FrameSink {
   raw(data: Uint8Array, width: number, height: number, channels: 1 | 3): void;
   /** An RGB image as I420 planes (even sizes; see CameraImage.i420); ownership passes to the sink. */
   i420(data: Uint8Array, width: number, height: number): void;
-  /** Something that should have been a frame was not (a truncated JPEG, garbage). */
-  corrupt(reason: string): void;
+  /** Something that should have been a frame was not (a truncated JPEG, garbage): why, in words and in one word. */
+  corrupt(reason: string, kind: CorruptKind): void;
   /**
    * Resolves once the consumer has taken the frames delivered so far (or the session ended):
    * a source that may wait (a file at pace fast) awaits it instead of having frames dropped.

@@ -127,7 +127,7 @@ function corruptCounter(
 ): ((line: string) => void) | undefined {
   if (corruptLine === undefined) return undefined;
   return (line) => {
-    if (corruptLine.test(line)) sink.corrupt(line);
+    if (corruptLine.test(line)) sink.corrupt(line, 'undecodable');
   };
 }
 
@@ -188,7 +188,7 @@ function socketDeliverer(
 function jpegPusher(sink: FrameSink): (chunk: Buffer) => void {
   const splitter = new JpegSplitter({
     jpeg: (jpeg) => sink.jpeg(jpeg),
-    corrupt: (reason) => sink.corrupt(reason),
+    corrupt: (reason, kind) => sink.corrupt(reason, kind),
   });
   return (chunk) => splitter.push(chunk);
 }

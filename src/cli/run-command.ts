@@ -1,5 +1,5 @@
 import { type Logger, pino } from 'pino';
-import { type Config, ConfigError, loadConfig } from '../config/index.js';
+import { type Config, ConfigError, configWarnings, loadConfig } from '../config/index.js';
 import { Daemon } from '../daemon.js';
 import { EdgecamError, type ErrorCode, isEdgecamError } from '../errors.js';
 
@@ -56,6 +56,7 @@ export async function runCommand(file: string | undefined, sets: readonly string
   // A ConfigError goes up to the CLI, which prints every problem and exits 78.
   const config = await loadConfig(options);
   const logger = pino({ level: config.log.level });
+  logConfigWarnings(config, logger);
   let daemon: Daemon;
   try {
     daemon = await Daemon.start(config, { logger });
@@ -113,5 +114,13 @@ async function reloadConfig(
     );
     return;
   }
+  logConfigWarnings(config, logger);
   await daemon.reload(config);
+}
+
+/** What the config would run badly (a chain slower than its camera's frames), one warning each. */
+function logConfigWarnings(config: Config, logger: Logger): void {
+  for (const w of configWarnings(config)) {
+    logger.warn({ key: w.path, value: w.value, fix: w.fix }, `${w.path}: ${w.message}`);
+  }
 }

@@ -17,6 +17,14 @@ export function formatProblems(problems: readonly ConfigProblem[], source: strin
   return [`${count} in ${source}:`, ...blocks].join('\n\n');
 }
 
+/**
+ * Each warning as a block like a problem's, its first line starting with "warning: ".
+ * @example formatWarnings(check.warnings, 'edgecam.yaml') // 'warning: cameras[0].preprocess: chain "blur" would take ...'
+ */
+export function formatWarnings(warnings: readonly ConfigProblem[], source: string): string {
+  return warnings.map((w) => `warning: ${formatProblem(w, source)}`).join('\n\n');
+}
+
 function formatProblem(problem: ConfigProblem, source: string): string {
   const where = problem.path === '' ? '(config file)' : problem.path;
   const value = problem.value === undefined ? '' : ` (value ${formatValue(problem.value)})`;

@@ -13,11 +13,12 @@ export type {
 } from './chain-schema.js';
 export { cameraChains, chainFor, type ResolvedStep, resolveChain } from './chains.js';
 export { ENV_ALLOWLIST, ENV_PREFIX, ENV_SEPARATOR, envName } from './env.js';
-export { formatProblems } from './format.js';
+export { formatProblems, formatWarnings } from './format.js';
 export {
   type ConfigCheck,
   type ConfigOptions,
   checkConfig,
+  configWarnings,
   DEFAULT_CONFIG_FILE,
   loadConfig,
 } from './load.js';

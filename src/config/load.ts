@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { chainCostWarnings } from './chain-cost.js';
 import { crossCheck } from './cross-check.js';
 import { applyEnv } from './env.js';
 import { deepFreeze } from './freeze.js';
@@ -33,6 +34,8 @@ export interface ConfigCheck {
   readonly source: string;
   /** EDGECAM_ERR_CONFIG_READ when the file could not be read or parsed, else EDGECAM_ERR_CONFIG. */
   readonly code: ConfigErrorCode;
+  /** What would run, but badly (a chain slower than its camera's frames); only for a valid config. */
+  readonly warnings?: readonly ConfigProblem[];
 }
 
 /**
@@ -82,7 +85,22 @@ export async function checkConfig(options: ConfigOptions = {}): Promise<ConfigCh
     ...layerProblems,
   ];
   if (problems.length > 0 || !parsed.success) return { problems, source, code: 'EDGECAM_ERR_CONFIG' };
-  return { config: deepFreeze(structuredClone(parsed.data)), problems, source, code: 'EDGECAM_ERR_CONFIG' };
+  const config = deepFreeze(structuredClone(parsed.data));
+  const warnings = chainCostWarnings(config).map((w) => locate(w, text, origins));
+  return { config, problems, source, code: 'EDGECAM_ERR_CONFIG', warnings };
+}
+
+/**
+ * What a valid config would run badly, without where in the file (the daemon logs these at start).
+ * @example for (const w of configWarnings(config)) logger.warn(w, w.message)
+ */
+export function configWarnings(config: Config): ConfigProblem[] {
+  return chainCostWarnings(config).map(({ segments, value, message, fix }) => ({
+    path: formatPath(segments),
+    value,
+    message,
+    fix,
+  }));
 }
 
 function locate(problem: PathProblem, text: ConfigText, origins: readonly Origin[]): ConfigProblem {

@@ -10,6 +10,13 @@ import { parseUrlWithScheme } from './url-schema.js';
 export const V4L2_FORMATS = ['auto', 'mjpeg', 'yuyv'] as const;
 export const RTSP_TRANSPORTS = ['tcp', 'udp'] as const;
 export const FILE_PACES = ['realtime', 'fast'] as const;
+/**
+ * The most pixels an image of a file source may have (width x height, read from its header before
+ * it is decoded): 40 megapixels passes any camera's photo, while an 8000x8000 image (64) took the
+ * replay seconds a frame to decode and scale. The ceiling is sharp's own default pixel limit.
+ */
+export const DEFAULT_MAX_PIXELS = 40_000_000;
+export const MAX_PIXELS_CEILING = 0x3fff * 0x3fff;
 
 const urlWithSchemes = (schemes: readonly string[], example: string) =>
   z.string().superRefine((url, ctx) => {
@@ -61,6 +68,8 @@ export const fileSourceSchema = z.strictObject({
   path: z.string().min(1),
   loop: z.boolean().default(false),
   pace: z.enum(FILE_PACES).default('realtime'),
+  // Its reload policy is the camera's source's (schema.ts): a change restarts the camera.
+  maxPixels: z.number().int().min(1).max(MAX_PIXELS_CEILING).default(DEFAULT_MAX_PIXELS),
 });
 
 export const syntheticSourceSchema = z.strictObject({

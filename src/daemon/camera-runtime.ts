@@ -94,7 +94,7 @@ export class CameraRuntime {
   #pipeline: CameraPipeline | undefined;
   #loop: Promise<void> = Promise.resolve();
   /** Source counters already added to the metrics. */
-  #counted = { frames: 0, dropped: 0, corrupt: 0 };
+  #counted = { frames: 0, dropped: 0 };
   #publishEdges = false;
   /** Event-start snapshots, at most one per mqtt.snapshots.interval: the latest start's goes. */
   #snapshots: LatestPerInterval<{ frame: Frame; detections: readonly Detection[] }>;
@@ -301,7 +301,7 @@ export class CameraRuntime {
       const source = createSource(this.#camera, { ffmpegPath: this.#config.capture.ffmpegPath, clock });
       this.#watch(source);
       this.#source = source;
-      this.#counted = { frames: 0, dropped: 0, corrupt: 0 };
+      this.#counted = { frames: 0, dropped: 0 };
       const detector = this.#detector;
       const pipeline = new CameraPipeline({
         id: this.id,
@@ -355,7 +355,12 @@ export class CameraRuntime {
     source.events.on('online', (e) => logger.info(e, `camera "${e.camera}" online`));
     source.events.on('offline', (e) => logger.warn(e, `camera "${e.camera}" offline: ${e.reason}`));
     source.events.on('retry', (e) => logger.debug(e, `camera "${e.camera}" still offline`));
-    source.events.on('corrupt', (e) => logger.debug(e, `camera "${e.camera}": a corrupt frame was skipped`));
+    // Counted as they come, by reason (rare, unlike frames, whose counts are added per frame).
+    const corrupt = this.#deps.metrics.camera(this.id).corrupt;
+    source.events.on('corrupt', (e) => {
+      corrupt[e.kind].inc();
+      logger.debug(e, `camera "${e.camera}": a corrupt frame was skipped`);
+    });
   }
 
   #onFrame(report: FrameReport): void {
@@ -366,8 +371,7 @@ export class CameraRuntime {
       m.captured.inc(stats.frames - c.frames);
       m.decoded.inc(stats.frames - c.frames);
       m.dropped.inc(stats.dropped - c.dropped);
-      m.corrupt.inc(stats.corrupt - c.corrupt);
-      this.#counted = { frames: stats.frames, dropped: stats.dropped, corrupt: stats.corrupt };
+      this.#counted = { frames: stats.frames, dropped: stats.dropped };
     }
     this.#deps.onFrame(report);
   }

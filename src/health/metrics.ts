@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { CORRUPT_KINDS, type CorruptKind } from '../corrupt-kind.js';
 import { createThrottledReader, readThermalZones } from './system.js';
 
 /**
@@ -15,7 +16,8 @@ export interface CameraMetrics {
   readonly captured: { inc(n?: number): void };
   readonly decoded: { inc(n?: number): void };
   readonly dropped: { inc(n?: number): void };
-  readonly corrupt: { inc(n?: number): void };
+  /** Frames skipped as corrupt, by reason. */
+  readonly corrupt: Readonly<Record<CorruptKind, { inc(n?: number): void }>>;
   readonly fps: { set(value: number): void };
   /** Seconds a stage took for one frame. */
   readonly stage: Readonly<Record<Stage, { observe(seconds: number): void }>>;
@@ -127,9 +129,12 @@ function frameMetrics(registers: Registry[]) {
       'Frames skipped because processing was busy (latest frame wins).',
       ['camera'],
     ),
-    framesCorrupt: counter(registers, 'edgecam_frames_corrupt_total', 'Frames that could not be decoded.', [
-      'camera',
-    ]),
+    framesCorrupt: counter(
+      registers,
+      'edgecam_frames_corrupt_total',
+      'Frames or image files skipped: empty, truncated, undecodable, too_large (past maxPixels), unreadable.',
+      ['camera', 'reason'],
+    ),
     stageSeconds: histogram(registers, 'edgecam_stage_duration_seconds', 'Time one frame spent in a stage.', [
       'camera',
       'stage',
@@ -211,11 +216,17 @@ function boardMetrics(registers: Registry[], thermalRoot: string, throttled: () 
 function bindCamera(frames: ReturnType<typeof frameMetrics>, id: string): CameraMetrics {
   const stage = {} as Record<Stage, { observe(seconds: number): void }>;
   for (const s of STAGES) stage[s] = frames.stageSeconds.labels(id, s);
+  const corrupt = {} as Record<CorruptKind, { inc(n?: number): void }>;
+  // Each reason's series starts at 0 (not absent), so increase() sees its first skip.
+  for (const kind of CORRUPT_KINDS) {
+    corrupt[kind] = frames.framesCorrupt.labels(id, kind);
+    corrupt[kind].inc(0);
+  }
   return {
     captured: frames.framesCaptured.labels(id),
     decoded: frames.framesDecoded.labels(id),
     dropped: frames.framesDropped.labels(id),
-    corrupt: frames.framesCorrupt.labels(id),
+    corrupt,
     fps: frames.fps.labels(id),
     stage,
     endToEnd: frames.endToEndSeconds.labels(id),

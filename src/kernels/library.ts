@@ -4,6 +4,13 @@ import { describe } from './describe.js';
 import { createKernel } from './kernel.js';
 import type { Kernel } from './types.js';
 
+/**
+ * The largest box<N> or gaussian<N>. Their weights are built whole, N x N floats: 16 MB at 2047,
+ * while gaussian100001 asked for 40 GB and crashed the config check. A Gaussian that wide on a
+ * 4000x4000 camera already costs seconds a frame (the config warns of that).
+ */
+export const MAX_KERNEL_SIZE = 2047;
+
 // Orientation below is stated for both modes because the default, `convolve`, rotates the kernel
 // 180 degrees before sliding it: a kernel's matrix read as a picture describes `correlate` only.
 // test/unit/kernels/orientation.test.ts checks every statement on synthetic step edges.
@@ -353,6 +360,12 @@ function sampledGaussian(size: number, sigma: number): Float64Array {
 }
 
 function checkOddSize(size: unknown, what: string, prefix: string): void {
+  if (typeof size === 'number' && Number.isInteger(size) && size > MAX_KERNEL_SIZE) {
+    throw new EdgecamError(
+      'EDGECAM_ERR_KERNEL',
+      `Expected a ${what} size of at most ${MAX_KERNEL_SIZE} but received ${size}: use ${prefix}${MAX_KERNEL_SIZE} or smaller (a blur that wide is better done on a smaller frame: lower the camera's width and height)`,
+    );
+  }
   if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size % 2 === 0) {
     const hint =
       typeof size === 'number' && Number.isInteger(size) && size >= 2

@@ -4,9 +4,9 @@ import { type EdgeMapOptions, sobelMagnitude } from './edges.js';
 import { createEdgePass } from './fast/edge-pass.js';
 import { createFilterPass, type WasmPass } from './fast/filter-pass.js';
 import { policyGain } from './fast/output-mode.js';
-import { chooseRecipe } from './fast/quantize.js';
+import { chooseRecipe, type KernelRecipe } from './fast/quantize.js';
 import { createReferenceEdges, createReferenceFilter } from './fast/reference-pass.js';
-import { planConv } from './geometry.js';
+import { type ConvGeometry, planConv } from './geometry.js';
 import { checkShape, shapeText } from './image.js';
 import { checkKernel, flippedWeights, separate } from './kernel.js';
 import type { ConvOptions, Kernel, Uint8Policy } from './types.js';
@@ -59,23 +59,45 @@ export function createFilterPlan(
   const inShape = shapeOf(input);
   const output = { width: g.outWidth, height: g.outHeight, channels: g.outChannels };
   const mod = fastEngineAllowed() ? loadKernelModule() : undefined;
-  let pass: WasmPass | undefined;
-  if (mod !== undefined && g.stride === 1 && kernel.depth === 1) {
-    const convolve = g.mode === 'convolve';
-    const weights = convolve ? flippedWeights(kernel) : kernel.weights;
-    const f = separate(kernel);
-    const factors =
-      f === undefined
-        ? undefined
-        : {
-            column: convolve ? f.column.slice().reverse() : f.column,
-            row: convolve ? f.row.slice().reverse() : f.row,
-          };
-    const recipe = chooseRecipe(weights, kernel.width, factors, policyGain(policy));
-    if (recipe !== undefined) pass = createFilterPass(mod, g, recipe, policy);
-  }
+  const recipe = mod === undefined ? undefined : wasmRecipe(kernel, g, policy);
+  const pass =
+    mod === undefined || recipe === undefined ? undefined : createFilterPass(mod, g, recipe, policy);
   if (pass !== undefined) return makePlan(inShape, output, 'wasm-simd', pass);
   return makePlan(inShape, output, 'typescript', createReferenceFilter(kernel, output, options, policy));
+}
+
+/**
+ * The engine createFilterPlan would choose for `kernel` on `input`, without building the plan
+ * (for estimates, such as the config's cost of a chain per frame; a scale policy with neither
+ * scale nor offset, which the wasm pass declines, is counted as wasm here).
+ * @example filterEngine(resolveKernel('gaussian5'), { width: 640, height: 480, channels: 3 }) // 'wasm-simd'
+ */
+export function filterEngine(
+  kernel: Kernel,
+  input: Shape,
+  options?: ConvOptions,
+  policy: Uint8Policy = CLAMP,
+): FilterPlan['engine'] {
+  const usable = fastEngineAllowed() && loadKernelModule() !== undefined;
+  return usable && wasmRecipe(kernel, planConv(input, kernel, options), policy) !== undefined
+    ? 'wasm-simd'
+    : 'typescript';
+}
+
+/** The WebAssembly recipe for `kernel`, or undefined where it covers none (stride > 1, 3-D kernels, no exact-enough form). */
+function wasmRecipe(kernel: Kernel, g: ConvGeometry, policy: Uint8Policy): KernelRecipe | undefined {
+  if (g.stride !== 1 || kernel.depth !== 1) return undefined;
+  const convolve = g.mode === 'convolve';
+  const weights = convolve ? flippedWeights(kernel) : kernel.weights;
+  const f = separate(kernel);
+  const factors =
+    f === undefined
+      ? undefined
+      : {
+          column: convolve ? f.column.slice().reverse() : f.column,
+          row: convolve ? f.row.slice().reverse() : f.row,
+        };
+  return chooseRecipe(weights, kernel.width, factors, policyGain(policy));
 }
 
 /**

@@ -2,15 +2,19 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { FileSourceConfig } from '../../config/source-schema.js';
+import type { CorruptKind } from '../../corrupt-kind.js';
 import { EdgecamError } from '../../errors.js';
 import { sleep } from '../../time/clock.js';
+import { decodeFailureKind } from '../jpeg-decoder.js';
 import { resolveFfmpeg } from '../programs.js';
 import type { CameraDriver, FrameSink, SessionEnd } from '../source.js';
 import { runStream, type StreamCommand } from '../stream-process.js';
 import type { CameraShape, DriverContext } from './context.js';
 import { FFMPEG_PREFIX, rawOutput } from './ffmpeg-args.js';
 import { ImageBytes } from './image-bytes.js';
+import { ImageScreen } from './image-screen.js';
 import { ffmpegPlays, playJpegs } from './jpeg-replay.js';
+import { type FolderReplay, nothingPlayable } from './replay-plan.js';
 
 /**
  * Recorded frames: a video file through ffmpeg, or images (a directory, or a glob such as
@@ -131,7 +135,8 @@ export function fileDriver(
   const ffmpegPath = () => (ffmpeg ??= resolveFfmpeg(context.ffmpegPath, context.path));
   // A looping replay keeps the files' bytes (up to 32 MB: the sample drive is 2 MB).
   const images = new ImageBytes(source.loop ? LOOP_BYTES_BUDGET : 0);
-  const replay: ImageReplay = { camera, source, context, images, next: 0 };
+  const screen = new ImageScreen(source.maxPixels);
+  const replay: ImageReplay = { camera, source, context, images, screen, next: 0, stoppedAt: undefined };
   return {
     description: `file ${source.path}`,
     async preflight() {
@@ -144,9 +149,7 @@ export function fileDriver(
         // JPEGs decode in ffmpeg, at under half of sharp's CPU (jpeg-replay.ts); without it, in sharp.
         const decoder = ffmpegPlays(input.files) ? ffmpegIfAny(ffmpegPath) : undefined;
         if (decoder === undefined) return playImages(replay, input.files, sink, signal);
-        const played = await playJpegs(decoder, camera, source, input.files, replay.next, sink, signal);
-        replay.next = played.next;
-        return played.end;
+        return playJpegs(decoder, replay, input.files, sink, signal);
       }
       const stream = videoStream(camera, source, ffmpegPath(), input.path);
       return runStream(stream, sink, signal, source.pace === 'fast');
@@ -179,46 +182,69 @@ function videoStream(
   };
 }
 
-/** What an image replay plays from, and which image comes next (kept across restarts). */
-interface ImageReplay {
-  readonly camera: CameraShape;
-  readonly source: FileSourceConfig;
+/** A folder replay through sharp: also its clock and the bytes it keeps. */
+interface ImageReplay extends FolderReplay {
   readonly context: DriverContext;
   readonly images: ImageBytes;
-  next: number;
 }
 
-/** Plays images through sharp, paced at the camera's fps or as the consumer takes them. */
+/**
+ * Plays images through sharp, paced at the camera's fps or as the consumer takes them. A file that
+ * the screen refuses or that does not decode is skipped and counted, and the next one plays at
+ * once; a whole pass with nothing playable ends the session (the camera retries with backoff).
+ */
 async function playImages(
   replay: ImageReplay,
   files: string[],
   sink: FrameSink,
   signal: AbortSignal,
 ): Promise<SessionEnd> {
-  const { camera, source, context, images } = replay;
+  const { camera, source, context } = replay;
   const period = 1000 / camera.fps;
   const start = context.clock.now();
-  for (let shown = 0; !signal.aborted; shown++) {
+  let skippedInARow = 0;
+  for (let shown = 0; !signal.aborted; ) {
     if (replay.next >= files.length) {
       if (!source.loop) return { reason: 'end of the images', finished: true };
       replay.next = 0;
     }
+    if (skippedInARow >= files.length) return { reason: nothingPlayable(source.path, files.length) };
     const file = files[replay.next++]!;
-    const image = await images
-      .read(file)
-      .then((bytes) => decodeImage(bytes, camera))
-      .catch((err: unknown) => err as Error);
-    if (image instanceof Error) sink.corrupt(`${file}: ${image.message}`);
-    else sink.raw(image, camera.width, camera.height, 3);
+    const image = await readImage(replay, file);
+    if ('kind' in image) {
+      sink.corrupt(`${file} ${image.reason}`, image.kind);
+      skippedInARow++;
+      continue;
+    }
+    skippedInARow = 0;
+    sink.raw(image, camera.width, camera.height, 3);
+    shown++;
     if (source.pace === 'fast') await sink.whenTaken();
-    else await sleep(context.clock, Math.max(0, start + (shown + 1) * period - context.clock.now()), signal);
+    else await sleep(context.clock, Math.max(0, start + shown * period - context.clock.now()), signal);
   }
   return { reason: 'stopped' };
 }
 
+/** A screened image file decoded, or why it is skipped (a file that fails to decode is refused from now on). */
+async function readImage(
+  replay: ImageReplay,
+  file: string,
+): Promise<Uint8Array | { kind: CorruptKind; reason: string }> {
+  const verdict = await replay.screen.check(file);
+  if (!verdict.playable) return verdict;
+  try {
+    return await decodeImage(await replay.images.read(file), replay.camera, replay.source.maxPixels);
+  } catch (err) {
+    const failure = { kind: decodeFailureKind(err), reason: `does not decode (${(err as Error).message})` };
+    replay.screen.refuse(file, failure.kind, failure.reason);
+    return failure;
+  }
+}
+
 /** An image file's bytes as RGB at the camera's size (scaled to cover it, centred). */
-function decodeImage(bytes: Buffer, camera: CameraShape): Promise<Uint8Array> {
-  return sharp(bytes, { failOn: 'truncated' })
+function decodeImage(bytes: Buffer, camera: CameraShape, maxPixels: number): Promise<Uint8Array> {
+  // The pixel limit again: the file may have changed since it was screened.
+  return sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels })
     .removeAlpha()
     .resize(camera.width, camera.height, { fit: 'cover' })
     .toColourspace('srgb')

@@ -3,6 +3,7 @@ import type { FrameSink, SessionEnd } from '../source.js';
 import { runStream } from '../stream-process.js';
 import type { CameraShape } from './context.js';
 import { FFMPEG_PREFIX } from './ffmpeg-args.js';
+import { countSkipped, type FolderReplay, nothingPlayable, planRun, type ReplayRun } from './replay-plan.js';
 
 /**
  * A folder of JPEGs replayed through ffmpeg: it reads the files itself (a concat list on stdin)
@@ -31,13 +32,13 @@ export function ffmpegPlays(files: readonly string[]): boolean {
 }
 
 /**
- * The concat list: the files in order, `passes` times over.
- * @example concatList(['/shots/a.jpg'], 1) // "ffconcat version 1.0\nfile 'file:/shots/a.jpg'\n"
+ * The concat list: the files in order.
+ * @example concatList(['/shots/a.jpg']) // "ffconcat version 1.0\nfile 'file:/shots/a.jpg'\n"
  */
-export function concatList(files: readonly string[], passes: number): string {
+export function concatList(files: readonly string[]): string {
   // Quoted, a ' is written '\'' ; the file: prefix keeps a name from being read as a protocol.
   const entries = files.map((f) => `file 'file:${f.replaceAll("'", "'\\''")}'\n`).join('');
-  return `ffconcat version 1.0\n${entries.repeat(passes)}`;
+  return `ffconcat version 1.0\n${entries}`;
 }
 
 /**
@@ -74,62 +75,104 @@ export function i420Fits(camera: Pick<CameraShape, 'width' | 'height'>): boolean
 }
 
 /**
- * Plays `files` from `first` on, through ffmpeg, until the end (or, looping, until `signal`
- * aborts). A looping replay runs ffmpeg over about FRAMES_PER_RUN frames of whole passes at a
- * time, rather than with -stream_loop, which loses a frame at each turn with the concat demuxer
- * (ffmpeg 5.1) or cannot seek back in the list on stdin (the 2018 build). Resolves with the
- * session's end and the index to start from next time.
+ * Plays `files` from `replay.next` on, through ffmpeg, until the end (or, looping, until `signal`
+ * aborts). Each ffmpeg run plays a stretch of about FRAMES_PER_RUN screened files (replay-plan.ts):
+ * a file the screen refuses never reaches ffmpeg; it is skipped and counted as corrupt where the
+ * replay passes it. Looping goes on with the next stretch rather than with -stream_loop, which
+ * loses a frame at each turn with the concat demuxer (ffmpeg 5.1) or cannot seek back in the list
+ * on stdin (the 2018 build). `replay.next` keeps where to go on from after the session.
  */
 export async function playJpegs(
   ffmpeg: string,
-  camera: CameraShape,
-  source: FileSourceConfig,
+  replay: FolderReplay,
   files: readonly string[],
-  first: number,
   sink: FrameSink,
   signal: AbortSignal,
-): Promise<{ end: SessionEnd; next: number }> {
-  let next = first;
+): Promise<SessionEnd> {
+  const { source, screen } = replay;
   for (;;) {
-    const order = source.loop ? [...files.slice(next), ...files.slice(0, next)] : files.slice(next);
-    let consumed = 0;
-    // Frames and undecodable files each use up one file, so a restart resumes after them.
-    const counted: FrameSink = {
-      jpeg: (data) => sink.jpeg(data),
-      raw: (data, width, height, channels) => {
-        consumed++;
-        sink.raw(data, width, height, channels);
-      },
-      i420: (data, width, height) => {
-        consumed++;
-        sink.i420(data, width, height);
-      },
-      corrupt: (reason) => {
-        consumed++;
-        // stderr and stdout are separate pipes, so which file it was is not known for sure.
-        sink.corrupt(`an image in ${source.path}: ${reason}`);
-      },
-      whenTaken: () => sink.whenTaken(),
-    };
-    const end = await runStream(
-      {
-        command: ffmpeg,
-        args: jpegReplayArgs(camera, source.pace),
-        format: i420Fits(camera)
-          ? { kind: 'i420', width: camera.width, height: camera.height }
-          : { kind: 'raw', width: camera.width, height: camera.height, channels: 3 },
-        program: 'ffmpeg',
-        finite: true,
-        input: concatList(order, source.loop ? Math.ceil(FRAMES_PER_RUN / files.length) : 1),
-        corruptLine: UNDECODABLE,
-      },
-      counted,
-      signal,
-      source.pace === 'fast',
-    );
-    next = (next + consumed) % files.length;
-    if (!source.loop || end.finished !== true || signal.aborted) {
-      return { end: end.finished === true ? { reason: 'end of the images', finished: true } : end, next };
+    const run = await planRun(files, screen, replay.next, source.loop, FRAMES_PER_RUN);
+    if (run.play.length === 0) {
+      countSkipped(sink, run.skippedAfter);
+      replay.next = run.end;
+      return source.loop ? { reason: nothingPlayable(source.path, files.length) } : ENDED;
     }
+    const end = await playRun(ffmpeg, replay, files, run, sink, signal);
+    if (end.finished !== true || signal.aborted) return end;
+    if (!source.loop && replay.next >= files.length) return ENDED;
   }
+}
+
+const ENDED: SessionEnd = { reason: 'end of the images', finished: true };
+
+/** One ffmpeg run over a stretch's files; moves `replay.next` past what it played. */
+async function playRun(
+  ffmpeg: string,
+  replay: FolderReplay,
+  files: readonly string[],
+  run: ReplayRun,
+  sink: FrameSink,
+  signal: AbortSignal,
+): Promise<SessionEnd> {
+  const { camera, source } = replay;
+  let consumed = 0;
+  // Frames and undecodable files each use up one file; the skipped files before it count first.
+  const passing = () => countSkipped(sink, run.skippedBefore.get(consumed++));
+  const counted: FrameSink = {
+    jpeg: (data) => sink.jpeg(data),
+    raw: (data, width, height, channels) => {
+      passing();
+      sink.raw(data, width, height, channels);
+    },
+    i420: (data, width, height) => {
+      passing();
+      sink.i420(data, width, height);
+    },
+    corrupt: (reason, kind) => {
+      passing();
+      // stderr and stdout are separate pipes, so which file it was is not known for sure.
+      sink.corrupt(`an image in ${source.path}: ${reason}`, kind);
+    },
+    whenTaken: () => sink.whenTaken(),
+  };
+  const end = await runStream(
+    {
+      command: ffmpeg,
+      args: jpegReplayArgs(camera, source.pace),
+      format: i420Fits(camera)
+        ? { kind: 'i420', width: camera.width, height: camera.height }
+        : { kind: 'raw', width: camera.width, height: camera.height, channels: 3 },
+      program: 'ffmpeg',
+      finite: true,
+      input: concatList(run.play),
+      corruptLine: UNDECODABLE,
+    },
+    counted,
+    signal,
+    source.pace === 'fast',
+  );
+  if (end.finished === true) {
+    for (let k = consumed; k < run.play.length; k++) countSkipped(sink, run.skippedBefore.get(k));
+    countSkipped(sink, run.skippedAfter);
+    replay.next = run.end;
+    replay.stoppedAt = undefined;
+  } else {
+    const after = consumed === 0 ? replay.next : run.at[consumed - 1]! + 1;
+    replay.next = source.loop ? after % files.length : after;
+    noteStop(replay, run, consumed, end);
+  }
+  return end;
+}
+
+/**
+ * ffmpeg stopped (exited with an error, or stalled) at the same file twice with no frame between:
+ * it cannot play that file although it passed the screen, so the replay skips it from now on
+ * rather than stopping there at every restart.
+ */
+function noteStop(replay: FolderReplay, run: ReplayRun, consumed: number, end: SessionEnd): void {
+  const at = run.at[consumed];
+  if (at !== undefined && consumed === 0 && replay.stoppedAt === at) {
+    replay.screen.refuse(run.play[0]!, 'undecodable', `stopped ffmpeg twice (${end.reason})`);
+    replay.stoppedAt = undefined;
+  } else replay.stoppedAt = at;
 }

@@ -138,7 +138,7 @@ describe('CaptureSource', () => {
     const clock = new ManualClock();
     const driver = scripted([
       async (sink, signal) => {
-        sink.corrupt('a truncated JPEG');
+        sink.corrupt('a truncated JPEG', 'truncated');
         return hangs(1)(sink, signal);
       },
     ]);

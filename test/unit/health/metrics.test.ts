@@ -31,7 +31,7 @@ describe('metrics', () => {
     expect(metrics.camera('front')).toBe(front);
     front.captured.inc();
     front.captured.inc();
-    front.corrupt.inc();
+    front.corrupt.too_large.inc();
     front.stage.inference.observe(0.012);
     front.endToEnd.observe(0.05);
     front.fps.set(9.5);
@@ -47,7 +47,9 @@ describe('metrics', () => {
     const text = await metrics.registry.metrics();
     for (const line of [
       'edgecam_frames_captured_total{camera="front"} 2',
-      'edgecam_frames_corrupt_total{camera="front"} 1',
+      'edgecam_frames_corrupt_total{camera="front",reason="too_large"} 1',
+      // Every reason's series exists from the start, at 0.
+      'edgecam_frames_corrupt_total{camera="front",reason="empty"} 0',
       'edgecam_stage_duration_seconds_count{camera="front",stage="inference"} 1',
       'edgecam_frame_latency_seconds_sum{camera="front"} 0.05',
       'edgecam_fps{camera="front"} 9.5',
