@@ -140,7 +140,12 @@ function frameMetrics(registers: Registry[]) {
       'Time from capture to published, per frame.',
       ['camera'],
     ),
-    fps: gauge(registers, 'edgecam_fps', 'Frames processed per second, recent average.', ['camera']),
+    fps: gauge(
+      registers,
+      'edgecam_fps',
+      'Frames processed per second over the last 5 s, as of the latest frame (0 once the camera stops).',
+      ['camera'],
+    ),
   };
 }
 
