@@ -150,7 +150,12 @@ function unknownKeys(keys: readonly string[], site: IssueSite): void {
 /** A value of the wrong type, or a required key left out. */
 function wrongType(expectedType: string, site: IssueSite): void {
   const { node, value, segments } = site;
-  const expected = node === undefined ? `a ${expectedType}` : describeSchema(node);
+  const described = node === undefined ? `a ${expectedType}` : describeSchema(node);
+  // YAML's .inf and .nan are numbers to the parser: what is wrong with them is that they are not finite.
+  const expected =
+    typeof value === 'number' && !Number.isFinite(value)
+      ? described.replace(/^a number\b/, 'a finite number')
+      : described;
   const key = segments[segments.length - 1];
   if (value === undefined) push(site, 'required key is missing', `add ${String(key)}: ${expected}`);
   else
@@ -269,6 +274,8 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (isMapping(value)) return 'a mapping';
   if (typeof value === 'boolean') return 'true/false';
+  if (typeof value === 'number' && !Number.isFinite(value))
+    return Number.isNaN(value) ? 'NaN (not a number)' : String(value);
   return `a ${typeof value}`;
 }
 

@@ -48,16 +48,30 @@ export function labelsOf(camera: CameraConfig, detector: Detector | undefined): 
   return camera.labels.length > 0 ? [...camera.labels] : [...detector.info.labels];
 }
 
-/** A label filter that names a label the model does not have would silently keep nothing of it. */
-export function checkLabels(camera: CameraConfig, detector: Detector | undefined): void {
-  if (detector === undefined || camera.labels.length === 0) return;
-  const known = detector.info.labels;
+/**
+ * Why the camera's label filter names labels the model does not have (a filter like that would
+ * silently keep nothing of them), or undefined when the model has every one. `run` refuses the
+ * camera with it, and `edgecam config check` reports it.
+ * @example labelFilterError(camera, { name: 'signs', labels: ['stop', 'yield'] })?.message
+ */
+export function labelFilterError(
+  camera: CameraConfig,
+  model: { readonly name: string; readonly labels: readonly string[] },
+): EdgecamError | undefined {
+  const known = model.labels;
   const unknown = camera.labels.filter((l) => !known.includes(l));
-  if (unknown.length === 0) return;
+  if (unknown.length === 0) return undefined;
   const first = unknown[0]!;
   const suggestion = didYouMean(first, [...known]);
-  throw new EdgecamError(
+  return new EdgecamError(
     'EDGECAM_ERR_CONFIG_LABEL',
-    `camera "${camera.id}": labels ${unknown.map((l) => `"${l}"`).join(', ')} ${unknown.length === 1 ? 'is not a label' : 'are not labels'} of model ${detector.info.name} (${camera.model})${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`}. Fix: use labels the model has: ${known.join(', ')}`,
+    `camera "${camera.id}": labels ${unknown.map((l) => `"${l}"`).join(', ')} ${unknown.length === 1 ? 'is not a label' : 'are not labels'} of model ${model.name} (${camera.model})${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`}. Fix: use labels the model has: ${known.join(', ')}`,
   );
+}
+
+/** Throws labelFilterError's error for a camera whose filter its model cannot meet. */
+export function checkLabels(camera: CameraConfig, detector: Detector | undefined): void {
+  if (detector === undefined) return;
+  const error = labelFilterError(camera, detector.info);
+  if (error !== undefined) throw error;
 }

@@ -34,6 +34,9 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void |
 /** How often the event loop lag is sampled. */
 const LAG_SAMPLE_MS = 500;
 
+/** `Bearer <token>`, the scheme in any case (RFC 9110 section 11.1: schemes are case-insensitive). */
+const BEARER = /^bearer +(.*)$/is;
+
 /**
  * Starts the server; throws EDGECAM_ERR_HTTP_LISTEN when the address is taken, and
  * EDGECAM_ERR_ARGUMENT when a non-loopback host has no token.
@@ -162,7 +165,7 @@ export class HealthServer {
   #authorized(req: IncomingMessage): boolean {
     if (this.#token === undefined) return true;
     const header = req.headers.authorization ?? '';
-    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+    const given = Buffer.from(BEARER.exec(header)?.[1] ?? '');
     return given.length === this.#token.length && timingSafeEqual(given, this.#token);
   }
 

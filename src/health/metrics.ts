@@ -145,7 +145,12 @@ function frameMetrics(registers: Registry[]) {
       'Time from capture to published, per frame.',
       ['camera'],
     ),
-    fps: gauge(registers, 'edgecam_fps', 'Frames processed per second, recent average.', ['camera']),
+    fps: gauge(
+      registers,
+      'edgecam_fps',
+      'Frames processed per second over the last 5 s, as of the latest frame (0 once the camera stops).',
+      ['camera'],
+    ),
   };
 }
 
@@ -199,16 +204,23 @@ function boardMetrics(registers: Registry[], thermalRoot: string, throttled: () 
       for (const { zone, celsius } of await readThermalZones(thermalRoot)) this.set({ zone }, celsius);
     },
   });
+  let flags: string | null = null;
   const boardThrottled = new Gauge({
     name: 'edgecam_board_throttled',
     help: 'Raspberry Pi throttling flags (vcgencmd get_throttled; 0 is healthy); absent elsewhere.',
     registers,
     async collect() {
-      const flags = await throttled();
-      if (flags === null) this.reset();
-      else this.set(Number.parseInt(flags, 16));
+      flags = await throttled();
+      if (flags !== null) this.set(Number.parseInt(flags, 16));
     },
   });
+  // A gauge without labels always has a sample, 0 until set, which would read as a healthy Pi on
+  // any board: where the flags cannot be read, it has none (as the temperature has no zones).
+  const withSample = boardThrottled.get.bind(boardThrottled);
+  boardThrottled.get = async () => {
+    const metric = await withSample();
+    return flags === null ? { ...metric, values: [] } : metric;
+  };
   return { boardTemperature, boardThrottled };
 }
 

@@ -5,6 +5,7 @@ import type { KernelOutput } from '../kernel-output.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import { type EventSettings, PresenceTracker } from './events.js';
 import { type FilterSettings, filterDetections } from './filter.js';
+import { FrameRate } from './frame-rate.js';
 
 /**
  * One camera's pipeline: frames from its source (latest wins: the source's one-slot mailbox
@@ -129,8 +130,7 @@ export class CameraPipeline {
   readonly #metrics: PipelineMetrics;
   readonly #tracker: PresenceTracker;
   #settings: PipelineSettings;
-  #fps = 0;
-  #lastDoneAt: number | undefined;
+  readonly #rate = new FrameRate();
   #inferenceMs: number | null = null;
   #lastFrame: Frame | undefined;
   #detections: readonly Detection[] = [];
@@ -166,7 +166,7 @@ export class CameraPipeline {
   status(): PipelineStatus {
     const frame = this.#lastFrame;
     return {
-      fps: this.#fps,
+      fps: this.#rate.perSecond(this.#clock.now()),
       inferenceMs: this.#inferenceMs,
       lastFrameAt: frame?.timestamp ?? null,
       frameSize: frame === undefined ? null : { width: frame.width, height: frame.height },
@@ -215,6 +215,8 @@ export class CameraPipeline {
 
   /** Ends every present label with 'end' events (the camera stops); resolves once they are stored. */
   async stop(): Promise<void> {
+    // The gauge is set per frame: a stopped camera's would otherwise keep its last rate.
+    this.#metrics.fps.set(0);
     const frame = this.#lastFrame;
     const at = { seq: frame?.seq ?? 0, timestamp: this.#clock.now() };
     for (const event of this.#tracker.endAll(at)) await this.#emit(event, undefined);
@@ -288,7 +290,7 @@ export class CameraPipeline {
     }
     const t2 = performance.now();
     const doneAt = this.#clock.now();
-    this.#updateFps(doneAt);
+    this.#rate.tick(doneAt);
     const report: FrameReport = {
       camera: this.id,
       seq: frame.seq,
@@ -303,7 +305,7 @@ export class CameraPipeline {
     m.stage.postprocess.observe(report.stages.postprocess / 1000);
     m.stage.publish.observe(report.stages.publish / 1000);
     m.endToEnd.observe(report.endToEndMs / 1000);
-    m.fps.set(this.#fps);
+    m.fps.set(this.#rate.perSecond(doneAt));
     this.#options.onFrame?.(report);
   }
 
@@ -311,15 +313,5 @@ export class CameraPipeline {
     this.#events.unshift({ type: event.type, label: event.label, at: event.frame.timestamp });
     if (this.#events.length > RECENT_EVENTS) this.#events.length = RECENT_EVENTS;
     await this.#options.sink.event(event, frame, this.#detections);
-  }
-
-  /** Frames per second, an exponential average of the intervals between processed frames. */
-  #updateFps(now: number): void {
-    const last = this.#lastDoneAt;
-    this.#lastDoneAt = now;
-    if (last === undefined) return;
-    const interval = Math.max(1, now - last);
-    const instant = 1000 / interval;
-    this.#fps = this.#fps === 0 ? instant : this.#fps * 0.9 + instant * 0.1;
   }
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Detection } from '../../../src/detection.js';
 import type { Frame, Image } from '../../../src/frame.js';
 import { CameraPipeline, type Model, type PipelineSink } from '../../../src/pipeline/index.js';
+import { ManualClock } from '../time/manual-clock.js';
 
 const frame = (seq: number): Frame => ({
   width: 2,
@@ -106,5 +107,49 @@ describe('CameraPipeline scheduling', () => {
     // Each frame reports its own run's timings, not those of the run queued behind it.
     expect(reports.map((r) => r.runMs)).toEqual([1, 2, 3, 4]);
     expect(reports.map((r) => r.inference)).toEqual([1.75, 2.75, 3.75, 4.75]);
+  });
+});
+
+describe('CameraPipeline frame rate', () => {
+  it('is frames over time: 10 frames/s that come in pairs 1 ms apart read 10, and 0 once they stop', async () => {
+    const clock = new ManualClock();
+    let gauge = -1;
+    // 100 frames, two every 200 ms: 10 frames/s over 10 s.
+    const paired = {
+      async *frames() {
+        for (let seq = 1; seq <= 100; seq++) {
+          await clock.advance(seq % 2 === 1 ? 199 : 1);
+          yield { ...frame(seq), timestamp: clock.now() };
+        }
+      },
+    };
+    const pipeline = new CameraPipeline({
+      id: 'test',
+      source: paired,
+      kernels: noKernels,
+      sink: sink([]),
+      settings,
+      clock,
+      metrics: {
+        stage: {
+          capture: { observe() {} },
+          kernels: { observe() {} },
+          inference: { observe() {} },
+          postprocess: { observe() {} },
+          publish: { observe() {} },
+        },
+        endToEnd: { observe() {} },
+        fps: { set: (value) => (gauge = value) },
+      },
+    });
+    await pipeline.run(new AbortController().signal);
+    expect(gauge).toBeGreaterThan(9);
+    expect(gauge).toBeLessThan(11);
+    expect(pipeline.status().fps).toBeCloseTo(gauge, 5);
+    // The stream ends: the camera shows no rate rather than its last one.
+    await clock.advance(10_000);
+    expect(pipeline.status().fps).toBe(0);
+    await pipeline.stop();
+    expect(gauge).toBe(0);
   });
 });
