@@ -44,7 +44,9 @@ async function freshPrefix(name: string): Promise<string> {
   return prefix;
 }
 
-describe('deploy/install.sh', () => {
+// Each install packs and copies the whole package; on a busy machine that outlasts the suite's
+// 30 s default, so these tests have a limit only against a hang.
+describe('deploy/install.sh', { timeout: 600_000 }, () => {
   it('is shellcheck-clean', async ({ skip }) => {
     const missing = missingTool('shellcheck');
     if (missing !== undefined) skip(missing);
