@@ -4,7 +4,8 @@ import { EdgecamError } from '../errors.js';
 import type { Frame } from '../frame.js';
 import { i420ToRgb } from '../kernels/i420.js';
 import { type BackoffOptions, backoffDelay, doublingBackoff } from '../time/backoff.js';
-import { type Clock, sleep, systemClock } from '../time/clock.js';
+import { type Clock, systemClock } from '../time/clock.js';
+import { waitOrReachable } from '../time/probed-wait.js';
 import { type Orientation, type OrientPlan, orientPlan } from './geometry.js';
 import { I420Frame } from './i420-frame.js';
 import { JpegDecoder } from './jpeg-decoder.js';
@@ -190,7 +191,7 @@ export class CaptureSource implements FrameSource {
 
   /**
    * After a session that ended: says the camera is offline (or, when that was said already, that
-   * it retries), then waits out the backoff.
+   * it retries), then waits out the backoff, or less when the driver's probe finds the camera back.
    */
   async #backOff(end: SessionEnd, state: Supervision, stop: AbortSignal): Promise<void> {
     const clock = this.#clock;
@@ -210,7 +211,7 @@ export class CaptureSource implements FrameSource {
       this.events.emit('retry', { ...event, attempt: state.failed });
     }
     state.failed++;
-    await sleep(clock, retryInMs, stop);
+    await waitOrReachable(retryInMs, stop, { clock, probe: this.#driver.reachable });
     if (!stop.aborted) this.#restarts++;
   }
 

@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { CorruptKind } from '../corrupt-kind.js';
 import type { Frame } from '../frame.js';
+import type { ReachabilityProbe } from '../time/probed-wait.js';
 
 /**
  * What every camera source offers the rest of edgecam: an async stream of decoded frames and
@@ -124,6 +125,11 @@ export interface CameraDriver {
    * an EdgecamError that no restart can fix.
    */
   run(sink: FrameSink, signal: AbortSignal): Promise<SessionEnd>;
+  /**
+   * A cheap check that the camera is there again (a TCP connect to an IP camera, a stat of a
+   * device), run about once a second between restarts: its first success ends the backoff.
+   */
+  readonly reachable?: ReachabilityProbe;
 }
 
 /** Why a capture session ended. */

@@ -4,13 +4,17 @@ import type { Logger } from 'pino';
 import type { EdgecamError } from '../errors.js';
 import type { Backoff } from '../time/backoff.js';
 import type { Clock } from '../time/clock.js';
+import { type ReachabilityProbe, waitOrReachable } from '../time/probed-wait.js';
+import { urlProbe } from '../time/reachability.js';
 import { connectError } from './connect-errors.js';
 import type { ConnectTarget } from './connect-options.js';
 
 /**
  * One logical MQTT connection that stays up: a fresh mqtt.js client per attempt, retried after a
  * capped exponential backoff (mqtt.js's own reconnect has a fixed period, and its in-memory resend
- * would compete with the outbox, which is the one place undelivered messages live). The hooks see
+ * would compete with the outbox, which is the one place undelivered messages live). While it backs
+ * off, a TCP connect to the broker's port each second says when the broker is back, and the next
+ * attempt starts then rather than at the end of the backoff. The hooks see
  * each connection come and go; the client is only handed out while connected.
  */
 
@@ -29,7 +33,19 @@ export interface ConnectionOptions {
   readonly logger: Logger;
   /** mqtt.connect, injectable. */
   readonly connect?: (url: string, options: IClientOptions) => MqttClient;
+  /** Whether the broker answers again; default a TCP connect to the URL's host and port. */
+  readonly probe?: ReachabilityProbe;
 }
+
+/** The port an MQTT URL means when it names none (mqtt.js's defaults). */
+const BROKER_PORTS: Readonly<Record<string, number>> = {
+  'mqtt:': 1883,
+  'tcp:': 1883,
+  'mqtts:': 8883,
+  'ssl:': 8883,
+  'ws:': 80,
+  'wss:': 443,
+};
 
 /** How long a graceful stop waits for the broker (the status message, DISCONNECT). */
 const STOP_TIMEOUT_MS = 2000;
@@ -46,12 +62,15 @@ export class MqttConnection {
   #stopping = false;
   #lastError: EdgecamError | undefined;
   #lastLogged: string | undefined;
+  readonly #probe: ReachabilityProbe | undefined;
 
   constructor(
     readonly target: ConnectTarget,
     private readonly options: ConnectionOptions,
     private readonly hooks: ConnectionHooks,
-  ) {}
+  ) {
+    this.#probe = options.probe ?? urlProbe(target.url, BROKER_PORTS);
+  }
 
   /** The client while connected, else undefined. */
   get client(): MqttClient | undefined {
@@ -155,10 +174,26 @@ export class MqttConnection {
     else this.options.logger.debug(fields, error.message);
     this.#lastLogged = error.message;
     this.hooks.failed?.(error, retryMs);
-    this.#cancelRetry = this.options.clock.setTimeout(() => {
-      this.#cancelRetry = undefined;
-      if (!this.#stopping) this.#attempt();
-    }, retryMs);
+    this.#retryAfter(retryMs);
+  }
+
+  /** The next attempt, after `retryMs` or as soon as the broker's port answers again. */
+  #retryAfter(retryMs: number): void {
+    const wait = new AbortController();
+    this.#cancelRetry = () => wait.abort();
+    const { clock, logger } = this.options;
+    // A pending retry does not hold a stopping process open (keepAlive false).
+    const options = { clock, probe: this.#probe, keepAlive: false };
+    waitOrReachable(retryMs, wait.signal, options).then(
+      (end) => {
+        if (end === 'aborted' || this.#stopping) return;
+        this.#cancelRetry = undefined;
+        if (end === 'reachable')
+          logger.info({ url: this.target.url, retryMs }, 'the MQTT broker answers again; connecting now');
+        this.#attempt();
+      },
+      (err: unknown) => logger.error({ err }, 'waiting to reconnect to the MQTT broker failed'),
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import type { HttpSourceConfig, RtspSourceConfig } from '../../config/source-schema.js';
+import { urlProbe } from '../../time/reachability.js';
 import { resolveFfmpeg } from '../programs.js';
 import type { CameraDriver } from '../source.js';
 import { runStream } from '../stream-process.js';
@@ -54,8 +55,17 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** The port a camera URL means when it names none. */
+const CAMERA_PORTS: Readonly<Record<string, number>> = {
+  'rtsp:': 554,
+  'rtsps:': 322,
+  'http:': 80,
+  'https:': 443,
+};
+
 /**
- * The rtsp and http driver: one long-lived ffmpeg that reads the stream.
+ * The rtsp and http driver: one long-lived ffmpeg that reads the stream. Between restarts a TCP
+ * connect to the camera's host and port says when it is back.
  * @example networkDriver(camera, camera.source, context)
  */
 export function networkDriver(
@@ -65,8 +75,10 @@ export function networkDriver(
 ): CameraDriver {
   let ffmpeg: string | undefined;
   const args = source.kind === 'rtsp' ? rtspArgs(camera, source) : httpArgs(camera, source);
+  const reachable = urlProbe(source.url, CAMERA_PORTS);
   return {
     description: `${source.kind} ${redactUrl(source.url)}`,
+    ...(reachable === undefined ? {} : { reachable }),
     async preflight() {
       ffmpeg = resolveFfmpeg(context.ffmpegPath, context.path);
     },

@@ -1,5 +1,6 @@
 import type { V4l2SourceConfig } from '../../config/source-schema.js';
 import { EdgecamError } from '../../errors.js';
+import { pathProbe } from '../../time/reachability.js';
 import { isVideoDevice, listVideoDevices, offersSize, type ProbedDevice, probeDevice } from '../probe.js';
 import { findOnPath, resolveFfmpeg } from '../programs.js';
 import type { CameraDriver } from '../source.js';
@@ -68,6 +69,8 @@ export function v4l2Driver(
   const name = `camera "${camera.id}"`;
   return {
     description: `v4l2 ${source.device}`,
+    // An unplugged camera's device node comes back when it is plugged in again.
+    reachable: pathProbe(source.device),
     async preflight() {
       ffmpeg = resolveFfmpeg(context.ffmpegPath, context.path);
       if (options.inputArgs !== undefined) return;

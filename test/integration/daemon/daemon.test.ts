@@ -189,12 +189,16 @@ describe('edgecam run', () => {
     expect([json(state).threshold, state.retain]).toEqual([0.65, true]);
   });
 
-  it('stops on SIGTERM with exit 0 within 5 s, leaving "offline" retained', async () => {
-    const started = Date.now();
+  it('stops on SIGTERM with exit 0, by its clean stop rather than the forced exit, leaving "offline" retained', async () => {
     child.process.kill('SIGTERM');
     const { code } = await child.exited();
     expect(code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(5000);
+    // The 5 s systemd allows are kept by a forced exit at 4.5 s (run-command.ts), which logs that it
+    // stepped in; the clean stop must finish before it. Wall time is not measured: on a busy
+    // machine it also counts the wait for this process to be scheduled.
+    const messages = child.lines.map((l) => l.msg);
+    expect(messages).toContain('SIGTERM: stopping');
+    expect(messages.filter((m) => m.includes('exiting anyway'))).toEqual([]);
     const late = await subscribe(broker.url, `${PREFIX}/status`);
     const status = await late.waitFor(() => true);
     await late.close();

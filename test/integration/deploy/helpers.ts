@@ -23,7 +23,9 @@ export function run(
     execFile(
       file,
       args,
-      { env: { ...withoutEdgecam(), ...env }, cwd, timeout: 60_000 },
+      // A limit only against a hang: an install (npm pack, copying the package) on a busy 2-core
+      // machine needs well over a minute.
+      { env: { ...withoutEdgecam(), ...env }, cwd, timeout: 300_000 },
       (err, stdout, stderr) => {
         const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
         resolve({ code, stdout, stderr });

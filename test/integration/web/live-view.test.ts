@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Detection } from '../../../src/detection.js';
 import type { HealthServer } from '../../../src/health/http.js';
 import { attachLiveView } from '../../../src/web/live-view.js';
-import { ARTIFACTS, collectProblems, launchChromium } from './browser.js';
+import { missingTool } from '../system-tools.js';
+import { ARTIFACTS, CHROMIUM, collectProblems, launchChromium } from './browser.js';
 import { startHealthServer } from './health-server.js';
 import { SceneSource } from './scene-source.js';
 
@@ -16,8 +17,13 @@ let browser: Browser;
 const servers: HealthServer[] = [];
 const pages: Page[] = [];
 
+const noChromium = missingTool(CHROMIUM, 'chromium');
+
 beforeAll(async () => {
-  browser = await launchChromium();
+  if (noChromium === undefined) browser = await launchChromium();
+});
+beforeEach(({ skip }) => {
+  if (noChromium !== undefined) skip(noChromium);
 });
 afterAll(async () => {
   await browser?.close();
