@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
 import { outboxCheck } from '../../../src/health/readiness.js';
-import { Outbox } from '../../../src/publish/outbox.js';
+import { HELD_BYTES, Outbox } from '../../../src/publish/outbox.js';
 import { MqttPublisher } from '../../../src/publish/publisher.js';
 import type { Clock } from '../../../src/time/clock.js';
 import { type Mosquitto, startMosquitto } from './mosquitto.js';
@@ -118,6 +118,30 @@ it('keeps running on a full disk: holds events in memory, says so, and writes th
   const again = await Outbox.open(dir, limits);
   open.push(() => again.close());
   expect(numbers(await again.readAfter(-1, 100))).toEqual(range(0, 41));
+});
+
+it('holds at most HELD_BYTES in memory: past it the oldest go, counted', async (ctx) => {
+  if (skipReason !== undefined) return ctx.skip();
+  const free = await fill();
+  const box = await Outbox.open(
+    join(mount, 'outbox'),
+    { maxMessages: 1000, maxBytes: 64 << 20 },
+    { clock: manualClock() },
+  );
+  open.push(() => box.close());
+  open.push(free);
+  const discarded: string[] = [];
+  box.onDiscard = (kind, reason) => discarded.push(`${kind}:${reason}`);
+  const big = (i: number) => ({
+    topic: 'edgecam/pi/front/events',
+    payload: `{"n":${i}}`.padEnd(1 << 20),
+    retain: false,
+  });
+  const count = HELD_BYTES / (1 << 20) + 2;
+  for (let i = 0; i < count; i++) await box.append(big(i));
+  expect(discarded).toEqual(['events:memory', 'events:memory', 'events:memory']);
+  expect(box.discarded.memory).toBe(3);
+  expect(numbers(await box.readAfter(-1, 100))).toEqual(range(3, count));
 });
 
 it('starts on a full disk, and writes what came meanwhile after what the earlier run left', async (ctx) => {
