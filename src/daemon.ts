@@ -8,7 +8,7 @@ import { Tasks } from './daemon/tasks.js';
 import { HealthServer } from './health/http.js';
 import { createMetrics, type EdgecamMetrics, publishStats } from './health/metrics.js';
 import { createNotifier, type Notifier } from './health/notify.js';
-import { publishCheck, Readiness } from './health/readiness.js';
+import { outboxCheck, publishCheck, Readiness } from './health/readiness.js';
 import { createThrottledReader, hottest, readThermalZones } from './health/system.js';
 import { Watchdog } from './health/watchdog.js';
 import { collectPeriodically, useFixedHeapGrowth } from './heap-growth.js';
@@ -139,10 +139,14 @@ export class Daemon {
       'mqtt',
       publishCheck(() => ({
         connected: publisher.connected,
-        ...publisher.outboxStatus(),
+        depth: publisher.outboxStatus().depth,
         maxMessages: config.mqtt.outbox.maxMessages,
         ...(publisher.lastError ? { error: publisher.lastError.message } : {}),
       })),
+    );
+    this.#readiness.add(
+      'outbox',
+      outboxCheck(() => publisher.outboxStatus()),
     );
   }
 

@@ -11,7 +11,6 @@ import type { Frame, Image } from '../frame.js';
 import type { EdgecamMetrics } from '../health/metrics.js';
 import type { Readiness } from '../health/readiness.js';
 import { cameraCheck, modelCheck } from '../health/readiness.js';
-import { annotate } from '../inference/annotate.js';
 import type { Detector } from '../inference/detector.js';
 import {
   CameraPipeline,
@@ -23,13 +22,13 @@ import type { CameraPublisher } from '../publish/camera-publisher.js';
 import { applyCommand, type Command } from '../publish/commands.js';
 import type { CameraHealth, CameraState } from '../publish/payloads.js';
 import type { MqttPublisher } from '../publish/publisher.js';
-import { LatestPerInterval } from '../publish/rate-limit.js';
 import { backoffDelay, doublingBackoff } from '../time/backoff.js';
 import { type Clock, sleep } from '../time/clock.js';
 import type { LiveCameraStatus } from '../web/live-view-source.js';
 import { checkLabels, labelsOf, loadModel, modelOf } from './camera-model.js';
 import { encodeImage } from './encode.js';
 import { LiveImages } from './live-images.js';
+import { CameraSnapshots } from './snapshots.js';
 import type { Tasks } from './tasks.js';
 
 /** A failed camera (or model) is retried after about 1, 2, 4, ... s, then every 30 s. */
@@ -96,8 +95,8 @@ export class CameraRuntime {
   /** Source counters already added to the metrics. */
   #counted = { frames: 0, dropped: 0 };
   #publishEdges = false;
-  /** Event-start snapshots, at most one per mqtt.snapshots.interval: the latest start's goes. */
-  #snapshots: LatestPerInterval<{ frame: Frame; detections: readonly Detection[] }>;
+  /** Event-start and commanded snapshots: rate-limited, encoded one at a time. */
+  readonly #snapshots: CameraSnapshots;
 
   private constructor(
     config: Config,
@@ -116,13 +115,15 @@ export class CameraRuntime {
     const chains = { pre: chainFor(config, camera.preprocess), edges: chainFor(config, camera.edges) };
     this.#kernels = new CameraKernels(deps.kernels, camera.id, chains.pre, chains.edges);
     this.#publisher = this.#register();
-    this.#snapshots = this.#snapshotLimit(config);
+    const publisher = this.#publisher;
+    this.#snapshots = new CameraSnapshots(config.mqtt.snapshots.interval, deps.clock, deps.tasks, (jpeg) =>
+      publisher.snapshot(jpeg),
+    );
   }
 
-  #snapshotLimit(config: Config): LatestPerInterval<{ frame: Frame; detections: readonly Detection[] }> {
-    return new LatestPerInterval(config.mqtt.snapshots.interval * 1000, this.#deps.clock, (s) =>
-      this.#deps.tasks.run('the snapshot', this.#snapshot(s.frame, s.detections)),
-    );
+  /** Snapshot encodes in flight (0 or 1) and requests replaced by a later one before they ran. */
+  get snapshotEncodes(): { inFlight: number; replaced: number } {
+    return this.#snapshots.encodes;
   }
 
   /**
@@ -170,10 +171,7 @@ export class CameraRuntime {
     const limitsChanged = configChanges(this.#config, config).some(
       (c) => c.path.startsWith('mqtt.detections') || c.path.startsWith('mqtt.edges'),
     );
-    if (config.mqtt.snapshots.interval !== this.#config.mqtt.snapshots.interval) {
-      this.#snapshots.flush();
-      this.#snapshots = this.#snapshotLimit(config);
-    }
+    this.#snapshots.setInterval(config.mqtt.snapshots.interval);
     this.#config = config;
     this.#camera = camera;
     this.#kernels.setChains(chainFor(config, camera.preprocess), chainFor(config, camera.edges));
@@ -189,8 +187,7 @@ export class CameraRuntime {
   #command(command: Command): void {
     if (command.setting === 'snapshot') {
       const latest = this.#abort.signal.aborted ? undefined : this.#pipeline?.latest();
-      if (latest === undefined) return;
-      this.#deps.tasks.run('the snapshot', this.#snapshot(latest.frame, latest.detections));
+      if (latest !== undefined) this.#snapshots.requested(latest);
       return;
     }
     this.#live = applyCommand(this.#live, command);
@@ -409,13 +406,9 @@ export class CameraRuntime {
           { camera: this.id, type: event.type, label: event.label, seq: event.frame.seq },
           'event',
         );
-        if (event.type === 'start' && frame !== undefined) this.#snapshots.offer({ frame, detections });
+        if (event.type === 'start' && frame !== undefined)
+          this.#snapshots.eventStarted({ frame, detections });
       },
     };
-  }
-
-  async #snapshot(frame: Frame, detections: readonly Detection[]): Promise<void> {
-    const jpeg = await annotate(frame, detections).jpeg({ quality: 80 }).toBuffer();
-    await this.#publisher.snapshot(jpeg);
   }
 }

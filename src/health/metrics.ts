@@ -173,7 +173,7 @@ function mqttMetrics(registers: Registry[]) {
     mqttCommands: counter(
       registers,
       'edgecam_mqtt_commands_total',
-      'Messages on the command topics, accepted or rejected as invalid.',
+      'Messages on the command topics: accepted, rejected as invalid, or coalesced (a later one for the same camera and setting replaced it).',
       ['result'],
     ),
   };
@@ -188,6 +188,12 @@ function outboxMetrics(registers: Registry[]) {
       registers,
       'edgecam_outbox_dropped_total',
       'Outbox messages dropped, oldest first, past mqtt.outbox.maxMessages or maxBytes.',
+    ),
+    outboxRefused: counter(
+      registers,
+      'edgecam_outbox_refused_total',
+      'Outbox messages let go undelivered, by kind and reason: superseded (a newer snapshot), budget (the snapshot share is full), full (the outbox is full; snapshots go before events), memory (the disk is full and so is the memory holding events meanwhile).',
+      ['kind', 'reason'],
     ),
   };
 }
@@ -262,5 +268,8 @@ export function publishStats(metrics: EdgecamMetrics) {
     },
     outboxDropped: (count: number) => metrics.outboxDropped.inc(count),
     command: (accepted: boolean) => metrics.mqttCommands.inc({ result: accepted ? 'accepted' : 'rejected' }),
+    commandsCoalesced: (count: number) => metrics.mqttCommands.inc({ result: 'coalesced' }, count),
+    outboxRefused: (kind: string, reason: string, count: number) =>
+      metrics.outboxRefused.inc({ kind, reason }, count),
   };
 }

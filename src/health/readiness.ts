@@ -102,3 +102,19 @@ export function publishCheck(
     };
   };
 }
+
+/**
+ * The outbox is ready while it can write to disk; while it cannot (a full disk), it says why and
+ * how many messages wait in memory meanwhile.
+ * @example readiness.add('outbox', outboxCheck(() => publisher.outboxStatus()))
+ */
+export function outboxCheck(status: () => { writable: boolean; held: number; error?: string }): Check {
+  return () => {
+    const s = status();
+    if (s.writable) return { ready: true, detail: 'outbox writable' };
+    return {
+      ready: false,
+      detail: `the outbox cannot write (${s.error ?? 'unknown error'}): ${s.held} messages held in memory until the disk has room. Fix: free space on the stateDir file system`,
+    };
+  };
+}

@@ -43,8 +43,11 @@ export interface CameraLimits {
 export interface CameraChannels {
   /** A message that may be skipped (QoS 0/1, no outbox): false when it was. */
   send(kind: MessageKind, topic: string, payload: string | Buffer, qos: 0 | 1, retain: boolean): boolean;
-  /** Appends to the outbox; resolves when it is on disk. */
-  enqueue(topic: string, payload: string | Buffer, retain: boolean): Promise<void>;
+  /**
+   * Appends to the outbox; resolves when it is on disk. A droppable message (a snapshot) gives way
+   * to events and to a newer one on its topic.
+   */
+  enqueue(topic: string, payload: string | Buffer, retain: boolean, droppable: boolean): Promise<void>;
   /** The camera's labels changed: Home Assistant discovery follows. */
   labelsChanged(): void;
 }
@@ -179,13 +182,16 @@ export class CameraPublisher {
   /** A presence event, through the outbox (QoS 1); resolves with its id once it is on disk. */
   async event(event: PresenceEvent): Promise<string> {
     const id = randomUUID();
-    await this.#channels.enqueue(this.topics.events, this.writer.event(id, event), false);
+    await this.#channels.enqueue(this.topics.events, this.writer.event(id, event), false, false);
     return id;
   }
 
-  /** The annotated JPEG of the latest event, through the outbox, retained. */
+  /**
+   * The annotated JPEG of the latest event, through the outbox, retained; droppable: it replaces
+   * one still waiting, and gives way to events when the outbox is full.
+   */
   async snapshot(jpeg: Buffer): Promise<void> {
-    await this.#channels.enqueue(this.topics.snapshot, jpeg, true);
+    await this.#channels.enqueue(this.topics.snapshot, jpeg, true, true);
   }
 
   /**

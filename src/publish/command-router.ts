@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import { EdgecamError, isEdgecamError } from '../errors.js';
+import type { Clock } from '../time/clock.js';
 import { type Command, parseCommand } from './commands.js';
 import type { CameraState } from './payloads.js';
+import { LatestPerInterval, MinInterval } from './rate-limit.js';
 import type { PublishStats } from './stats.js';
 import { parseCommandTopic } from './topics.js';
 
@@ -9,7 +11,19 @@ import { parseCommandTopic } from './topics.js';
  * Messages on the command topics, `<prefix>/<camera>/set/<setting>`: each is validated (a bad one
  * is counted and logged with a fix, never applied) and handed to its camera, which passes it to
  * the owner of its live settings and publishes the state after it.
+ *
+ * Anyone on the broker can publish here, as fast as the network goes, so a message costs a parse
+ * and a slot, never work that grows with the rate: each camera and setting applies at most one
+ * command per COMMAND_INTERVAL_MS, and what comes sooner waits in one slot, the latest replacing
+ * the one waiting (counted as coalesced). A burst of thresholds ends at the last one; a burst of
+ * snapshot presses makes two snapshots at most.
  */
+
+/** Commands for one camera and setting apply at most this often; the latest waiting one applies then. */
+export const COMMAND_INTERVAL_MS = 250;
+
+/** A rejected command is logged at warn at most this often (the rest at debug, and counted). */
+const REJECT_LOG_MS = 10_000;
 
 /** Hears each applied command, with the camera's state after it. */
 export type CommandHandler = (command: Command, state: CameraState) => void;
@@ -21,17 +35,25 @@ export interface CommandTarget {
 
 /**
  * The command dispatch of one publisher.
- * @example const router = new CommandRouter(prefix, cameras, stats, logger); client.on('message', (t, p) => router.route(t, p))
+ * @example const router = new CommandRouter(prefix, cameras, stats, logger, clock); client.on('message', (t, p) => router.route(t, p))
  */
 export class CommandRouter {
   #handler: CommandHandler = () => {};
+  /** One slot per camera and setting that commands came for. */
+  readonly #slots = new Map<string, LatestPerInterval<{ command: Command; topic: string }>>();
+  readonly #rejectLog: MinInterval;
+  /** Rejected commands not logged at warn since the last one that was. */
+  #unlogged = 0;
 
   constructor(
     private readonly prefix: string,
     private readonly cameras: ReadonlyMap<string, CommandTarget>,
     private readonly stats: PublishStats,
     private readonly logger: Logger,
-  ) {}
+    private readonly clock: Clock,
+  ) {
+    this.#rejectLog = new MinInterval(REJECT_LOG_MS, clock);
+  }
 
   /** Sets the handler that hears each applied command (one at a time). */
   onCommand(handler: CommandHandler): void {
@@ -42,10 +64,9 @@ export class CommandRouter {
   route(topic: string, payload: Buffer): void {
     const target = parseCommandTopic(this.prefix, topic);
     if (target === undefined) return;
-    const camera = this.cameras.get(target.camera);
     let command: Command;
     try {
-      if (camera === undefined) {
+      if (!this.cameras.has(target.camera)) {
         const known = [...this.cameras.keys()].join(', ') || '(none)';
         throw new EdgecamError(
           'EDGECAM_ERR_MQTT_COMMAND',
@@ -55,15 +76,40 @@ export class CommandRouter {
       command = parseCommand(target.camera, target.setting, payload.toString('utf8'), topic);
     } catch (err) {
       if (!isEdgecamError(err)) throw err;
-      this.stats.command(false);
-      this.logger.warn({ code: err.code, topic }, err.message);
+      this.#rejected(err, topic);
       return;
     }
-    this.#apply(camera, command, topic);
+    if (this.#slot(command).offer({ command, topic })) this.stats.commandsCoalesced(1);
+  }
+
+  #slot(command: Command): LatestPerInterval<{ command: Command; topic: string }> {
+    const key = `${command.camera}/${command.setting}`;
+    let slot = this.#slots.get(key);
+    if (slot === undefined) {
+      slot = new LatestPerInterval(COMMAND_INTERVAL_MS, this.clock, ({ command, topic }) =>
+        this.#apply(command, topic),
+      );
+      this.#slots.set(key, slot);
+    }
+    return slot;
+  }
+
+  #rejected(err: EdgecamError, topic: string): void {
+    this.stats.command(false);
+    if (this.#rejectLog.take()) {
+      this.logger.warn({ code: err.code, topic, alsoRejected: this.#unlogged }, err.message);
+      this.#unlogged = 0;
+    } else {
+      this.#unlogged++;
+      this.logger.debug({ code: err.code, topic }, err.message);
+    }
   }
 
   /** The camera applies it; then the stats, the log and the handler hear of it. */
-  #apply(camera: CommandTarget, command: Command, topic: string): void {
+  #apply(command: Command, topic: string): void {
+    // The camera may have gone (a reload removed it) while the command waited.
+    const camera = this.cameras.get(command.camera);
+    if (camera === undefined) return;
     let state: CameraState | undefined;
     try {
       state = camera.command(command);

@@ -46,6 +46,7 @@ export class OutboxPump {
     private readonly hooks: PumpHooks = {},
   ) {
     outbox.onAppend = () => this.#kick();
+    outbox.onRewind = () => this.rewind();
   }
 
   /** Unacknowledged publishes now. */
@@ -58,6 +59,15 @@ export class OutboxPump {
     this.#generation++;
     this.#send = send;
     this.#inflight.clear();
+    this.#cursor = -1;
+    this.#kick();
+  }
+
+  /**
+   * Goes through the outbox from the oldest entry again, past those in flight (entries older than
+   * those handed out became readable: an earlier run's, once a disk full at start-up opened).
+   */
+  rewind(): void {
     this.#cursor = -1;
     this.#kick();
   }
@@ -88,6 +98,8 @@ export class OutboxPump {
       .catch((err: unknown) => this.hooks.error?.(err))
       .finally(() => {
         this.#running = false;
+        // A kick between the loop's last check and here would otherwise be lost.
+        if (this.#again) this.#kick();
       });
   }
 
@@ -106,6 +118,7 @@ export class OutboxPump {
         const send = this.#send;
         for (const entry of entries) {
           this.#cursor = entry.seq;
+          if (this.#inflight.has(entry.seq)) continue;
           this.#inflight.add(entry.seq);
           send(entry, (err) => this.#settled(entry, generation, err));
         }

@@ -1,73 +1,66 @@
-import { mkdir } from 'node:fs/promises';
-import { Level } from 'level';
 import { EdgecamError } from '../errors.js';
+import { type Clock, systemClock } from '../time/clock.js';
+import { diskFullMessage, freeBytes, isDiskFull, SizeWatch } from './outbox-disk.js';
+import { type Discard, type DiscardReason, OutboxLedger, type OutboxLimits } from './outbox-ledger.js';
+import { entriesAfter, HeldEntries, RecentEntries } from './outbox-memory.js';
+import {
+  decodeEntry,
+  encodeEntry,
+  keyOf,
+  type OutboxEntry,
+  type OutboxMessage,
+  seqOf,
+} from './outbox-record.js';
+import { openStore, readSizes, type Store, stateDirError, storeFor } from './outbox-store.js';
+
+export type { DiscardReason, OutboxLimits } from './outbox-ledger.js';
+export type { OutboxEntry, OutboxMessage } from './outbox-record.js';
 
 /**
  * The persistent outbox: an ordered, bounded queue of MQTT messages on disk (LevelDB through
  * `level`, whose writes survive a kill -9, and with sync writes a power cut). Events and snapshots
  * wait here until the broker acknowledges them (outbox-pump.ts), so a broker outage or a restart
- * loses nothing; past maxMessages or maxBytes the oldest are dropped and counted.
+ * loses nothing. The bounds (maxMessages, maxBytes) keep events first (outbox-ledger.ts), and
+ * hold on disk too: when LevelDB's files outgrow maxBytes (deleted entries stay in its files until
+ * a compaction), the store is compacted.
  *
- * Keys are a monotonic sequence number (16 hex digits, so key order is number order); a value is
- * [flags u8][topic length u16][topic][payload]. Appends made while a write is in progress go
- * together in the next batch: one fsync for many events. What this process appended stays in
- * memory too (up to RECENT_BYTES) until it is removed, so the pump reads new entries without a
- * trip through LevelDB; entries from before a restart, or past that bound, are read from disk.
+ * Appends made while a write is in progress go together in the next batch: one fsync for many
+ * events. What this process appended stays in memory too (up to RECENT_BYTES) until it is
+ * removed, so the pump reads new entries without a trip through LevelDB.
+ *
+ * When the disk is full (at a write, or already at start-up) nothing fails: new entries are held
+ * in memory, in order, up to HELD_BYTES (then the oldest are dropped and counted), and delivered
+ * from there; once statfs shows room again, the store is reopened and they are written after what
+ * it holds.
  */
 
 /** Bytes of entries written by this process that are also kept in memory for readAfter. */
 const RECENT_BYTES = 8 << 20;
 
+/** Bytes of entries held in memory, at most, while the disk cannot take them (capped by maxBytes). */
+export const HELD_BYTES = 8 << 20;
+
 /** How long a delete waits to share its write with other deletes and the next append's batch. */
 export const DELETE_DELAY_MS = 200;
 
-export interface OutboxMessage {
-  readonly topic: string;
-  readonly payload: Buffer | string;
-  readonly retain: boolean;
-}
+/** How often a full disk is looked at again. */
+export const RETRY_MS = 5000;
 
-export interface OutboxEntry {
-  readonly seq: number;
-  readonly topic: string;
-  readonly payload: Buffer;
-  readonly retain: boolean;
-  /** Bytes on disk. */
-  readonly size: number;
-}
-
-export interface OutboxLimits {
-  readonly maxMessages: number;
-  readonly maxBytes: number;
-}
+/** Free bytes, besides what is held, that the disk needs before the store is written again. */
+const HEADROOM = 64 << 10;
 
 type BatchOp = { type: 'put'; key: string; value: Buffer } | { type: 'del'; key: string };
 
-const RETAIN = 1;
-
-const keyOf = (seq: number) => seq.toString(16).padStart(16, '0');
-
-function encode(message: OutboxMessage): Buffer {
-  const topic = Buffer.from(message.topic, 'utf8');
-  const payload =
-    typeof message.payload === 'string' ? Buffer.from(message.payload, 'utf8') : message.payload;
-  const value = Buffer.allocUnsafe(3 + topic.length + payload.length);
-  value[0] = message.retain ? RETAIN : 0;
-  value.writeUInt16BE(topic.length, 1);
-  topic.copy(value, 3);
-  payload.copy(value, 3 + topic.length);
-  return value;
+export interface OutboxOptions {
+  /** For the full-disk retries (the system clock by default). */
+  readonly clock?: Clock;
 }
 
-function decode(seq: number, value: Buffer): OutboxEntry {
-  const topicLength = value.readUInt16BE(1);
-  return {
-    seq,
-    topic: value.toString('utf8', 3, 3 + topicLength),
-    payload: value.subarray(3 + topicLength),
-    retain: (value[0]! & RETAIN) !== 0,
-    size: value.length,
-  };
+/** Why the outbox cannot write, while it cannot. */
+export interface OutboxFault {
+  readonly message: string;
+  /** Entries held in memory meanwhile. */
+  readonly held: number;
 }
 
 /**
@@ -75,127 +68,181 @@ function decode(seq: number, value: Buffer): OutboxEntry {
  * @example const outbox = await Outbox.open('.edgecam/outbox', { maxMessages: 10000, maxBytes: 64 << 20 })
  */
 export class Outbox {
-  /** Seq -> size of every entry not yet removed, oldest first (Map keeps insertion order). */
-  readonly #sizes = new Map<number, number>();
-  #bytes = 0;
-  #dropped = 0;
+  readonly #ledger: OutboxLedger;
   #nextSeq: number;
   #pending: BatchOp[] = [];
   #waiters: (() => void)[] = [];
   #failers: ((err: unknown) => void)[] = [];
   #writing: Promise<void> | undefined;
   #closed = false;
-  /** Written (durable) entries of this process still waiting, oldest first, at most RECENT_BYTES. */
-  readonly #recent = new Map<number, OutboxEntry>();
-  #recentBytes = 0;
-  /** Every entry waiting from this seq on is in #recent once written; older ones are on disk only. */
-  #recentFrom: number;
+  readonly #recent: RecentEntries;
+  readonly #held: HeldEntries;
+  readonly #sizeWatch: SizeWatch;
+  /** The disk error, while the store cannot be written. */
+  #fault: Error | undefined;
+  /** The disk error, while what was held is being written. */
+  #recovering: Error | undefined;
+  /** The store could not be opened (a full disk at start-up): its old entries are read on recovery. */
+  #unopened: boolean;
+  #cancelRetry: (() => void) | undefined;
   #deleteTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Called after entries become durable (the pump reads them then). */
+  /** Called after entries become readable (the pump reads them then). */
   onAppend: () => void = () => {};
+  /** Called when entries older than those handed out became readable (the pump starts over). */
+  onRewind: () => void = () => {};
   /** Called with how many entries the bounds dropped. */
   onDrop: (count: number) => void = () => {};
+  /** Called for every entry that leaves undelivered (the bounds, a newer snapshot, a full memory). */
+  onDiscard: (kind: 'events' | 'snapshot', reason: DiscardReason, count: number) => void = () => {};
   /** Called when a background write (a delete) fails. */
   onError: (err: unknown) => void = () => {};
+  /** Called when the store stops (an error) or starts again (undefined) taking writes. */
+  onWritable: (fault: Error | undefined) => void = () => {};
 
   private constructor(
-    private readonly db: Level<string, Buffer>,
+    private readonly db: Store,
     readonly limits: OutboxLimits,
     readonly dir: string,
     nextSeq: number,
+    private readonly clock: Clock,
   ) {
+    this.#ledger = new OutboxLedger(limits);
     this.#nextSeq = nextSeq;
-    this.#recentFrom = nextSeq;
+    this.#recent = new RecentEntries(RECENT_BYTES, nextSeq);
+    this.#held = new HeldEntries(limits.maxMessages);
+    this.#unopened = false;
+    const range = [keyOf(0), keyOf(Number.MAX_SAFE_INTEGER)] as const;
+    const compactable = db as unknown as ConstructorParameters<typeof SizeWatch>[1];
+    this.#sizeWatch = new SizeWatch(dir, compactable, limits.maxBytes, range, (err) => this.onError(err));
   }
 
-  /** Opens (or creates) the outbox in `dir`; throws EDGECAM_ERR_STATE_DIR when it cannot. */
-  static async open(dir: string, limits: OutboxLimits): Promise<Outbox> {
-    const db = new Level<string, Buffer>(dir, { keyEncoding: 'utf8', valueEncoding: 'buffer' });
+  /**
+   * Opens (or creates) the outbox in `dir`; throws EDGECAM_ERR_STATE_DIR when it cannot. A full
+   * disk is no error: the outbox starts in memory and opens the store when there is room.
+   */
+  static async open(dir: string, limits: OutboxLimits, options: OutboxOptions = {}): Promise<Outbox> {
+    const clock = options.clock ?? systemClock;
+    const db = storeFor(dir, limits);
     try {
-      await mkdir(dir, { recursive: true });
-      await db.open();
+      await openStore(db);
     } catch (err) {
-      throw stateDirError(dir, err);
+      if (!isDiskFull(err)) throw stateDirError(dir, err);
+      // Sequence numbers above any an earlier run can have used (its entries are read later).
+      const outbox = new Outbox(db, limits, dir, clock.now() * 1000, clock);
+      outbox.#unopened = true;
+      outbox.#unwritable(err as Error);
+      return outbox;
     }
-    let last = -1;
-    const sizes: [number, number][] = [];
-    for await (const [key, value] of db.iterator()) {
-      last = Number.parseInt(key, 16);
-      sizes.push([last, value.length]);
-    }
-    const outbox = new Outbox(db, limits, dir, last + 1);
-    for (const [seq, size] of sizes) outbox.#track(seq, size);
+    const sizes = await readSizes(db);
+    const outbox = new Outbox(db, limits, dir, (sizes.at(-1)?.seq ?? -1) + 1, clock);
     // A smaller bound than the last run's applies at once.
-    outbox.#enforceBounds();
+    outbox.#discard(outbox.#ledger.prepend(sizes));
     if (outbox.#pending.length > 0) await outbox.#flush();
     return outbox;
   }
 
   /** Messages waiting. */
   get depth(): number {
-    return this.#sizes.size;
+    return this.#ledger.depth;
   }
 
   /** Bytes waiting. */
   get bytes(): number {
-    return this.#bytes;
+    return this.#ledger.bytes;
   }
 
-  /** Messages dropped by the bounds since open. */
+  /** Messages the bounds dropped since open. */
   get dropped(): number {
-    return this.#dropped;
+    return this.#ledger.discarded.full;
   }
 
-  /** Appends a message; resolves with its seq once it is on disk. */
+  /** Messages that left undelivered since open, by reason. */
+  get discarded(): Readonly<Record<DiscardReason, number>> {
+    return this.#ledger.discarded;
+  }
+
+  /** Why the store cannot be written now (a full disk), or undefined while it can. */
+  get fault(): OutboxFault | undefined {
+    const fault = this.#fault ?? this.#recovering;
+    if (fault === undefined) return undefined;
+    return { message: fault.message, held: this.#held.size };
+  }
+
+  /**
+   * Appends a message; resolves with its seq once it is on disk (or, while the disk is full, held
+   * in memory). A droppable message may be given up at once (the result is still its seq).
+   */
   async append(message: OutboxMessage): Promise<number> {
     if (this.#closed) throw new EdgecamError('EDGECAM_ERR_ARGUMENT', `the outbox in ${this.dir} is closed`);
-    const value = encode(message);
+    const value = encodeEntry(message);
     const seq = this.#nextSeq++;
-    this.#pending.push({ type: 'put', key: keyOf(seq), value });
-    this.#track(seq, value.length);
-    this.#enforceBounds();
+    const key = keyOf(seq);
+    this.#discard(this.#ledger.add(seq, value.length, message.droppable === true, message.topic), seq);
+    // Given up at once (a snapshot past its share): never written, so nothing to delete either.
+    if (!this.#ledger.has(seq)) return seq;
+    this.#pending.push({ type: 'put', key, value });
     await this.#flush();
     return seq;
   }
 
-  /** Up to `limit` written entries after `seq` (all from the start when seq is -1), oldest first. */
+  /** Up to `limit` readable entries after `seq` (all from the start when seq is -1), oldest first. */
   async readAfter(seq: number, limit: number): Promise<OutboxEntry[]> {
     if (this.#closed || limit <= 0) return [];
-    if (seq + 1 >= this.#recentFrom) {
-      const entries: OutboxEntry[] = [];
-      for (const entry of this.#recent.values()) {
-        if (entries.length === limit) break;
-        if (entry.seq > seq) entries.push(entry);
-      }
-      return entries;
-    }
+    // Until a store full at start-up opens, what an earlier run left cannot be read; what is in
+    // memory goes meanwhile (the earlier entries follow once it opens: onRewind).
+    if (this.#recent.covers(seq + 1) || this.#unopened)
+      return entriesAfter(seq, limit, this.#recent.entries(), this.#held.entries());
+    // Older entries are on disk only; while the store is closed (being reopened) they wait, and so
+    // does everything after them.
+    if (this.db.status !== 'open') return [];
     const rows = await this.db.iterator(seq < 0 ? { limit } : { gt: keyOf(seq), limit }).all();
     const entries: OutboxEntry[] = [];
     for (const [key, value] of rows) {
-      const entrySeq = Number.parseInt(key, 16);
+      const entrySeq = seqOf(key);
       // Removed in memory, its delete not yet written.
-      if (this.#sizes.has(entrySeq)) entries.push(decode(entrySeq, value));
+      if (this.#ledger.has(entrySeq)) entries.push(decodeEntry(entrySeq, value));
     }
     return entries;
   }
 
   /** The oldest seq still waiting, or undefined when empty. */
   get oldest(): number | undefined {
-    return this.#sizes.keys().next().value;
+    return this.#ledger.oldest;
   }
 
   /** Whether `seq` is still waiting. */
   has(seq: number): boolean {
-    return this.#sizes.has(seq);
+    return this.#ledger.has(seq);
+  }
+
+  /** Resolves when the look at the store's size in progress (and any compaction it started) is done. */
+  sizeChecked(): Promise<void> {
+    return this.#sizeWatch.idle();
   }
 
   /** Removes a delivered entry (written with the next batch; a lost delete only means a redelivery). */
   remove(seq: number): void {
-    const size = this.#sizes.get(seq);
-    if (size === undefined || this.#closed) return;
-    this.#sizes.delete(seq);
-    this.#bytes -= size;
-    this.#forget(seq);
+    if (this.#closed || this.#ledger.remove(seq) === undefined) return;
+    this.#drop(seq);
+  }
+
+  /** Writes what is pending (when the disk takes it) and closes the store. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    clearTimeout(this.#deleteTimer);
+    this.#deleteTimer = undefined;
+    this.#cancelRetry?.();
+    await this.#flush();
+    await this.#writing;
+    this.#closed = true;
+    if (this.db.status === 'open') await this.db.close();
+  }
+
+  /** Forgets a removed entry; one that is on disk gets its delete written later. */
+  #drop(seq: number): void {
+    // A held entry was never written: nothing to delete.
+    if (this.#held.release(seq)) return;
+    this.#recent.forget(seq);
     this.#pending.push({ type: 'del', key: keyOf(seq) });
     // Deletes wait up to DELETE_DELAY_MS, so that one write carries many (and the next append's
     // puts). A delete lost to a crash, or that fails, costs a duplicate delivery after a restart
@@ -209,63 +256,19 @@ export class Outbox {
     this.#deleteTimer.unref();
   }
 
-  /** Writes what is pending and closes the store. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    clearTimeout(this.#deleteTimer);
-    this.#deleteTimer = undefined;
-    await this.#flush();
-    await this.#writing;
-    this.#closed = true;
-    await this.db.close();
-  }
-
-  #track(seq: number, size: number): void {
-    this.#sizes.set(seq, size);
-    this.#bytes += size;
-  }
-
-  /** Keeps a written entry in memory for readAfter, if it is still waiting. */
-  #remember(seq: number, value: Buffer): void {
-    if (!this.#sizes.has(seq)) return;
-    this.#recent.set(seq, decode(seq, value));
-    this.#recentBytes += value.length;
-    // Past the bound the oldest go to disk only, and so does every entry before them.
-    for (const [old, entry] of this.#recent) {
-      if (this.#recentBytes <= RECENT_BYTES) break;
-      this.#recent.delete(old);
-      this.#recentBytes -= entry.size;
-      this.#recentFrom = old + 1;
+  /** Forgets and reports what the ledger let go (`unwritten`: a seq being appended, not yet queued). */
+  #discard(gone: readonly Discard[], unwritten?: number): void {
+    if (gone.length === 0) return;
+    let full = 0;
+    for (const d of gone) {
+      if (d.seq !== unwritten) this.#drop(d.seq);
+      this.onDiscard(d.droppable ? 'snapshot' : 'events', d.reason, 1);
+      if (d.reason === 'full') full++;
     }
+    if (full > 0) this.onDrop(full);
   }
 
-  #forget(seq: number): void {
-    const entry = this.#recent.get(seq);
-    if (entry === undefined) return;
-    this.#recent.delete(seq);
-    this.#recentBytes -= entry.size;
-  }
-
-  #enforceBounds(): void {
-    let dropped = 0;
-    while (
-      this.#sizes.size > this.limits.maxMessages ||
-      (this.#bytes > this.limits.maxBytes && this.#sizes.size > 0)
-    ) {
-      const [seq, size] = this.#sizes.entries().next().value as [number, number];
-      this.#sizes.delete(seq);
-      this.#bytes -= size;
-      this.#forget(seq);
-      this.#pending.push({ type: 'del', key: keyOf(seq) });
-      dropped++;
-    }
-    if (dropped > 0) {
-      this.#dropped += dropped;
-      this.onDrop(dropped);
-    }
-  }
-
-  /** Resolves when everything pending now is written; one batch in flight at a time. */
+  /** Resolves when everything pending now is written (or held); one batch in flight at a time. */
   #flush(): Promise<void> {
     // Nothing to write and nothing being written. (A write loop started with nothing pending
     // would end before `??=` below stored it, and that finished loop would then block every later
@@ -280,39 +283,30 @@ export class Outbox {
 
   async #writeLoop(): Promise<void> {
     while (this.#pending.length > 0) {
-      const ops = this.#pending;
+      const taken = this.#pending;
       const waiters = this.#waiters;
       const failers = this.#failers;
       this.#pending = [];
       this.#waiters = [];
       this.#failers = [];
-      // Puts first: a put and the delete of the same (dropped) key may share a batch.
-      ops.sort((a, b) => (a.type === b.type ? 0 : a.type === 'put' ? -1 : 1));
-      try {
-        await this.db.batch(ops, { sync: ops.some((op) => op.type === 'put') });
-      } catch (err) {
-        for (const op of ops) {
-          if (op.type !== 'put') continue;
-          const seq = Number.parseInt(op.key, 16);
-          const size = this.#sizes.get(seq);
-          if (size === undefined) continue;
-          this.#sizes.delete(seq);
-          this.#bytes -= size;
-        }
-        const error = stateDirError(this.dir, err);
-        for (const fail of failers) fail(error);
-        // Deletes alone have no caller waiting.
-        if (failers.length === 0) this.onError(error);
+      // Puts first: a put and the delete of the same (dropped) key may share a batch. Puts of
+      // entries given up meanwhile (a snapshot a newer one replaced) are not written at all.
+      const ops = taken
+        .filter((op) => op.type === 'del' || this.#ledger.has(seqOf(op.key)))
+        .sort((a, b) => (a.type === b.type ? 0 : a.type === 'put' ? -1 : 1));
+      const error = await this.#write(ops);
+      if (error !== undefined && isDiskFull(error)) this.#unwritable(error);
+      if (this.#fault !== undefined) {
+        this.#hold(ops);
+        for (const done of waiters) done();
         continue;
       }
-      let appended = false;
-      for (const op of ops) {
-        if (op.type !== 'put') continue;
-        appended = true;
-        this.#remember(Number.parseInt(op.key, 16), op.value);
+      if (error !== undefined) {
+        this.#failed(ops, failers, error);
+        continue;
       }
+      this.#written(ops);
       for (const done of waiters) done();
-      if (appended) this.onAppend();
     }
     // Waiters that arrived with nothing left to write (a remove of an unknown seq).
     const waiters = this.#waiters;
@@ -321,21 +315,114 @@ export class Outbox {
     this.#writing = undefined;
     for (const done of waiters) done();
   }
-}
 
-function stateDirError(dir: string, err: unknown): EdgecamError {
-  const cause = err as { code?: string; cause?: { code?: string; message?: string }; message?: string };
-  const locked = cause.cause?.code === 'LEVEL_LOCKED' || /lock/i.test(cause.cause?.message ?? '');
-  const why = locked
-    ? 'another edgecam process is using it'
-    : (cause.cause?.message ?? cause.message ?? String(err));
-  return new EdgecamError(
-    'EDGECAM_ERR_STATE_DIR',
-    `cannot open the outbox in ${dir}: ${why}. Fix: ${
-      locked
-        ? 'stop the other edgecam, or give this one its own stateDir'
-        : 'make stateDir writable by the edgecam user (systemd: StateDirectory=edgecam), or set stateDir'
-    }`,
-    { cause: err },
-  );
+  /** Writes one batch; returns the error instead of throwing it (none while the disk is full). */
+  async #write(ops: BatchOp[]): Promise<Error | undefined> {
+    if (this.#fault !== undefined) return undefined;
+    try {
+      await this.db.batch(ops, { sync: ops.some((op) => op.type === 'put') });
+      return undefined;
+    } catch (err) {
+      return err as Error;
+    }
+  }
+
+  /** A batch is durable: its entries become readable, and the files' size is looked at now and then. */
+  #written(ops: readonly BatchOp[]): void {
+    let appended = 0;
+    for (const op of ops) {
+      if (op.type !== 'put') continue;
+      appended += op.value.length;
+      const seq = seqOf(op.key);
+      if (this.#ledger.has(seq)) this.#recent.remember(seq, op.value);
+    }
+    if (appended === 0) return;
+    this.onAppend();
+    this.#sizeWatch.written(appended);
+  }
+
+  /** A batch failed for another reason than a full disk: its appends fail with EDGECAM_ERR_STATE_DIR. */
+  #failed(ops: readonly BatchOp[], failers: readonly ((err: unknown) => void)[], err: Error): void {
+    for (const op of ops) if (op.type === 'put') this.#ledger.remove(seqOf(op.key));
+    const error = stateDirError(this.dir, err);
+    for (const fail of failers) fail(error);
+    // Deletes alone have no caller waiting.
+    if (failers.length === 0) this.onError(error);
+  }
+
+  /** Keeps a batch the disk could not take in memory, within HELD_BYTES. */
+  #hold(ops: readonly BatchOp[]): void {
+    let appended = false;
+    for (const op of ops) {
+      const seq = seqOf(op.key);
+      if (op.type === 'del') this.#held.holdDelete(op.key);
+      else if (this.#ledger.has(seq)) {
+        this.#held.hold(seq, op.value);
+        appended = true;
+      }
+    }
+    const bound = Math.min(HELD_BYTES, this.limits.maxBytes);
+    while (this.#held.bytes > bound) {
+      const gone = this.#ledger.discardOldestOf(this.#held.seqs());
+      if (gone === undefined) break;
+      this.#discard([gone]);
+    }
+    if (appended) this.onAppend();
+  }
+
+  /** The disk is full: hold what comes in memory and look again every RETRY_MS. */
+  #unwritable(err: Error): void {
+    if (this.#fault === undefined) {
+      this.#fault = new Error(diskFullMessage(err), { cause: err });
+      this.onWritable(this.#fault);
+    }
+    this.#cancelRetry ??= this.clock.setTimeout(() => {
+      this.#cancelRetry = undefined;
+      this.#recover().catch((error: unknown) => this.onError(error));
+    }, RETRY_MS);
+  }
+
+  /**
+   * Writes what is held once the disk has room. LevelDB keeps a failed write's error until the
+   * store is reopened, so it is closed and opened again first.
+   */
+  async #recover(): Promise<void> {
+    if (this.#closed) return;
+    if ((await freeBytes(this.dir)) < this.#held.bytes + HEADROOM) return this.#unwritable(this.#fault!);
+    await this.#writing;
+    try {
+      if (this.db.status === 'open') await this.db.close();
+      await openStore(this.db);
+      if (this.#unopened) await this.#readEarlierRun();
+    } catch (err) {
+      if (this.db.status === 'open') await this.db.close();
+      if (!isDiskFull(err)) this.onError(stateDirError(this.dir, err));
+      return this.#unwritable(this.#fault!);
+    }
+    // Held entries first, in order, then whatever came in meanwhile.
+    const held = this.#held.take();
+    const puts: BatchOp[] = held.entries.map((e) => ({
+      type: 'put',
+      key: keyOf(e.seq),
+      value: encodeEntry(e),
+    }));
+    const dels: BatchOp[] = held.deletes.map((key) => ({ type: 'del', key }));
+    this.#pending = [...puts, ...this.#pending, ...dels];
+    // Still reported until what was held is written.
+    const fault = this.#fault;
+    this.#fault = undefined;
+    this.#recovering = fault;
+    await this.#flush();
+    this.#recovering = undefined;
+    if (this.#fault === undefined) this.onWritable(undefined);
+  }
+
+  /** The store opened at last after a full-disk start: what an earlier run left goes first. */
+  async #readEarlierRun(): Promise<void> {
+    this.#unopened = false;
+    const sizes = await readSizes(this.db);
+    if (sizes.length === 0) return;
+    this.#discard(this.#ledger.prepend(sizes));
+    this.onRewind();
+  }
 }

@@ -56,6 +56,22 @@ export interface CameraHealth {
   readonly image: { readonly width: number; readonly height: number };
 }
 
+/** The outbox in the health payload and in readiness. */
+export interface OutboxStatus {
+  readonly depth: number;
+  readonly bytes: number;
+  /** Messages the bounds dropped since start. */
+  readonly dropped: number;
+  /** Messages that left undelivered since start, by reason (a newer snapshot, the snapshot share, the bounds, a full memory). */
+  readonly refused: Readonly<Record<'superseded' | 'budget' | 'full' | 'memory', number>>;
+  /** False while the disk cannot take writes (full): events are held in memory meanwhile. */
+  readonly writable: boolean;
+  /** Entries held in memory because the disk cannot take them. */
+  readonly held: number;
+  /** Why the outbox cannot write, while it cannot. */
+  readonly error?: string;
+}
+
 /** The device's health, published retained on `<prefix>/health`. */
 export interface HealthReport {
   readonly uptimeS: number;
@@ -66,7 +82,7 @@ export interface HealthReport {
   /** The Pi's throttling flags (`vcgencmd get_throttled`), e.g. "0x0", or null elsewhere. */
   readonly throttled: string | null;
   readonly mqtt: { readonly connected: boolean };
-  readonly outbox: { readonly depth: number; readonly bytes: number; readonly dropped: number };
+  readonly outbox: Omit<OutboxStatus, 'error'>;
   readonly cameras: Readonly<Record<string, CameraHealth>>;
 }
 

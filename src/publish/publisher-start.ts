@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -6,7 +5,7 @@ import { Backoff, doublingBackoff } from '../time/backoff.js';
 import { systemClock } from '../time/clock.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
 import type { ConnectionOptions, MqttConnection } from './mqtt.js';
-import { Outbox, type OutboxEntry } from './outbox.js';
+import { HELD_BYTES, Outbox, type OutboxEntry } from './outbox.js';
 import { OutboxPump } from './outbox-pump.js';
 import type { PublisherOptions } from './publisher.js';
 import { type MessageKind, noStats } from './stats.js';
@@ -81,10 +80,10 @@ export async function openOutbox(
 ): Promise<{ outbox: Outbox; pump: OutboxPump }> {
   const { config } = options;
   const stats = options.stats ?? noStats;
-  await mkdir(config.stateDir, { recursive: true });
-  const outbox = await Outbox.open(join(config.stateDir, 'outbox'), config.mqtt.outbox);
-  const kindOf = (entry: OutboxEntry): MessageKind =>
-    entry.topic.endsWith('/snapshot') ? 'snapshot' : 'events';
+  const outbox = await Outbox.open(join(config.stateDir, 'outbox'), config.mqtt.outbox, {
+    clock: options.clock ?? systemClock,
+  });
+  const kindOf = (entry: OutboxEntry): MessageKind => (entry.droppable ? 'snapshot' : 'events');
   const pump = new OutboxPump(outbox, options.outboxWindow ?? 64, {
     delivered: (entry) => {
       stats.published(kindOf(entry));
@@ -108,7 +107,24 @@ export async function openOutbox(
       'outbox full: the oldest messages were dropped (raise mqtt.outbox.maxMessages/maxBytes, or bring the broker back)',
     );
   };
+  outbox.onDiscard = (kind, reason, count) => {
+    stats.outboxRefused(kind, reason, count);
+    // A newer snapshot replacing an older one is the ordinary case; losing an event is not.
+    if (kind === 'events' && reason === 'memory')
+      logger.warn({ reason, count }, 'an event left the outbox undelivered');
+  };
   outbox.onError = (err) => logger.error({ err }, 'outbox write failed');
+  outbox.onWritable = (fault) => {
+    if (fault === undefined)
+      logger.info({ dir: outbox.dir }, 'the outbox can write again; held events written');
+    else
+      logger.error(
+        { dir: outbox.dir, err: fault, heldBytes: HELD_BYTES },
+        'the outbox cannot write (disk full): events are held in memory until there is room. Fix: free space on the stateDir file system',
+      );
+  };
+  // A disk full at start-up was found before these hooks were set.
+  if (outbox.fault !== undefined) outbox.onWritable(new Error(outbox.fault.message));
   stats.outbox(outbox.depth, outbox.bytes);
   if (outbox.depth > 0)
     logger.info(

@@ -11,6 +11,7 @@ import { type DaemonHealth, HealthReports } from './health-reports.js';
 import { MqttConnection } from './mqtt.js';
 import type { Outbox } from './outbox.js';
 import type { OutboxPump } from './outbox-pump.js';
+import type { OutboxStatus } from './payloads.js';
 import {
   connectionOptions,
   openOutbox,
@@ -101,7 +102,10 @@ export class MqttPublisher {
       device: this.device,
       clock: this.#clock,
       intervalMs: this.#config.mqtt.healthInterval * 1000,
-      publisherHealth: () => ({ mqtt: { connected: this.connected }, outbox: this.outboxStatus() }),
+      publisherHealth: () => {
+        const { error: _error, ...outbox } = this.outboxStatus();
+        return { mqtt: { connected: this.connected }, outbox };
+      },
       send: (payload) => this.#volatile.send('health', this.topics.health, payload, 0, true),
     });
     this.#discovery = new DiscoveryPublisher({
@@ -113,10 +117,10 @@ export class MqttPublisher {
       stats: this.#stats,
       logger,
     });
-    this.#commands = new CommandRouter(this.prefix, this.#cameras, this.#stats, logger);
+    this.#commands = new CommandRouter(this.prefix, this.#cameras, this.#stats, logger, this.#clock);
     this.#channels = {
       send: (kind, topic, payload, qos, retain) => this.#volatile.send(kind, topic, payload, qos, retain),
-      enqueue: (topic, payload, retain) => this.#enqueue(topic, payload, retain),
+      enqueue: (topic, payload, retain, droppable) => this.#enqueue(topic, payload, retain, droppable),
       labelsChanged: () => this.#refreshDiscovery(),
     };
   }
@@ -171,9 +175,22 @@ export class MqttPublisher {
     return this.#connection.lastError;
   }
 
-  /** The outbox's depth, bytes and drops since start. */
-  outboxStatus(): { depth: number; bytes: number; dropped: number } {
-    return { depth: this.#outbox.depth, bytes: this.#outbox.bytes, dropped: this.#outbox.dropped };
+  /**
+   * The outbox now: depth, bytes, drops and what it let go by reason since start, and whether it
+   * can write (with how many entries it holds in memory and why, while it cannot).
+   */
+  outboxStatus(): OutboxStatus {
+    const outbox = this.#outbox;
+    const fault = outbox.fault;
+    return {
+      depth: outbox.depth,
+      bytes: outbox.bytes,
+      dropped: outbox.dropped,
+      refused: outbox.discarded,
+      writable: fault === undefined,
+      held: fault?.held ?? 0,
+      ...(fault === undefined ? {} : { error: fault.message }),
+    };
   }
 
   /** Resolves when connected (now, or at the next connection). */
@@ -266,9 +283,14 @@ export class MqttPublisher {
     await this.#broker?.close();
   }
 
-  /** Appends to the outbox; resolves when it is on disk. */
-  async #enqueue(topic: string, payload: string | Buffer, retain: boolean): Promise<void> {
-    await this.#outbox.append({ topic, payload, retain });
+  /** Appends to the outbox; resolves when it is on disk (or held while the disk is full). */
+  async #enqueue(
+    topic: string,
+    payload: string | Buffer,
+    retain: boolean,
+    droppable: boolean,
+  ): Promise<void> {
+    await this.#outbox.append({ topic, payload, retain, droppable });
     this.#stats.outbox(this.#outbox.depth, this.#outbox.bytes);
   }
 

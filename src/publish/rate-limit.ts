@@ -41,17 +41,22 @@ export class LatestPerInterval<T> {
     private readonly send: (value: T) => void,
   ) {}
 
-  /** Sends `value` now if the interval has passed, or keeps it (in place of any waiting one) until it has. */
-  offer(value: T): void {
+  /**
+   * Sends `value` now if the interval has passed, or keeps it (in place of any waiting one) until
+   * it has; true when it replaced a waiting value (which will never be sent).
+   */
+  offer(value: T): boolean {
     const now = this.clock.now();
     const wait = this.#last + this.intervalMs - now;
     if (wait <= 0 && this.#cancel === undefined) {
       this.#last = now;
       this.send(value);
-      return;
+      return false;
     }
+    const replaced = this.#waiting !== undefined;
     this.#waiting = { value };
     this.#cancel ??= this.clock.setTimeout(() => this.flush(), wait);
+    return replaced;
   }
 
   /** Sends the waiting value now, if there is one (on stop, so that the latest is not lost). */

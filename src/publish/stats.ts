@@ -1,3 +1,5 @@
+import type { DiscardReason } from './outbox-ledger.js';
+
 /**
  * What the publisher reports as it works, for metrics: the health stage's prom-client counters
  * fit this shape (health/metrics.ts publishStats), and the default does nothing.
@@ -28,6 +30,10 @@ export interface PublishStats {
   outboxDropped(count: number): void;
   /** A command was applied, or rejected as invalid. */
   command(accepted: boolean): void;
+  /** `count` commands were replaced by a later one for the same camera and setting before they applied. */
+  commandsCoalesced(count: number): void;
+  /** The outbox let `count` messages of `kind` go undelivered, for `reason` (outbox-ledger.ts). */
+  outboxRefused(kind: 'events' | 'snapshot', reason: DiscardReason, count: number): void;
 }
 
 /** Stats that go nowhere (a disabled feature is a no-op, not an `if` on the hot path). */
@@ -38,4 +44,6 @@ export const noStats: PublishStats = {
   outbox() {},
   outboxDropped() {},
   command() {},
+  commandsCoalesced() {},
+  outboxRefused() {},
 };

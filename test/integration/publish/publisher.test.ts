@@ -286,14 +286,7 @@ describe('MqttPublisher against mosquitto (TLS, password)', () => {
   it('applies good commands, publishes the new state, and counts and ignores bad ones', async () => {
     const sub = await watch('edgecam/pi/front/state');
     const rejected: boolean[] = [];
-    const stats = {
-      connected() {},
-      published() {},
-      failed() {},
-      outbox() {},
-      outboxDropped() {},
-      command: (ok: boolean) => rejected.push(ok),
-    };
+    const stats = { ...noStats, command: (ok: boolean) => rejected.push(ok) };
     const publisher = await startPublisher(
       { url: broker.url, username: USER, password: PASSWORD, homeAssistant: { enabled: false } },
       { stats },

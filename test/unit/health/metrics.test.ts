@@ -44,6 +44,8 @@ describe('metrics', () => {
     stats.outbox(3, 1200);
     stats.outboxDropped(2);
     stats.command(false);
+    stats.commandsCoalesced(4);
+    stats.outboxRefused('snapshot', 'superseded', 1);
     const text = await metrics.registry.metrics();
     for (const line of [
       'edgecam_frames_captured_total{camera="front"} 2',
@@ -58,6 +60,8 @@ describe('metrics', () => {
       'edgecam_mqtt_messages_published_total{kind="events"} 1',
       'edgecam_mqtt_messages_failed_total{kind="detections",reason="offline"} 1',
       'edgecam_mqtt_commands_total{result="rejected"} 1',
+      'edgecam_mqtt_commands_total{result="coalesced"} 4',
+      'edgecam_outbox_refused_total{kind="snapshot",reason="superseded"} 1',
       'edgecam_outbox_messages 3',
       'edgecam_outbox_bytes 1200',
       'edgecam_outbox_dropped_total 2',

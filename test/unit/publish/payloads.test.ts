@@ -77,7 +77,14 @@ describe('payloads', () => {
         temperatureC: 51.2,
         throttled: '0x0',
         mqtt: { connected: false },
-        outbox: { depth: 3, bytes: 900, dropped: 0 },
+        outbox: {
+          depth: 3,
+          bytes: 900,
+          dropped: 0,
+          refused: { superseded: 2, budget: 0, full: 0, memory: 1 },
+          writable: false,
+          held: 3,
+        },
         cameras: {
           front: {
             state: 'stalled',
