@@ -78,7 +78,8 @@ export function cameraLimits(mqtt: Config['mqtt'], clock: Clock): CameraLimits {
  */
 export class CameraPublisher {
   readonly topics: CameraTopics;
-  readonly writer: PayloadWriter;
+  #writer: PayloadWriter;
+  readonly #context: Omit<CameraContext, 'model' | 'image'>;
   readonly #clock: Clock;
   #limits: CameraLimits;
   readonly #channels: CameraChannels;
@@ -94,18 +95,33 @@ export class CameraPublisher {
     parts: CameraPublisherParts,
   ) {
     this.topics = cameraTopics(parts.prefix, id);
-    const context: CameraContext = {
-      device: parts.device,
-      camera: id,
-      model: info.model,
-      image: info.image,
-    };
-    this.writer = new PayloadWriter(context);
+    this.#context = { device: parts.device, camera: id };
+    this.#writer = new PayloadWriter({ ...this.#context, model: info.model, image: info.image });
     this.#clock = parts.clock;
     this.#limits = parts.limits;
     this.#channels = parts.channels;
     this.#settings = info.settings ?? heldSettings();
     this.#labels = info.labels ?? [];
+  }
+
+  /** Writes this camera's payloads (its head built once per model and frame size). */
+  get writer(): PayloadWriter {
+    return this.#writer;
+  }
+
+  /**
+   * Takes the info of the camera started again (a reload that restarted it may have changed its
+   * model or frame size): the payload head is built anew, Home Assistant follows new labels, and
+   * new settings take over.
+   */
+  update(info: CameraInfo): void {
+    this.#writer = new PayloadWriter({ ...this.#context, model: info.model, image: info.image });
+    const labels = info.labels;
+    const changed =
+      labels !== undefined &&
+      (labels.length !== this.#labels.length || labels.some((l, i) => l !== this.#labels[i]));
+    if (changed) this.setLabels(labels);
+    if (info.settings !== undefined) this.setSettings(info.settings);
   }
 
   /** The camera's live settings, as their owner has them now. */
@@ -146,7 +162,7 @@ export class CameraPublisher {
   /** One processed frame's detections (QoS mqtt.detections.qos, at most maxRate a second, none when disabled); false when skipped. */
   detections(frame: FrameRef, detections: readonly Detection[], inferenceMs: number): boolean {
     if (!this.#limits.detectionsEnabled || !this.#limits.detectionsLimit.take()) return false;
-    const payload = this.writer.detections(frame, detections, inferenceMs);
+    const payload = this.#writer.detections(frame, detections, inferenceMs);
     return this.#channels.send(
       'detections',
       this.topics.detections,
@@ -159,7 +175,7 @@ export class CameraPublisher {
   /** One processed frame's top-k classes (same QoS and rate as detections); false when skipped. */
   classification(frame: FrameRef, top: readonly ClassScore[], inferenceMs: number): boolean {
     if (!this.#limits.detectionsEnabled || !this.#limits.detectionsLimit.take()) return false;
-    const payload = this.writer.classification(frame, top, inferenceMs);
+    const payload = this.#writer.classification(frame, top, inferenceMs);
     return this.#channels.send(
       'classification',
       this.topics.classification,
@@ -182,7 +198,7 @@ export class CameraPublisher {
   /** A presence event, through the outbox (QoS 1); resolves with its id once it is on disk. */
   async event(event: PresenceEvent): Promise<string> {
     const id = randomUUID();
-    await this.#channels.enqueue(this.topics.events, this.writer.event(id, event), false, false);
+    await this.#channels.enqueue(this.topics.events, this.#writer.event(id, event), false, false);
     return id;
   }
 
@@ -210,7 +226,7 @@ export class CameraPublisher {
   /** Publishes the live settings, retained (QoS 1). */
   publishState(): void {
     const state = this.#settings.state;
-    const payload = this.writer.state(this.#stateSeq++, this.#clock.now(), state);
+    const payload = this.#writer.state(this.#stateSeq++, this.#clock.now(), state);
     if (this.#channels.send('state', this.topics.state, payload, 1, true)) this.#published = state;
   }
 }

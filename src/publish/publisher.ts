@@ -221,12 +221,13 @@ export class MqttPublisher {
 
   /**
    * Adds a camera: its topics and payload head are built now, once. A camera added again keeps its
-   * publisher (and its Home Assistant entities); new `info.settings` take over its live settings.
+   * publisher (and its Home Assistant entities) and takes the new info: model, frame size, labels
+   * and live settings.
    */
   camera(id: string, info: CameraInfo): CameraPublisher {
     const existing = this.#cameras.get(id);
     if (existing !== undefined) {
-      if (info.settings !== undefined) existing.setSettings(info.settings);
+      existing.update(info);
       return existing;
     }
     const camera = new CameraPublisher(id, info, {

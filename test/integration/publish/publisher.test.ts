@@ -139,6 +139,27 @@ describe('MqttPublisher against mosquitto (TLS, password)', () => {
     await sub.waitFor((m) => m.topic === 'edgecam/rate/front/detections');
   });
 
+  it('names the new model in the payloads of a camera added again with another model', async () => {
+    const sub = await watch('edgecam/remodel/front/detections');
+    const mqtt = { url: broker.url, username: USER, password: PASSWORD, homeAssistant: { enabled: false } };
+    const publisher = await startPublisher(mqtt, {}, 'remodel');
+    await publisher.whenConnected();
+    publisher.camera('front', { model, image, labels: ['stop'] });
+    // A reload that restarts the camera with another model and frame size adds it again.
+    const again = publisher.camera('front', {
+      model: { name: 'signs', version: '3.0.0' },
+      image: { width: 320, height: 240 },
+      labels: ['stop', 'yield'],
+    });
+    expect(again.labels).toEqual(['stop', 'yield']);
+    expect(again.detections({ seq: 1, timestamp: Date.now() }, [], 1)).toBe(true);
+    const message = await sub.waitFor(() => true);
+    expect(json(message.payload)).toMatchObject({
+      model: { name: 'signs', version: '3.0.0' },
+      image: { width: 320, height: 240 },
+    });
+  });
+
   it("takes a reloaded config's per-frame limits for a camera it already has", async () => {
     const mqtt = { url: broker.url, username: USER, password: PASSWORD, homeAssistant: { enabled: false } };
     const publisher = await startPublisher({ ...mqtt, detections: { maxRate: 1 } }, {}, 'relimit');
