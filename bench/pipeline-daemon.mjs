@@ -1,6 +1,9 @@
 // The daemon half of npm run bench:pipeline, in a process of its own and from the built package
 // (dist/, as `edgecam run` runs), so that its memory and CPU figures are the daemon's alone.
 // Usage: node bench/pipeline-daemon.mjs CONFIG FRAMES WARMUP; prints one JSON line of results.
+// Before it, lines {"url":...} once the daemon listens, {"measuring":true} when the measured frames
+// begin and {"measured":true} when they end: the parent polls /healthz from outside meanwhile, as a
+// client does, so that the polling costs this process nothing but the answers.
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { loadConfig } from '../dist/config/index.js';
@@ -35,6 +38,7 @@ const daemon = await Daemon.start(config, {
     if (count === WARMUP) {
       startedAt = performance.now();
       cpuAtStart = process.cpuUsage();
+      console.log(JSON.stringify({ measuring: true }));
     }
     const i = count - WARMUP - 1;
     if (i >= 0 && i < FRAMES) {
@@ -46,9 +50,11 @@ const daemon = await Daemon.start(config, {
     if (count === FRAMES + WARMUP) done();
   },
 });
+console.log(JSON.stringify({ url: daemon.url }));
 await finished;
 const elapsed = performance.now() - startedAt;
 const cpu = process.cpuUsage(cpuAtStart);
+console.log(JSON.stringify({ measured: true }));
 const rssEnd = process.memoryUsage().rss;
 await daemon.stop();
 const n = FRAMES;

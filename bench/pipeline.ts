@@ -3,10 +3,12 @@
 // which ffmpeg decodes), then the same frames as uncompressed video (what a camera sending raw
 // frames costs: no decoding), then the model alone on the same frames, side by side in one run.
 // Prints frames per second, end-to-end latency p50/p95/p99, the time per stage, the share of the
-// frame time that is not the model's own run, peak RSS, RSS drift, and CPU seconds per frame (the
-// daemon's; ffmpeg's own is counted apart). Goals (640x480, the shipped int8 model, 2
-// cores): overhead under 20% of the frame time; RSS under 250 MB; RSS after 10,000 frames within
-// 10 MB of RSS after 1,000.
+// frame time that is not the model's own run, peak RSS, RSS drift, CPU seconds per frame (the
+// daemon's; ffmpeg's own is counted apart), and how long /healthz takes to answer meanwhile (polled
+// from this process, a request every 10 ms). Goals (640x480, the shipped int8 model, 2 cores):
+// overhead under 20% of the frame time; RSS under 250 MB; RSS after 10,000 frames within 10 MB of
+// RSS after 1,000; /healthz answers within 50 ms while the pipeline runs flat out (kernels and the
+// model run in worker threads, so the main thread stays free for HTTP).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -29,6 +31,8 @@ const flag = (name: string, fallback: number) => {
 };
 const FRAMES = flag('--frames', 2000);
 const WARMUP = 50;
+/** The pause between one /healthz answer and the next request. */
+const HEALTH_POLL_MS = 10;
 const SAMPLES = 'models/signs/samples';
 const SHIPPED = 'models/signs';
 
@@ -101,7 +105,37 @@ interface DaemonRun {
   readonly stages: Record<TimedStage, [number, number]>;
 }
 
-function childRun(file: string): Promise<DaemonRun> {
+/** /healthz while the measured frames ran: p50, p99 and max answer time (ms), and the requests. */
+interface HealthFigures {
+  readonly healthMs: [number, number, number];
+  readonly healthRequests: number;
+  /** Answers other than 200, and requests that failed. */
+  readonly healthNot200: number;
+}
+
+/**
+ * Polls `url`/healthz, one request at a time with a pause of HEALTH_POLL_MS between, until
+ * `stopped` says so; resolves with each answer's time.
+ */
+async function pollHealth(url: string, stopped: () => boolean): Promise<{ times: number[]; not200: number }> {
+  const times: number[] = [];
+  let not200 = 0;
+  while (!stopped()) {
+    const t0 = performance.now();
+    try {
+      const res = await fetch(`${url}/healthz`);
+      await res.arrayBuffer();
+      times.push(performance.now() - t0);
+      if (res.status !== 200) not200++;
+    } catch {
+      not200++;
+    }
+    await new Promise((resolve) => setTimeout(resolve, HEALTH_POLL_MS));
+  }
+  return { times, not200 };
+}
+
+function childRun(file: string): Promise<DaemonRun & HealthFigures> {
   return new Promise((resolve, reject) => {
     const script = fileURLToPath(new URL('./pipeline-daemon.mjs', import.meta.url));
     // The memory settings edgecam runs with under systemd and npm start (systemd/edgecam.service).
@@ -111,14 +145,44 @@ function childRun(file: string): Promise<DaemonRun> {
       { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MALLOC_ARENA_MAX: '2' } },
     );
     let out = '';
+    let seen = 0;
+    let url: string | undefined;
+    let measuring = false;
+    let measured = false;
+    let polling: ReturnType<typeof pollHealth> | undefined;
+    // The child says when its daemon listens and when the measured frames begin and end.
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
+      const lines = out.split('\n');
+      for (; seen < lines.length - 1; seen++) {
+        const line = lines[seen]!;
+        if (line.startsWith('{"url"')) url = (JSON.parse(line) as { url: string }).url;
+        else if (line === '{"measuring":true}') measuring = true;
+        else if (line === '{"measured":true}') measured = true;
+      }
+      if (polling === undefined && url !== undefined && measuring)
+        polling = pollHealth(url, () => measured || child.exitCode !== null);
     });
     child.on('error', reject);
     child.on('exit', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('{"frames"'));
-      if (code !== 0 || line === undefined) reject(new Error(`the daemon run failed (exit ${code}): ${out}`));
-      else resolve(JSON.parse(line) as DaemonRun);
+      if (code !== 0 || line === undefined) {
+        reject(new Error(`the daemon run failed (exit ${code}): ${out}`));
+        return;
+      }
+      (polling ?? Promise.resolve({ times: [], not200: 0 })).then(({ times, not200 }) => {
+        times.sort((a, b) => a - b);
+        const healthMs: [number, number, number] =
+          times.length === 0
+            ? [Number.NaN, Number.NaN, Number.NaN]
+            : [pct(times, 50), pct(times, 99), times.at(-1)!];
+        resolve({
+          ...(JSON.parse(line) as DaemonRun),
+          healthMs,
+          healthRequests: times.length,
+          healthNot200: not200,
+        });
+      }, reject);
     });
   });
 }
@@ -184,7 +248,7 @@ async function main(): Promise<void> {
     const jpeg = await childRun(daemonConfig(dir, 'jpeg', SAMPLES, path));
     const raw = await childRun(daemonConfig(dir, 'raw', rawVideo(dir), path));
     const runs = [jpeg, raw];
-    const row = (label: string, cell: (r: DaemonRun) => string, reference = '') =>
+    const row = (label: string, cell: (r: DaemonRun & HealthFigures) => string, reference = '') =>
       console.log(`| ${label} | ${runs.map(cell).join(' | ')} | ${reference} |`);
     console.log(
       `| figure | sample replay: JPEG folder (ffmpeg decodes) | same frames, uncompressed video | model alone, ${availableParallelism()} threads (reference) |`,
@@ -200,6 +264,11 @@ async function main(): Promise<void> {
     row('end-to-end latency p50 / p95 / p99, ms', (r) => r.e2e.map((x) => x.toFixed(1)).join(' / '));
     row('CPU seconds per frame, the daemon (all its threads)', (r) => r.cpuSPerFrame.toFixed(4));
     row('CPU seconds per frame, its ffmpeg', (r) => r.ffmpegCpuSPerFrame.toFixed(4));
+    row(
+      '/healthz answer p50 / p99 / max while it runs, ms (goal < 50)',
+      (r) => `${r.healthMs.map((x) => x.toFixed(1)).join(' / ')} (${r.healthRequests} requests)`,
+    );
+    row('/healthz answers other than 200 (goal: none)', (r) => String(r.healthNot200));
     row('peak RSS of the daemon process, MB (goal < 250)', (r) => r.peakRssMb.toFixed(0));
     row(`RSS after 1,000 frames -> after ${FRAMES + WARMUP}, MB (goal: within 10)`, (r) => {
       if (r.rssAt1000Mb === undefined) return 'n/a';
