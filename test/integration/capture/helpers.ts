@@ -53,8 +53,11 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** Resolves when `check` is true, polling; rejects with `what` after `ms`. */
-export async function waitFor(check: () => boolean, what: string, ms = 15_000): Promise<void> {
+/**
+ * Resolves when `check` is true, polling; rejects with `what` after `ms`. The limit only catches a
+ * hang (with a message that says what never came): a busy machine may take many times longer.
+ */
+export async function waitFor(check: () => boolean, what: string, ms = 100_000): Promise<void> {
   const until = Date.now() + ms;
   while (!check()) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
@@ -62,14 +65,17 @@ export async function waitFor(check: () => boolean, what: string, ms = 15_000): 
   }
 }
 
-/** Reads frames until `enough` says stop (or the stream ends), then stops the source. */
+/**
+ * Reads frames until `enough` says stop (or the stream ends), then stops the source; fails after
+ * 100 s (a hang, not a slow machine), before the test's own timeout, naming how many came.
+ */
 export async function collect(
   source: FrameSource,
   enough: (frames: Frame[]) => boolean,
   onFrame?: (frame: Frame) => Promise<void> | void,
 ): Promise<Frame[]> {
   const frames: Frame[] = [];
-  const stop = AbortSignal.timeout(25_000);
+  const stop = AbortSignal.timeout(100_000);
   for await (const frame of source.frames(stop)) {
     frames.push(frame);
     await onFrame?.(frame);

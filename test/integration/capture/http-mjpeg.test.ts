@@ -75,15 +75,22 @@ describe('http source (local MJPEG server)', () => {
     );
     const events: string[] = [];
     source.events.on('online', () => {
+      // The camera stalls once, right after its first frame came.
+      if (!events.includes('online')) stalled = true;
       events.push('online');
-      if (events.length === 1) stalled = true;
     });
     source.events.on('offline', (e) => {
       events.push(`offline: ${e.reason}`);
       stalled = false;
     });
-    await collect(source, () => events.length >= 3);
-    expect(events).toEqual(['online', 'offline: no frame for 1 s (stallTimeout)', 'online']);
+    await collect(source, () => events.filter((e) => e === 'online').length >= 2);
+    // On a busy machine ffmpeg may take over the 1 s stallTimeout to bring its first frame, and the
+    // watchdog restarts it: what counts is what follows the camera's first frame.
+    expect(events.slice(events.indexOf('online'))).toEqual([
+      'online',
+      'offline: no frame for 1 s (stallTimeout)',
+      'online',
+    ]);
   });
 });
 

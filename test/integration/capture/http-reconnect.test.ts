@@ -66,6 +66,7 @@ describe('http source reconnecting', () => {
     const real = driverFor(config, context);
     // What the source did, in order: each ffmpeg start, and each probe that reached the camera.
     const record: string[] = [];
+    let probes = 0;
     const driver: CameraDriver = {
       description: real.description,
       preflight: () => real.preflight?.() ?? Promise.resolve(),
@@ -74,6 +75,7 @@ describe('http source reconnecting', () => {
         return real.run(sink, signal);
       },
       reachable: async (signal) => {
+        probes++;
         const answered = (await real.reachable?.(signal)) === true;
         if (answered) record.push('reachable');
         return answered;
@@ -104,8 +106,10 @@ describe('http source reconnecting', () => {
     await until(() => events.length === 1);
     await camera.close();
     await until(() => events.length === 2);
-    // Away for a few probes; how many ran depends on the machine and does not matter.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Away for a few probes (waited for, not slept: a busy machine runs them late), none of which
+    // reached the camera or started ffmpeg.
+    const before = probes;
+    await until(() => probes >= before + 3);
     expect(record).toEqual(['run']);
 
     camera = await mjpegCamera(jpeg, camera.port);
