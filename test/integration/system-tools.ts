@@ -2,9 +2,10 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 /**
- * The system programs some tests drive for real (shellcheck, systemd-analyze, Chromium). `.ci/run`
- * installs them and sets EDGECAM_TEST_REQUIRE_TOOLS=1, so on CI a missing one fails its tests; on
- * a developer's machine those tests are skipped with the reason, which the run's summary lists.
+ * The system programs some tests drive for real (shellcheck, systemd-analyze, Chromium, mosquitto,
+ * openssl). `.ci/run` installs them and sets EDGECAM_TEST_REQUIRE_TOOLS=1, so on CI a missing one
+ * fails its tests; on a developer's machine those tests are skipped with the reason, which the
+ * run's summary lists.
  */
 
 /** Whether `program` is an executable file, by path or on PATH (and /usr/sbin, Debian's home for some). */

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import sharp from 'sharp';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/index.js';
 import { Daemon } from '../../../src/daemon.js';
-import { type Mosquitto, startMosquitto } from '../publish/mosquitto.js';
+import { type Mosquitto, noMosquitto, startMosquitto } from '../publish/mosquitto.js';
 import { type Received, subscribe } from '../publish/subscriber.js';
 import { writeBrightnessModel, writeFrames } from './fixtures.js';
 
@@ -18,8 +18,13 @@ let broker: Mosquitto;
 let model: string;
 let frames: string;
 
+beforeEach(({ skip }) => {
+  if (noMosquitto !== undefined) skip(noMosquitto);
+});
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'edgecam-snapshots-'));
+  if (noMosquitto !== undefined) return;
   [broker, model, frames] = await Promise.all([
     startMosquitto(),
     writeBrightnessModel(join(dir, 'model')),

@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
 import type { CameraSettings, Command } from '../../../src/publish/commands.js';
 import { MqttPublisher } from '../../../src/publish/publisher.js';
 import { noStats, type PublishStats } from '../../../src/publish/stats.js';
 import type { Clock } from '../../../src/time/clock.js';
-import { type Mosquitto, startMosquitto } from './mosquitto.js';
+import { type Mosquitto, noMosquitto, startMosquitto } from './mosquitto.js';
 import { subscribe } from './subscriber.js';
 
 // Thousands of messages on the command topics, through a real mosquitto, as anyone on the
@@ -20,10 +20,13 @@ const image = { width: 64, height: 48 };
 let broker: Mosquitto;
 const open: (() => Promise<unknown>)[] = [];
 beforeAll(async () => {
-  broker = await startMosquitto();
+  if (noMosquitto === undefined) broker = await startMosquitto();
+});
+beforeEach(({ skip }) => {
+  if (noMosquitto !== undefined) skip(noMosquitto);
 });
 afterAll(async () => {
-  await broker.stop();
+  await broker?.stop();
 });
 afterEach(async () => {
   for (const close of open.splice(0).reverse()) await close();

@@ -8,7 +8,7 @@ import { outboxCheck } from '../../../src/health/readiness.js';
 import { HELD_BYTES, Outbox } from '../../../src/publish/outbox.js';
 import { MqttPublisher } from '../../../src/publish/publisher.js';
 import type { Clock } from '../../../src/time/clock.js';
-import { type Mosquitto, startMosquitto } from './mosquitto.js';
+import { type Mosquitto, noMosquitto, startMosquitto } from './mosquitto.js';
 import { subscribe } from './subscriber.js';
 
 // A really full disk: a 1 MiB tmpfs, filled by a file, under the outbox. Mounting needs root (CI
@@ -21,7 +21,8 @@ const open: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
   mount = await mkdtemp('/tmp/edgecam-full-');
-  if (process.getuid?.() !== 0) skipReason = 'mounting a small tmpfs needs root (id -u is not 0)';
+  if (noMosquitto !== undefined) skipReason = noMosquitto;
+  else if (process.getuid?.() !== 0) skipReason = 'mounting a small tmpfs needs root (id -u is not 0)';
   else {
     try {
       await run('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mount]);
@@ -93,7 +94,7 @@ const numbers = (entries: { payload: Buffer }[]) =>
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 it('keeps running on a full disk: holds events in memory, says so, and writes them in order when there is room', async (ctx) => {
-  if (skipReason !== undefined) return ctx.skip();
+  if (skipReason !== undefined) return ctx.skip(skipReason);
   const clock = manualClock();
   const dir = join(mount, 'outbox');
   const box = await Outbox.open(dir, limits, { clock });
@@ -121,7 +122,7 @@ it('keeps running on a full disk: holds events in memory, says so, and writes th
 });
 
 it('holds at most HELD_BYTES in memory: past it the oldest go, counted', async (ctx) => {
-  if (skipReason !== undefined) return ctx.skip();
+  if (skipReason !== undefined) return ctx.skip(skipReason);
   const free = await fill();
   const box = await Outbox.open(
     join(mount, 'outbox'),
@@ -145,7 +146,7 @@ it('holds at most HELD_BYTES in memory: past it the oldest go, counted', async (
 });
 
 it('starts on a full disk, and writes what came meanwhile after what the earlier run left', async (ctx) => {
-  if (skipReason !== undefined) return ctx.skip();
+  if (skipReason !== undefined) return ctx.skip(skipReason);
   const dir = join(mount, 'outbox');
   const earlier = await Outbox.open(dir, limits);
   for (let i = 0; i < 3; i++) await earlier.append(event(i));
@@ -167,7 +168,7 @@ it('starts on a full disk, and writes what came meanwhile after what the earlier
 });
 
 it('a publisher starts on a full disk, delivers events from memory, and the health report says the outbox cannot write', async (ctx) => {
-  if (skipReason !== undefined) return ctx.skip();
+  if (skipReason !== undefined) return ctx.skip(skipReason);
   const stateDir = join(mount, 'state');
   await mkdir(stateDir);
   const free = await fill();

@@ -1,12 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type PublisherChild, startChild } from './child.js';
-import { freePort, type Mosquitto, startMosquitto } from './mosquitto.js';
+import { freePort, type Mosquitto, noMosquitto, startMosquitto } from './mosquitto.js';
 import { type Subscriber, subscribe } from './subscriber.js';
 
 // A publisher process killed with SIGKILL, against Debian's mosquitto: nothing it promised is lost.
 describe('a publisher killed with kill -9', () => {
   const cleanups: (() => Promise<unknown>)[] = [];
+  beforeEach(({ skip }) => {
+    if (noMosquitto !== undefined) skip(noMosquitto);
+  });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });

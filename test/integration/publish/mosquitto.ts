@@ -6,6 +6,7 @@ import { createServer, Socket } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { missingTool } from '../system-tools.js';
 
 /**
  * Debian's mosquitto, started by a test on free loopback ports with a generated config: an
@@ -14,6 +15,14 @@ import { promisify } from 'node:util';
  */
 
 const run = promisify(execFile);
+
+/**
+ * Why the tests that start mosquitto (and its mosquitto_passwd) cannot run here, or undefined.
+ * @example beforeEach(({ skip }) => { if (noMosquitto !== undefined) skip(noMosquitto); })
+ */
+export const noMosquitto = missingTool('mosquitto');
+/** Why the tests that need makeCerts (openssl) cannot run here, or undefined. */
+export const noOpenssl = missingTool('openssl');
 
 /** A free loopback TCP port (bound, read, released). */
 export async function freePort(): Promise<number> {
@@ -164,8 +173,10 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   };
 }
 
+/** Waits until mosquitto listens; gives up after a minute (a hang: a busy machine is slow, not that slow). */
 async function waitForPort(port: number, dead: () => boolean, log: () => string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
     if (dead()) throw new Error(`mosquitto exited: ${log()}`);
     const ok = await new Promise<boolean>((resolve) => {
       const socket = new Socket();

@@ -1,12 +1,19 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ConfigInput, configSchema } from '../../../src/config/schema.js';
 import { isEdgecamError } from '../../../src/errors.js';
 import { MqttPublisher, type PublisherOptions } from '../../../src/publish/publisher.js';
 import { noStats } from '../../../src/publish/stats.js';
 import type { Clock } from '../../../src/time/clock.js';
-import { type Certs, type Mosquitto, makeCerts, startMosquitto } from './mosquitto.js';
+import {
+  type Certs,
+  type Mosquitto,
+  makeCerts,
+  noMosquitto,
+  noOpenssl,
+  startMosquitto,
+} from './mosquitto.js';
 import { schemaErrors } from './schemas.js';
 import { type Subscriber, subscribe } from './subscriber.js';
 
@@ -21,13 +28,21 @@ let broker: Mosquitto;
 let certDir: string;
 const open: (() => Promise<unknown>)[] = [];
 
+// The broker with a password file and a TLS listener: mosquitto, and openssl for its certificates.
+// Without either, the tests against it are skipped (the embedded broker's are not).
+const noBroker = noMosquitto ?? noOpenssl;
+const skipWithoutBroker = ({ skip }: { skip: (note: string) => void }) => {
+  if (noBroker !== undefined) skip(noBroker);
+};
+
 beforeAll(async () => {
   certDir = await mkdtemp('/tmp/edgecam-certs-');
+  if (noBroker !== undefined) return;
   certs = await makeCerts(certDir);
   broker = await startMosquitto({ users: { [USER]: PASSWORD, watcher: 'watcher' }, certs });
 });
 afterAll(async () => {
-  await broker.stop();
+  await broker?.stop();
   await rm(certDir, { recursive: true, force: true });
 });
 afterEach(async () => {
@@ -87,6 +102,7 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 describe('MqttPublisher against mosquitto (TLS, password)', () => {
+  beforeEach(skipWithoutBroker);
   it('publishes no per-frame messages when detections are disabled, but still the events', async () => {
     const sub = await watch('edgecam/quiet/#');
     const publisher = await startPublisher(
@@ -381,6 +397,7 @@ describe('MqttPublisher against mosquitto (TLS, password)', () => {
 });
 
 describe('Home Assistant discovery', () => {
+  beforeEach(skipWithoutBroker);
   it('publishes retained configs for the device, and removes those of a camera that went away', async () => {
     const dir = await stateDir();
     const config = configSchema.parse({
