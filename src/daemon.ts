@@ -3,19 +3,20 @@ import sharp from 'sharp';
 import { KernelWorker } from './chains/index.js';
 import { configChanges, reloadedConfig } from './config/reload-changes.js';
 import type { CameraConfig, Config } from './config/schema.js';
+import { BoardReadings } from './daemon/board-readings.js';
 import { CameraRuntime, needsRestart, type RuntimeDeps } from './daemon/camera-runtime.js';
 import { Tasks } from './daemon/tasks.js';
 import { HealthServer } from './health/http.js';
 import { createMetrics, type EdgecamMetrics, publishStats } from './health/metrics.js';
 import { createNotifier, type Notifier } from './health/notify.js';
 import { outboxCheck, publishCheck, Readiness } from './health/readiness.js';
-import { createThrottledReader, hottest, readThermalZones } from './health/system.js';
 import { Watchdog } from './health/watchdog.js';
 import { collectPeriodically, useFixedHeapGrowth } from './heap-growth.js';
 import type { FrameReport } from './pipeline/index.js';
 import { MqttPublisher } from './publish/publisher.js';
 import { EDGECAM_VERSION } from './publish/version.js';
-import { type Clock, sleep, systemClock } from './time/clock.js';
+import { type Clock, systemClock } from './time/clock.js';
+import { within } from './time/within.js';
 import { attachLiveView } from './web/live-view.js';
 import type { LiveStatus, LiveViewSource } from './web/live-view-source.js';
 
@@ -342,17 +343,10 @@ export class Daemon {
     };
   }
 
-  #thermal: { celsius: number | null; throttled: string | null } = { celsius: null, throttled: null };
-  readonly #readThrottled = createThrottledReader();
+  readonly #board = new BoardReadings();
 
   #healthReport() {
-    // The board readings are refreshed in the background and reported from the last read.
-    this.#tasks.run(
-      'reading the board temperature',
-      Promise.all([readThermalZones(), this.#readThrottled()]).then(([zones, throttled]) => {
-        this.#thermal = { celsius: hottest(zones), throttled };
-      }),
-    );
+    this.#board.refresh(this.#tasks);
     const frameTimeout = this.#config.current.http.frameTimeout * 1000;
     const cameras = Object.fromEntries([...this.#cameras].map(([id, c]) => [id, c.health(frameTimeout)]));
     const provider = [...this.#cameras.values()]
@@ -362,8 +356,8 @@ export class Daemon {
       uptimeS: (this.#clock.now() - this.#startedAt) / 1000,
       version: EDGECAM_VERSION,
       provider: provider ?? null,
-      temperatureC: this.#thermal.celsius,
-      throttled: this.#thermal.throttled,
+      temperatureC: this.#board.celsius,
+      throttled: this.#board.throttled,
       cameras,
     };
   }
@@ -402,26 +396,6 @@ async function openStages(
   const notifier = await createNotifier(options.env ?? process.env, logger);
   closers.push(async () => notifier.close());
   return { clock, metrics, readiness, http, publisher, kernels, notifier };
-}
-
-/**
- * Waits for `work` at most `ms`: 'done', 'timeout' (it keeps running), or the error it failed with.
- * @example if ((await within(publisher.stop(), 1000, clock)) === 'timeout') log.warn('...')
- */
-async function within(work: Promise<unknown>, ms: number, clock: Clock): Promise<'done' | 'timeout' | Error> {
-  const timeout = new AbortController();
-  let result: 'done' | 'timeout' | Error = 'timeout';
-  const settled = work.then(
-    () => {
-      result = 'done';
-    },
-    (err: unknown) => {
-      result = err instanceof Error ? err : new Error(String(err));
-    },
-  );
-  await Promise.race([settled, sleep(clock, ms, timeout.signal)]);
-  timeout.abort();
-  return result;
 }
 
 function hostOf(url: string): string {
