@@ -26,6 +26,7 @@ import { backoffDelay, doublingBackoff } from '../time/backoff.js';
 import { type Clock, sleep } from '../time/clock.js';
 import type { LiveCameraStatus } from '../web/live-view-source.js';
 import { checkLabels, labelsOf, loadModel, modelOf } from './camera-model.js';
+import { cameraHealth, liveCameraStatus } from './camera-reports.js';
 import { encodeImage } from './encode.js';
 import { LiveImages } from './live-images.js';
 import { CameraSnapshots } from './snapshots.js';
@@ -196,47 +197,25 @@ export class CameraRuntime {
 
   /** What the live view shows. */
   status(): LiveCameraStatus {
-    const s = this.#pipeline?.status();
-    const info = this.#detector?.info;
-    return {
-      id: this.id,
+    return liveCameraStatus(this.id, {
+      pipeline: this.#pipeline?.status(),
+      info: this.#detector?.info,
       online: this.#source?.stats().online ?? false,
-      fps: s?.fps ?? 0,
-      inferenceMs: s?.inferenceMs ?? null,
-      provider: info?.provider ?? null,
-      model: info === undefined ? null : `${info.name} ${info.version}`,
-      frameSize: s?.frameSize ?? null,
-      // The boxes on the frame the page shows, once one is encoded; the pipeline's latest before.
-      detections: (this.live.shownDetections() ?? s?.detections ?? []).map((d) => ({
-        label: d.label,
-        score: d.score,
-        ...(d.box ? { box: d.box } : {}),
-      })),
-      events: [...(s?.events ?? [])],
-      lastFrameAt: s?.lastFrameAt ?? null,
-    };
+      shown: this.live.shownDetections(),
+    });
   }
 
   /** The camera in the health payload. */
   health(frameTimeoutMs: number): CameraHealth {
-    const s = this.#pipeline?.status();
-    const info = this.#detector?.info;
-    const last = this.#source?.stats().lastFrameAt;
-    const state = !this.#live.enabled
-      ? 'disabled'
-      : last === undefined
-        ? 'starting'
-        : this.#deps.clock.now() - last > frameTimeoutMs
-          ? 'stalled'
-          : 'ok';
-    return {
-      state,
-      fps: s?.fps ?? 0,
-      inferenceMs: s?.inferenceMs ?? 0,
-      lastFrameAt: last ?? null,
-      model: { name: info?.name ?? 'none', version: info?.version ?? '0' },
+    return cameraHealth({
+      pipeline: this.#pipeline?.status(),
+      info: this.#detector?.info,
+      enabled: this.#live.enabled,
+      lastFrameAt: this.#source?.stats().lastFrameAt,
+      now: this.#deps.clock.now(),
+      frameTimeoutMs,
       image: { width: this.#camera.width, height: this.#camera.height },
-    };
+    });
   }
 
   /** Stops capturing, finishes the frame in flight, ends present events, closes the model. */

@@ -1,0 +1,69 @@
+import type { Detection } from '../detection.js';
+import type { ModelInfo } from '../inference/model-info.js';
+import type { PipelineStatus } from '../pipeline/index.js';
+import type { CameraHealth } from '../publish/payloads.js';
+import type { LiveCameraStatus } from '../web/live-view-source.js';
+
+/**
+ * How a running camera reports itself: to the live view (its page's status) and in the health
+ * payload, from what its pipeline, model and source say at the moment of asking.
+ */
+
+/** What a camera reports from: undefined parts are not there yet (no frame, no model). */
+interface CameraReadings {
+  readonly pipeline: PipelineStatus | undefined;
+  readonly info: ModelInfo | undefined;
+}
+
+/** The camera on the live view's status. */
+export function liveCameraStatus(
+  id: string,
+  r: CameraReadings & { readonly online: boolean; readonly shown: readonly Detection[] | undefined },
+): LiveCameraStatus {
+  const s = r.pipeline;
+  return {
+    id,
+    online: r.online,
+    fps: s?.fps ?? 0,
+    inferenceMs: s?.inferenceMs ?? null,
+    provider: r.info?.provider ?? null,
+    model: r.info === undefined ? null : `${r.info.name} ${r.info.version}`,
+    frameSize: s?.frameSize ?? null,
+    // The boxes on the frame the page shows, once one is encoded; the pipeline's latest before.
+    detections: (r.shown ?? s?.detections ?? []).map((d) => ({
+      label: d.label,
+      score: d.score,
+      ...(d.box ? { box: d.box } : {}),
+    })),
+    events: [...(s?.events ?? [])],
+    lastFrameAt: s?.lastFrameAt ?? null,
+  };
+}
+
+/** The camera in the health payload: disabled, starting (no frame yet), stalled or ok. */
+export function cameraHealth(
+  r: CameraReadings & {
+    readonly enabled: boolean;
+    readonly lastFrameAt: number | undefined;
+    readonly now: number;
+    readonly frameTimeoutMs: number;
+    readonly image: { readonly width: number; readonly height: number };
+  },
+): CameraHealth {
+  const last = r.lastFrameAt;
+  const state = !r.enabled
+    ? 'disabled'
+    : last === undefined
+      ? 'starting'
+      : r.now - last > r.frameTimeoutMs
+        ? 'stalled'
+        : 'ok';
+  return {
+    state,
+    fps: r.pipeline?.fps ?? 0,
+    inferenceMs: r.pipeline?.inferenceMs ?? 0,
+    lastFrameAt: last ?? null,
+    model: { name: r.info?.name ?? 'none', version: r.info?.version ?? '0' },
+    image: r.image,
+  };
+}
