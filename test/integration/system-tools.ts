@@ -3,7 +3,7 @@ import { delimiter, join } from 'node:path';
 
 /**
  * The system programs some tests drive for real (shellcheck, systemd-analyze, Chromium, mosquitto,
- * openssl). `.ci/run` installs them and sets EDGECAM_TEST_REQUIRE_TOOLS=1, so on CI a missing one
+ * openssl). `.ci/run` installs them and sets TEST_REQUIRE_TOOLS=1, so on CI a missing one
  * fails its tests; on a developer's machine those tests are skipped with the reason, which the
  * run's summary lists.
  */
@@ -28,6 +28,6 @@ export function installed(program: string): boolean {
  * @example const missing = missingTool('shellcheck'); it('...', ({ skip }) => { if (missing) skip(missing); ... })
  */
 export function missingTool(program: string, aptPackage = program): string | undefined {
-  if (process.env.EDGECAM_TEST_REQUIRE_TOOLS === '1' || installed(program)) return undefined;
+  if (process.env.TEST_REQUIRE_TOOLS === '1' || installed(program)) return undefined;
   return `${program} is not installed: apt-get install ${aptPackage} (.ci/run installs it)`;
 }

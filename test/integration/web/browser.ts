@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { type Browser, type ConsoleMessage, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium (apt-get install chromium); playwright-core downloads no browser of its own. */
-export const CHROMIUM = process.env.EDGECAM_TEST_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM = process.env.TEST_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Where screenshots are kept for a person to look at (git-ignored). */
 export const ARTIFACTS = new URL('../../artifacts/', import.meta.url);
