@@ -1,6 +1,14 @@
 import { type Logger, pino } from 'pino';
-import { type Config, ConfigError, configWarnings, loadConfig } from '../config/index.js';
+import {
+  type Config,
+  ConfigError,
+  DEFAULT_CONFIG_FILE,
+  configWarnings,
+  formatProblems,
+  loadConfig,
+} from '../config/index.js';
 import { Daemon } from '../daemon.js';
+import { checkCamerasStart } from '../daemon/startup-check.js';
 import { EdgecamError, type ErrorCode, isEdgecamError } from '../errors.js';
 
 /**
@@ -63,8 +71,12 @@ export async function runCommand(file: string | undefined, sets: readonly string
   } catch (err) {
     if (!isEdgecamError(err)) throw err;
     logger.fatal({ code: err.code }, err.message);
-    process.stderr.write(`edgecam: ${err.message} [${err.code}]\n`);
-    return CONFIG_CAUSED.includes(err.code) ? EXIT_CONFIG : 1;
+    if (!CONFIG_CAUSED.includes(err.code)) {
+      process.stderr.write(`edgecam: ${err.message} [${err.code}]\n`);
+      return 1;
+    }
+    process.stderr.write(await everyStartProblem(config, file ?? DEFAULT_CONFIG_FILE, err));
+    return EXIT_CONFIG;
   }
   return await new Promise<number>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
@@ -94,6 +106,16 @@ export async function runCommand(file: string | undefined, sets: readonly string
     process.once('SIGINT', stop);
     process.on('SIGHUP', reload);
   });
+}
+
+/**
+ * The start stopped at the first camera that cannot run; `config check`'s start checks name every
+ * one, so a user fixes them all in one go. Falls back to the error itself if they find nothing.
+ */
+async function everyStartProblem(config: Config, source: string, first: EdgecamError): Promise<string> {
+  const { problems } = await checkCamerasStart(config).catch(() => ({ problems: [] }));
+  if (problems.length === 0) return `edgecam: ${first.message} [${first.code}]\n`;
+  return `${formatProblems(problems, source)}\n`;
 }
 
 /** SIGHUP: the same file and overrides, read again; a bad config is logged and the old one kept. */

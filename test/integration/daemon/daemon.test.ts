@@ -243,6 +243,23 @@ describe('edgecam run with a bad config', () => {
     expect(child.stderr()).toContain('EDGECAM_ERR_CONFIG_LABEL');
   });
 
+  it('names every camera that cannot start, not only the first', async () => {
+    const file = join(dir, 'two-bad.yaml');
+    const second = `  - id: cam2
+    source: { kind: file, path: ${frames} }
+    width: 160
+    height: 120
+    model: ${join(dir, 'no-such-model')}
+`;
+    await writeFile(file, `${config(0.5, 'bad3')}    labels: [stpo]\n${second}`);
+    const child = startDaemon(file);
+    const { code } = await child.exited();
+    expect(code).toBe(78);
+    expect(child.stderr()).toContain('2 problems in');
+    expect(child.stderr()).toContain('cameras[0].labels');
+    expect(child.stderr()).toContain('cameras[1].model');
+  });
+
   it('exits 78 for an invalid config', async () => {
     const file = join(dir, 'bad-events.yaml');
     await writeFile(file, `${config(0.5, 'bad2')}    enabled: maybe\n`);
