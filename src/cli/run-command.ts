@@ -2,13 +2,13 @@ import { type Logger, pino } from 'pino';
 import {
   type Config,
   ConfigError,
-  DEFAULT_CONFIG_FILE,
   configWarnings,
+  DEFAULT_CONFIG_FILE,
   formatProblems,
   loadConfig,
 } from '../config/index.js';
-import { Daemon } from '../daemon.js';
 import { checkCamerasStart } from '../daemon/startup-check.js';
+import { Daemon } from '../daemon.js';
 import { EdgecamError, type ErrorCode, isEdgecamError } from '../errors.js';
 
 /**

@@ -117,14 +117,13 @@ export class CameraRuntime {
     this.#kernels = new CameraKernels(deps.kernels, camera.id, chains.pre, chains.edges);
     this.#publisher = this.#register();
     const publisher = this.#publisher;
-    this.#snapshots = new CameraSnapshots(config.mqtt.snapshots.interval, deps.clock, deps.tasks, (jpeg) =>
-      publisher.snapshot(jpeg),
+    this.#snapshots = new CameraSnapshots(
+      config.mqtt.snapshots.interval,
+      deps.clock,
+      deps.tasks,
+      (jpeg) => publisher.snapshot(jpeg),
+      deps.metrics.camera(camera.id).snapshotsReplaced,
     );
-  }
-
-  /** Snapshot encodes in flight (0 or 1) and requests replaced by a later one before they ran. */
-  get snapshotEncodes(): { inFlight: number; replaced: number } {
-    return this.#snapshots.encodes;
   }
 
   /**

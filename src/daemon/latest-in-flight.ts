@@ -13,10 +13,12 @@ export class LatestInFlight<T> {
   /**
    * @param run the work
    * @param failed hears a run's rejection (the next value runs either way)
+   * @param replacedOne hears each value replaced before it ran (for a metric)
    */
   constructor(
     private readonly run: (value: T) => Promise<void>,
     private readonly failed: (err: unknown) => void,
+    private readonly replacedOne: () => void = () => {},
   ) {}
 
   /** Values replaced while waiting, since start. */
@@ -32,7 +34,10 @@ export class LatestInFlight<T> {
   /** Runs `value` now when idle, or after the one in flight (in place of any waiting value). */
   offer(value: T): void {
     if (this.#running) {
-      if (this.#waiting !== undefined) this.#replaced++;
+      if (this.#waiting !== undefined) {
+        this.#replaced++;
+        this.replacedOne();
+      }
       this.#waiting = { value };
       return;
     }

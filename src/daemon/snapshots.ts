@@ -16,7 +16,7 @@ export interface Snapshot {
  * One camera's snapshots: event starts give at most one per mqtt.snapshots.interval (the latest
  * start's follows when the interval ends), commands ask for one now; either way the JPEG is
  * encoded one at a time, the latest request waiting, so a flood of requests costs one encode in
- * flight and one frame held.
+ * flight and one frame held; each request replaced by a later one is counted (`replaced`).
  * @example const snapshots = new CameraSnapshots(60, clock, tasks, (jpeg) => publisher.snapshot(jpeg)); snapshots.eventStarted(s)
  */
 export class CameraSnapshots {
@@ -28,11 +28,13 @@ export class CameraSnapshots {
     private readonly clock: Clock,
     private readonly tasks: Tasks,
     private readonly publish: (jpeg: Buffer) => Promise<void>,
+    replaced: { inc(): void } = { inc() {} },
   ) {
     // A failed encode is logged by the tasks, which track it for the daemon's stop.
     this.#encodes = new LatestInFlight(
       (s) => this.#encode(s),
       () => {},
+      () => replaced.inc(),
     );
     this.#limit = this.#limitOf(intervalS);
   }
@@ -57,11 +59,6 @@ export class CameraSnapshots {
   /** Sends the start waiting for the interval now (at stop, so that the latest is not lost). */
   flush(): void {
     this.#limit.flush();
-  }
-
-  /** Encodes in flight (0 or 1) and requests replaced by a later one before they ran. */
-  get encodes(): { inFlight: number; replaced: number } {
-    return { inFlight: this.#encodes.busy ? 1 : 0, replaced: this.#encodes.replaced };
   }
 
   #limitOf(intervalS: number): LatestPerInterval<Snapshot> {

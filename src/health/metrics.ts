@@ -23,6 +23,8 @@ export interface CameraMetrics {
   readonly stage: Readonly<Record<Stage, { observe(seconds: number): void }>>;
   /** Seconds from capture to published. */
   readonly endToEnd: { observe(seconds: number): void };
+  /** Snapshot requests replaced by a later one while an encode was in flight. */
+  readonly snapshotsReplaced: { inc(n?: number): void };
 }
 
 export interface MetricsOptions {
@@ -145,6 +147,12 @@ function frameMetrics(registers: Registry[]) {
       'Time from capture to published, per frame.',
       ['camera'],
     ),
+    snapshotsReplaced: counter(
+      registers,
+      'edgecam_snapshots_replaced_total',
+      'Snapshot requests not encoded because a later one replaced them while an encode was in flight (the latest wins).',
+      ['camera'],
+    ),
     fps: gauge(
       registers,
       'edgecam_fps',
@@ -248,6 +256,7 @@ function bindCamera(frames: ReturnType<typeof frameMetrics>, id: string): Camera
     fps: frames.fps.labels(id),
     stage,
     endToEnd: frames.endToEndSeconds.labels(id),
+    snapshotsReplaced: frames.snapshotsReplaced.labels(id),
   };
 }
 

@@ -4,6 +4,7 @@ import { LatestInFlight } from '../../../src/daemon/latest-in-flight.js';
 it('runs one at a time however many are offered, and the latest waiting one next', async () => {
   const started: number[] = [];
   const finish: (() => void)[] = [];
+  let heard = 0;
   const slot = new LatestInFlight<number>(
     async (n) => {
       started.push(n);
@@ -12,12 +13,14 @@ it('runs one at a time however many are offered, and the latest waiting one next
     (err) => {
       throw err;
     },
+    () => heard++,
   );
   for (let n = 0; n < 10_000; n++) slot.offer(n);
   // One in flight, one waiting: the memory a flood costs does not grow with it.
   expect(started).toEqual([0]);
   expect(slot.busy).toBe(true);
   expect(slot.replaced).toBe(9_998);
+  expect(heard).toBe(9_998);
   finish.shift()!();
   await until(() => started.length === 2);
   expect(started).toEqual([0, 9_999]);
