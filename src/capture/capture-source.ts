@@ -5,7 +5,7 @@ import type { Frame } from '../frame.js';
 import { i420ToRgb } from '../kernels/i420.js';
 import { type BackoffOptions, backoffDelay, doublingBackoff } from '../time/backoff.js';
 import { type Clock, systemClock } from '../time/clock.js';
-import { waitOrReachable } from '../time/probed-wait.js';
+import { type ReachabilityProbe, waitOrReachable } from '../time/probed-wait.js';
 import { type Orientation, type OrientPlan, orientPlan } from './geometry.js';
 import { I420Frame } from './i420-frame.js';
 import { JpegDecoder } from './jpeg-decoder.js';
@@ -66,6 +66,10 @@ export class CaptureSource implements FrameSource {
     this.#driver = driver;
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
+  }
+
+  get reachable(): ReachabilityProbe | undefined {
+    return this.#driver.reachable;
   }
 
   stats(): CaptureStats {

@@ -31,6 +31,11 @@ export interface FrameSource {
   readonly events: EventEmitter<CaptureEventMap>;
   frames(signal?: AbortSignal): AsyncIterable<Frame>;
   stats(): CaptureStats;
+  /**
+   * The camera's reachability probe, where its kind has one (a device node, an IP camera's port):
+   * whoever retries a source that failed to start waits for it instead of a whole backoff.
+   */
+  readonly reachable?: ReachabilityProbe | undefined;
 }
 
 /** The camera delivered its first good frame after starting or restarting. */

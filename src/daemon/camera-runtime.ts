@@ -23,7 +23,8 @@ import { applyCommand, type Command } from '../publish/commands.js';
 import type { CameraHealth, CameraState } from '../publish/payloads.js';
 import type { MqttPublisher } from '../publish/publisher.js';
 import { backoffDelay, doublingBackoff } from '../time/backoff.js';
-import { type Clock, sleep } from '../time/clock.js';
+import type { Clock } from '../time/clock.js';
+import { waitOrReachable } from '../time/probed-wait.js';
 import type { LiveCameraStatus } from '../web/live-view-source.js';
 import { checkLabels, labelsOf, loadModel, modelOf } from './camera-model.js';
 import { cameraHealth, liveCameraStatus } from './camera-reports.js';
@@ -304,7 +305,8 @@ export class CameraRuntime {
           { camera: this.id, err, retryInS: Math.round(retryInMs / 1000) },
           `camera "${this.id}" failed; restarting it`,
         );
-        await sleep(clock, retryInMs, signal);
+        // A camera unplugged at start (its device node gone) is back within a second of its return.
+        await waitOrReachable(retryInMs, signal, { clock, probe: source.reachable });
         if (isEdgecamError(err, 'EDGECAM_ERR_INFERENCE') && !signal.aborted) await this.#reloadModel();
       }
     }

@@ -1,6 +1,11 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CaptureSource } from '../../../src/capture/capture-source.js';
+import { createSource } from '../../../src/capture/create.js';
 import type { CameraDriver, FrameSink, SessionEnd } from '../../../src/capture/source.js';
+import { loadConfig } from '../../../src/config/index.js';
 import { doublingBackoff } from '../../../src/time/backoff.js';
 import { ManualClock, settle } from '../time/manual-clock.js';
 
@@ -87,5 +92,21 @@ describe('CaptureSource reconnecting', () => {
     await clock.advance(1);
     expect(state.runs).toBe(2);
     await camera.close();
+  });
+});
+
+describe('a configured camera source', () => {
+  it("offers its device's probe, so a camera unplugged at start is retried as soon as it is plugged in", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'edgecam-probe-'));
+    const device = join(dir, 'video0');
+    const config = await loadConfig({
+      overrides: { cameras: [{ id: 'usb', source: { kind: 'v4l2', device }, width: 64, height: 48 }] },
+    });
+    const source = createSource(config.cameras[0]!);
+    const signal = new AbortController().signal;
+    expect(await source.reachable?.(signal)).toBe(false);
+    await writeFile(device, ''); // the node appears (a stat is all the probe asks)
+    expect(await source.reachable?.(signal)).toBe(true);
+    await rm(dir, { recursive: true, force: true });
   });
 });
