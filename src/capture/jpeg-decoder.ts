@@ -1,4 +1,5 @@
 import sharp, { type OutputInfo } from 'sharp';
+import { DEFAULT_MAX_PIXELS } from '../config/source-schema.js';
 import type { CorruptKind } from '../corrupt-kind.js';
 
 /** A decoded image as the sink receives it. */
@@ -29,6 +30,7 @@ export interface JpegDecoderHandlers {
 export class JpegDecoder {
   readonly #width: number;
   readonly #height: number;
+  readonly #maxPixels: number;
   readonly #handlers: JpegDecoderHandlers;
   #pending: { jpeg: Uint8Array; at: number } | undefined;
   #running: Promise<void> | undefined;
@@ -37,6 +39,9 @@ export class JpegDecoder {
   constructor(width: number, height: number, handlers: JpegDecoderHandlers) {
     this.#width = width;
     this.#height = height;
+    // A camera that sends far more pixels than asked for (a broken or hostile stream) is refused
+    // from the JPEG's header, before its pixels take memory: 16x the frame, or a file source's default.
+    this.#maxPixels = Math.max(DEFAULT_MAX_PIXELS, 16 * width * height);
     this.#handlers = handlers;
   }
 
@@ -76,7 +81,7 @@ export class JpegDecoder {
     try {
       // failOn 'truncated': skip cut-off frames, but tolerate the minor warnings cheap webcams'
       // JPEGs raise ("extraneous bytes before marker"), which would otherwise fail every frame.
-      out = await sharp(jpeg, { failOn: 'truncated' })
+      out = await sharp(jpeg, { failOn: 'truncated', limitInputPixels: this.#maxPixels })
         .removeAlpha()
         .raw()
         .toBuffer({ resolveWithObject: true });
