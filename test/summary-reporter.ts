@@ -20,8 +20,12 @@ export default class SummaryReporter implements Reporter {
           if (note !== undefined) reasons.set(note, (reasons.get(note) ?? 0) + 1);
         }
       }
-      // A file that failed to load has no tests to count, and must not read as a pass.
-      if (module.state() === 'failed' && module.children.size === 0) counts.failed++;
+      // A file that failed to load, or a hook (beforeAll, afterAll) that threw, leaves tests that
+      // passed or never ran: each failed file or suite with errors of its own counts as a failure,
+      // so the line never reads 0 failed while vitest says FAIL.
+      const own = [module, ...module.children.allSuites()].filter((s) => s.errors().length > 0).length;
+      if (own > 0) counts.failed += own;
+      else if (module.state() === 'failed' && module.children.size === 0) counts.failed++;
     }
     for (const [reason, tests] of reasons)
       process.stdout.write(`\nskipped ${tests} test${tests === 1 ? '' : 's'}: ${reason}`);
