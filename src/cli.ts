@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { probeCommand, snapshotCommand } from './cli/capture-commands.js';
 import { checkConfigCommand } from './cli/config-commands.js';
+import { doctorCommand } from './cli/doctor-command.js';
 import { applyKernels, listKernels, writeEdgeMap } from './cli/kernel-commands.js';
 import {
   type EvalFlags,
@@ -29,10 +30,15 @@ function buildProgram(): Command {
     .version(pkg.version)
     .option('-c, --config <file>', 'configuration file (default: the packaged config/default.yaml)')
     .showHelpAfterError('(run edgecam --help for usage)')
+    .addHelpText(
+      'after',
+      '\nOn a new board, run `edgecam doctor` first: it says what the board offers edgecam and what is missing, with the fix.',
+    )
     .exitOverride();
 
   addRunCommand(program);
   addConfigCommands(program);
+  addDoctorCommand(program);
   addCaptureCommands(program);
   addKernelCommands(program);
   addModelCommands(program);
@@ -62,6 +68,22 @@ function addConfigCommands(program: Command): void {
       process.stdout.write(output);
       if (warnings !== undefined) process.stderr.write(warnings);
       if (!ok) process.exitCode = EXIT_CONFIG;
+    });
+}
+
+/** `edgecam doctor`: what this board offers edgecam, and what it lacks. */
+function addDoctorCommand(program: Command): void {
+  program
+    .command('doctor')
+    .description(
+      'check this board for edgecam: Node, ONNX Runtime and its providers, int8 CPU features, cameras, ffmpeg, memory, disk, temperature, the broker and the HTTP port; each warning and failure with its fix; exit 1 when one failed',
+    )
+    .option('-c, --config <file>', 'configuration file (default: the packaged config/default.yaml)')
+    .option('--json', 'print the report as JSON')
+    .action(async (flags: { config?: string; json?: boolean }) => {
+      const { output, ok } = await doctorCommand(flags.config ?? program.opts().config, flags);
+      process.stdout.write(output);
+      if (!ok) process.exitCode = 1;
     });
 }
 

@@ -38,7 +38,7 @@ export interface ConnectionOptions {
 }
 
 /** The port an MQTT URL means when it names none (mqtt.js's defaults). */
-const BROKER_PORTS: Readonly<Record<string, number>> = {
+export const BROKER_PORTS: Readonly<Record<string, number>> = {
   'mqtt:': 1883,
   'tcp:': 1883,
   'mqtts:': 8883,

@@ -25,6 +25,8 @@ const ALLOWED: Record<string, readonly string[]> = {
     ...GROUND,
   ],
   'model-tools': ['inference', 'onnx', 'kernels', ...GROUND],
+  // The board checks reuse what each stage knows of the board (devices, programs, sensors, ports).
+  doctor: ['capture', 'inference', 'publish', 'health', 'config', ...GROUND],
   capture: ['config', 'kernels', ...GROUND],
   chains: ['config', 'kernels', ...GROUND],
   inference: ['config', 'kernels', 'onnx', ...GROUND],
