@@ -3,6 +3,8 @@
 // 2. Per model, through a Detector (worker thread): preprocess, run, decode (medians), the total
 //    as the caller sees it, and the share of the total that is not the model itself.
 // 3. A MobileNet-like CNN, float and int8 QDQ, on ONNX Runtime's CPU provider with 1 and 2 threads.
+// 4. The shipped sign detector, float and int8, on both ONNX Runtime builds: onnxruntime-node's CPU
+//    provider and onnxruntime-web's WebAssembly build (what 32-bit ARM boards run), 1 and 2 threads.
 // Goals: pre + post under 10% of the model's run time; int8 at least 1.5x faster.
 // `-- --baseline DIR`: another sign package (say the previous release of models/signs, written out
 // of git) gets rows of its own beside the shipped one, so a retrained model's cost is compared in one run.
@@ -150,6 +152,49 @@ async function floatVsInt8(
   }
 }
 
+/** One Detector's median model run (worker thread, as the daemon runs it). */
+async function detectorRunMs(
+  model: string,
+  accelerator: 'cpu' | 'wasm',
+  threads: number,
+  frame: Image<Uint8Array>,
+): Promise<{ ms: number; runtime: string }> {
+  const detector = await createDetector({ model, accelerator, threads });
+  try {
+    const runs: number[] = [];
+    await medianMs(async () => {
+      await detector.run(frame);
+      runs.push(detector.lastTimings!.runMs);
+    }, 2000);
+    return { ms: median(runs), runtime: detector.info.runtime };
+  } finally {
+    await detector.close();
+  }
+}
+
+async function nativeVsWasm(frame: Image<Uint8Array>): Promise<void> {
+  console.log(
+    '\n## Shipped sign detector (320x320) on both ONNX Runtime builds, through a Detector (ms per run, median)\n',
+  );
+  console.log('| model | threads | onnxruntime-node CPU | onnxruntime-web wasm | wasm / node |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  const runtimes = new Set<string>();
+  for (const [name, model] of [
+    ['signs int8 QDQ (shipped)', SIGNS],
+    ['signs float32', join(SIGNS, 'model.float.json')],
+  ] as const) {
+    for (const threads of [1, 2]) {
+      const native = await detectorRunMs(model, 'cpu', threads, frame);
+      const wasm = await detectorRunMs(model, 'wasm', threads, frame);
+      runtimes.add(native.runtime.replace(/ \(.*/, '')).add(wasm.runtime.replace(/, \d+ threads?\)/, ')'));
+      console.log(
+        `| ${name} | ${threads} | ${fmt(native.ms)} | ${fmt(wasm.ms)} | ${(wasm.ms / native.ms).toFixed(1)}x |`,
+      );
+    }
+  }
+  console.log(`\n(${[...runtimes].join('; ')})`);
+}
+
 function randomImage(rand: () => number, size = MOBILENET.size): ort.Tensor {
   const n = 3 * size * size;
   return new ort.Tensor(
@@ -242,6 +287,7 @@ async function main(): Promise<void> {
       readFileSync(join(SIGNS, 'model.float.onnx')),
       readFileSync(join(SIGNS, 'model.int8.onnx')),
     );
+    await nativeVsWasm(frame);
     console.log(
       '\nThe yolov8 row has no real model (its run is a constant), so its share shows the pre/post cost alone;' +
         '\nthe goal applies to real models: the signs rows.',

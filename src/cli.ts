@@ -159,7 +159,7 @@ function addModelCommands(program: Command): void {
     .command('run <path> <image>')
     .description('run a model package on an image and print the detections as JSON')
     .option('--out <file>', 'also write the image with boxes and labels drawn (.jpg, .png, .webp)')
-    .option('--accelerator <name>', 'auto, cpu, cuda, tensorrt or webgpu', 'auto')
+    .option('--accelerator <name>', 'auto, cpu, cuda, tensorrt, webgpu or wasm', 'auto')
     .option('--threads <n>', 'ONNX Runtime threads; 0 = one per core', '0')
     .action(async (path: string, image: string, flags: ModelRunFlags) => {
       process.stdout.write(await runModelCommand(path, image, flags));

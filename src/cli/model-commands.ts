@@ -143,6 +143,7 @@ export async function quantizeModelCommand(
       exclude: parseList(flags.exclude),
       maxImages: parsePositive('--max-images', flags.maxImages),
       onProgress,
+      onWarning: (message) => process.stderr.write(`edgecam: warning: ${message}\n`),
     }),
   );
   return formatQuantizeReport(report);
@@ -171,11 +172,17 @@ export async function evalModelCommand(path: string, flags: EvalFlags): Promise<
   // A bad --negatives folder or a classifier shows before the --data run, not after it.
   if (flags.negatives !== undefined && flags.data !== undefined) await checkNegatives(path, flags.negatives);
   const data = flags.data;
+  // Each run loads the model: a warning about where it runs is the same both times.
+  const warned = new Set<string>();
+  const onWarning = (message: string) => {
+    if (!warned.has(message)) process.stderr.write(`edgecam: warning: ${message}\n`);
+    warned.add(message);
+  };
   const result: Evaluation | undefined =
     data === undefined
       ? undefined
       : await withProgress('evaluating', (onProgress) =>
-          evaluateModel({ model: path, data, minScore, threads, limit, onProgress }),
+          evaluateModel({ model: path, data, minScore, threads, limit, onProgress, onWarning }),
         );
   const negativesFolder = flags.negatives;
   const negatives: NegativesEvaluation | undefined =
@@ -189,6 +196,7 @@ export async function evalModelCommand(path: string, flags: EvalFlags): Promise<
             threads,
             limit,
             onProgress,
+            onWarning,
           }),
         );
   if (flags.json !== undefined) await writeEvalJson(flags.json, result, negatives);

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
-/** Execution providers a user can ask for; `auto` picks the best one the board has. */
-export const ACCELERATORS = ['auto', 'cpu', 'cuda', 'tensorrt', 'webgpu'] as const;
+/**
+ * Execution providers a user can ask for; `auto` picks the best one the board has. `wasm` runs ONNX
+ * models on onnxruntime-web's WebAssembly build, what `auto` falls back to where onnxruntime-node
+ * has no build (32-bit ARM).
+ */
+export const ACCELERATORS = ['auto', 'cpu', 'cuda', 'tensorrt', 'webgpu', 'wasm'] as const;
 /** ONNX Runtime's graph optimisation levels (SessionOptions.graphOptimizationLevel). */
 export const GRAPH_OPTIMIZATION_LEVELS = ['disabled', 'basic', 'extended', 'layout', 'all'] as const;
 

@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { EdgecamError, firstLine } from '../errors.js';
 import { readOnnxFile } from '../onnx/file.js';
 import type { OnnxModel } from '../onnx/model.js';
@@ -6,15 +6,11 @@ import type { BackendLoader, BackendOptions, BackendSession, InferenceLogger } f
 import type { ValueMeta } from './check.js';
 import type { ModelOutputs, OutputTensor } from './decode/index.js';
 import type { ModelPackage } from './model.js';
+import { loadOnnxRuntime, type OnnxRuntime, type OrtApi } from './onnx-runtime.js';
 import { threadCount } from './options.js';
 import type { InputData } from './tensor.js';
 
-const RUNTIME = `onnxruntime-node ${ort.env.versions.node ?? ort.env.versions.common}`;
-
-// ORT's process-wide logger prints a missing provider library (CUDA on a Pi) as an error on
-// stderr, outside our JSON logs; every failure reaches the user as an EdgecamError with ORT's
-// message instead. This module runs in the inference worker, so only edgecam's sessions see it.
-ort.env.logLevel = 'fatal';
+// onnx-runtime.ts imports ONNX Runtime itself, on first use; only its types are named here.
 
 /** Providers `auto` tries before the CPU, best first. webgpu only when named (see default.yaml). */
 const AUTO_ORDER = ['tensorrt', 'cuda'] as const;
@@ -25,8 +21,9 @@ const LOG_ERRORS = 3;
 const LOG_FATAL = 4;
 
 /**
- * ONNX Runtime (onnxruntime-node): reads the model once (our reader checks it is an ONNX file and
- * lists its operators), then creates the session on the best provider the options allow.
+ * ONNX Runtime: onnxruntime-node, or onnxruntime-web's WebAssembly build where that cannot load
+ * (32-bit ARM) or `wasm` is asked for. Reads the model once (our reader checks it is an ONNX file
+ * and lists its operators), then creates the session on the best provider the options allow.
  * @example const session = await loadOnnx(pkg, { accelerator: 'auto', required: false, threads: 0, graphOptimizationLevel: 'all' }, logger)
  */
 export const loadOnnx: BackendLoader = async (pkg, options, log) => {
@@ -34,39 +31,71 @@ export const loadOnnx: BackendLoader = async (pkg, options, log) => {
     pkg.modelPath,
     'the file is corrupt or truncated, or not ONNX; export or copy it again',
   );
-  const { session, provider } = await createSession(bytes, model, pkg, options, log);
-  return new OnnxSession(session, provider);
+  const runtime = await chooseRuntime(pkg, options, log);
+  const { session, provider } = await createSession(runtime, bytes, model, pkg, options, log);
+  return new OnnxSession(runtime.ort, runtime.name, session, provider);
 };
 
+/** onnxruntime-node where it loads; otherwise the WebAssembly build, saying why in one warning. */
+async function chooseRuntime(
+  pkg: ModelPackage,
+  options: BackendOptions,
+  log: InferenceLogger,
+): Promise<OnnxRuntime> {
+  const want = options.accelerator === 'wasm' ? 'wasm' : 'any';
+  const { runtime, nativeFailure } = await loadOnnxRuntime(want, threadCount(options.threads));
+  if (nativeFailure === undefined) return runtime;
+  if (options.required) {
+    throw new EdgecamError(
+      'EDGECAM_ERR_ACCELERATOR',
+      `The accelerator ${options.accelerator} is required (inference.required: true) but ${nativeFailure}. ` +
+        'Set inference.accelerator: wasm to run ONNX models on WebAssembly on this board',
+    );
+  }
+  const named = options.accelerator === 'auto' ? '' : ` (accelerator ${options.accelerator} needs it)`;
+  log.warn(
+    { model: pkg.manifest.name, runtime: runtime.name, reason: nativeFailure },
+    `${nativeFailure}${named}; running ${pkg.manifest.name} on ${runtime.name} instead`,
+  );
+  return runtime;
+}
+
 /** The providers to try, in order, for an accelerator setting; the CPU always ends the list. */
-export function providerOrder(accelerator: BackendOptions['accelerator']): string[] {
-  if (accelerator === 'cpu') return ['cpu'];
+export function providerOrder(accelerator: BackendOptions['accelerator'], runtime: OnnxRuntime): string[] {
+  if (runtime.build === 'wasm') return ['wasm'];
+  if (accelerator === 'cpu' || accelerator === 'wasm') return ['cpu'];
   if (accelerator !== 'auto') return [accelerator, 'cpu'];
-  const offered = new Set(ort.listSupportedBackends().map((b) => b.name));
-  return [...AUTO_ORDER.filter((p) => offered.has(p)), 'cpu'];
+  return [...AUTO_ORDER.filter((p) => runtime.providers.has(p)), 'cpu'];
+}
+
+/** The provider that cannot be missing: the one that ends the order. */
+function isLast(provider: string): boolean {
+  return provider === 'cpu' || provider === 'wasm';
 }
 
 async function createSession(
+  runtime: OnnxRuntime,
   bytes: Uint8Array,
   model: OnnxModel,
   pkg: ModelPackage,
   options: BackendOptions,
   log: InferenceLogger,
 ): Promise<{ session: ort.InferenceSession; provider: string }> {
-  const order = providerOrder(options.accelerator);
+  const order = providerOrder(options.accelerator, runtime);
   const failures: string[] = [];
   for (const provider of order) {
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       executionProviders: [provider],
       graphOptimizationLevel: options.graphOptimizationLevel,
-      intraOpNumThreads: threadCount(options.threads),
-      logSeverityLevel: provider === 'cpu' ? LOG_ERRORS : LOG_FATAL,
+      // The WebAssembly build takes its thread count once, when it starts (onnx-runtime.ts).
+      ...(runtime.build === 'native' ? { intraOpNumThreads: threadCount(options.threads) } : {}),
+      logSeverityLevel: isLast(provider) ? LOG_ERRORS : LOG_FATAL,
       // ORT's pool threads spin after each run by default; on a 2-4 core board that spinning takes
       // the cores the main thread needs to receive the result (measured: +2 ms per frame on 2 cores).
       extra: { session: { intra_op: { allow_spinning: '0' } } },
     };
     try {
-      const session = await ort.InferenceSession.create(bytes, sessionOptions);
+      const session = await runtime.ort.InferenceSession.create(bytes, sessionOptions);
       if (failures.length > 0) {
         const named =
           options.accelerator === 'auto'
@@ -80,24 +109,25 @@ async function createSession(
       return { session, provider };
     } catch (err) {
       const reason = firstLine(err);
-      if (provider === 'cpu') throw sessionError(err, model, pkg, provider);
+      if (isLast(provider)) throw sessionError(err, model, pkg, runtime.name, provider);
       failures.push(`${provider}: ${reason}`);
       if (options.required && provider === options.accelerator) {
         // Tell a missing provider from a bad model: if the CPU cannot load it either, the model is the problem.
-        await probeCpu(bytes, model, pkg, options);
+        await probeCpu(runtime, bytes, model, pkg, options);
         throw new EdgecamError(
           'EDGECAM_ERR_ACCELERATOR',
-          `The accelerator ${provider} is required (inference.required: true) but ${RUNTIME} cannot use it: ${reason}. ` +
+          `The accelerator ${provider} is required (inference.required: true) but ${runtime.name} cannot use it: ${reason}. ` +
             `Install ONNX Runtime's ${provider} provider files for this board, or set inference.accelerator: auto`,
           { cause: err },
         );
       }
     }
   }
-  throw new Error('unreachable: the provider order always ends with cpu');
+  throw new Error('unreachable: the provider order always ends with cpu or wasm');
 }
 
 async function probeCpu(
+  runtime: OnnxRuntime,
   bytes: Uint8Array,
   model: OnnxModel,
   pkg: ModelPackage,
@@ -105,19 +135,25 @@ async function probeCpu(
 ): Promise<void> {
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes, {
+    session = await runtime.ort.InferenceSession.create(bytes, {
       executionProviders: ['cpu'],
       graphOptimizationLevel: options.graphOptimizationLevel,
       logSeverityLevel: LOG_FATAL,
     });
   } catch (err) {
-    throw sessionError(err, model, pkg, 'cpu');
+    throw sessionError(err, model, pkg, runtime.name, 'cpu');
   }
   await session.release();
 }
 
 /** A session that failed to load: an operator the runtime lacks, or a model it rejects. */
-function sessionError(err: unknown, model: OnnxModel, pkg: ModelPackage, provider: string): EdgecamError {
+function sessionError(
+  err: unknown,
+  model: OnnxModel,
+  pkg: ModelPackage,
+  runtimeName: string,
+  provider: string,
+): EdgecamError {
   const message = err instanceof Error ? err.message : String(err);
   // ORT: "No Op registered for Foo with domain_version of 13" / "Could not find an implementation for Foo(13) node".
   const op =
@@ -129,7 +165,7 @@ function sessionError(err: unknown, model: OnnxModel, pkg: ModelPackage, provide
     const opset = model.opsetImports.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ');
     return new EdgecamError(
       'EDGECAM_ERR_MODEL_OPERATOR',
-      `${pkg.modelPath} uses operator ${op}${domain}${node?.name ? ` in node '${node.name}'` : ''}, which ${RUNTIME} (${provider}) ` +
+      `${pkg.modelPath} uses operator ${op}${domain}${node?.name ? ` in node '${node.name}'` : ''}, which ${runtimeName} (${provider}) ` +
         `cannot run at the model's opset (${opset}): re-export the model with standard operators ` +
         '(e.g. a lower opset, or without custom layers)',
       { cause: err },
@@ -137,13 +173,12 @@ function sessionError(err: unknown, model: OnnxModel, pkg: ModelPackage, provide
   }
   return new EdgecamError(
     'EDGECAM_ERR_MODEL_READ',
-    `${RUNTIME} cannot load ${pkg.modelPath}: ${firstLine(err)}. Check that the file is a complete ONNX export`,
+    `${runtimeName} cannot load ${pkg.modelPath}: ${firstLine(err)}. Check that the file is a complete ONNX export`,
     { cause: err },
   );
 }
 
 class OnnxSession implements BackendSession {
-  readonly runtime = RUNTIME;
   readonly provider: string;
   readonly inputs: readonly ValueMeta[];
   readonly outputs: readonly ValueMeta[];
@@ -151,7 +186,12 @@ class OnnxSession implements BackendSession {
   // One ort.Tensor per input buffer: the buffer is refilled in place before every run.
   private feed: { data: InputData; tensor: ort.Tensor } | undefined;
 
-  constructor(session: ort.InferenceSession, provider: string) {
+  constructor(
+    private readonly api: OrtApi,
+    readonly runtime: string,
+    session: ort.InferenceSession,
+    provider: string,
+  ) {
     this.session = session;
     this.provider = provider;
     this.inputs = session.inputMetadata.map(toMeta);
@@ -161,7 +201,7 @@ class OnnxSession implements BackendSession {
   async run(name: string, data: InputData, dims: readonly number[]): Promise<ModelOutputs> {
     if (this.feed?.data !== data) {
       const type = data instanceof Float32Array ? 'float32' : data instanceof Int8Array ? 'int8' : 'uint8';
-      this.feed = { data, tensor: new ort.Tensor(type, data, dims) };
+      this.feed = { data, tensor: new this.api.Tensor(type, data, dims) };
     }
     const results = await this.session.run({ [name]: this.feed.tensor });
     const out = new Map<string, OutputTensor>();

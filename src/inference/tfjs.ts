@@ -27,7 +27,8 @@ let loaded: Promise<{ tf: Tf; runtime: string; provider: string }> | undefined;
 export const loadTfjs: BackendLoader = async (pkg, options, log) => {
   loaded ??= loadTensorflow(options.threads);
   const { tf, runtime, provider } = await loaded;
-  if (options.accelerator !== 'auto' && options.accelerator !== 'cpu') {
+  // cpu and wasm both name what tfjs runs on: its WebAssembly backend (or tfjs-node's CPU).
+  if (!['auto', 'cpu', 'wasm'].includes(options.accelerator)) {
     if (options.required) {
       throw new EdgecamError(
         'EDGECAM_ERR_ACCELERATOR',

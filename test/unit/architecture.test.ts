@@ -100,3 +100,34 @@ describe('the rooms of src/', () => {
     expect(roomOf(join(SRC, 'time/clock.ts'))).toBe('ground');
   });
 });
+
+// onnxruntime-node has no build for 32-bit ARM: importing it there throws. So it is imported in one
+// place, on first use (await import), and every command that runs no ONNX model works there.
+// test/integration/cli-no-native-onnxruntime.test.ts runs the CLI that way.
+const ORT_LOADER = 'inference/onnx-runtime.ts';
+
+/** The lines of `text` that load an ONNX Runtime package: any import of one but `import type`. */
+function ortLoads(text: string): string[] {
+  return text
+    .split('\n')
+    .filter((line) => /['"]onnxruntime-(node|web)['"]/.test(line) && !/^\s*import\s+type\b/.test(line));
+}
+
+describe('ONNX Runtime', () => {
+  it(`is loaded only by ${ORT_LOADER}, and there only on first use`, () => {
+    const wrong: string[] = [];
+    for (const file of sourceFiles(SRC)) {
+      const loads = ortLoads(readFileSync(file, 'utf8'));
+      const where = relative(SRC, file);
+      const allowed = where === ORT_LOADER ? loads.filter((l) => !/await import\(/.test(l)) : loads;
+      wrong.push(...allowed.map((line) => `${where}: ${line.trim()}`));
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('tells a static import from a type-only one (the check itself)', () => {
+    expect(ortLoads("import * as ort from 'onnxruntime-node';")).toHaveLength(1);
+    expect(ortLoads("import type * as ort from 'onnxruntime-node';")).toEqual([]);
+    expect(ortLoads("    ort = await import('onnxruntime-web');")).toHaveLength(1);
+  });
+});

@@ -23,6 +23,8 @@ export interface EvaluateOptions {
   readonly limit?: number;
   /** Called after each image. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Told, in one line, when the model runs elsewhere than asked (onnxruntime-web where onnxruntime-node cannot load). */
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface DetectorEvaluation {
@@ -75,6 +77,8 @@ export interface NegativesOptions {
   readonly limit?: number;
   /** Called after each image. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Told, in one line, when the model runs elsewhere than asked (onnxruntime-web where onnxruntime-node cannot load). */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** A detection on a negative image: all of them are false. */
@@ -114,8 +118,6 @@ export interface NegativesEvaluation {
   readonly detections: readonly NegativeDetection[];
 }
 
-const SILENT: InferenceLogger = { warn: () => {}, info: () => {} };
-
 /**
  * `edgecam model eval`: runs a model package over a labelled folder in this thread, through the
  * same preprocessing and decoder as the daemon (only the score threshold is lowered), and scores
@@ -154,7 +156,7 @@ export async function evaluateNegatives(options: NegativesOptions): Promise<Nega
   >;
   // Down to the manifest's threshold at least, so the count there is whole.
   const minScore = Math.min(options.minScore ?? 0.001, spec.scoreThreshold);
-  const engine = await open(pkg, { ...spec, scoreThreshold: minScore }, options.threads ?? 0);
+  const engine = await open(pkg, { ...spec, scoreThreshold: minScore }, options);
   const found: (FalseDetection & { box: NegativeDetection['box'] })[] = [];
   try {
     for (let i = 0; i < images.length; i++) {
@@ -209,13 +211,14 @@ async function prepareNegatives(
 async function open(
   pkg: ModelPackage,
   output: Manifest['output'],
-  threads: number,
+  options: { readonly threads?: number; readonly onWarning?: (message: string) => void },
 ): Promise<InferenceEngine> {
   const manifest = { ...pkg.manifest, output } as Manifest;
+  const log: InferenceLogger = { warn: (_fields, message) => options.onWarning?.(message), info: () => {} };
   return loadEngine(
     { ...pkg, manifest },
-    { ...DEFAULT_INFERENCE_OPTIONS, accelerator: 'cpu', threads },
-    SILENT,
+    { ...DEFAULT_INFERENCE_OPTIONS, accelerator: 'cpu', threads: options.threads ?? 0 },
+    log,
   );
 }
 
@@ -227,7 +230,7 @@ async function evaluateDetector(pkg: ModelPackage, options: EvaluateOptions): Pr
     Manifest['output'],
     { scoreThreshold: number; iouThreshold: number }
   >;
-  const engine = await open(pkg, { ...spec, scoreThreshold: minScore }, options.threads ?? 0);
+  const engine = await open(pkg, { ...spec, scoreThreshold: minScore }, options);
   const detections: ScoredBox[] = [];
   try {
     for (let i = 0; i < samples.length; i++) {
@@ -277,11 +280,7 @@ async function evaluateClassifier(
   const all = await readClassFolders(options.data, pkg.labels);
   const samples = options.limit === undefined ? all : all.slice(0, options.limit);
   const spec = pkg.manifest.output as Extract<Manifest['output'], { decoder: 'classification' }>;
-  const engine = await open(
-    pkg,
-    { ...spec, topK: Math.max(5, spec.topK), scoreThreshold: 0 },
-    options.threads ?? 0,
-  );
+  const engine = await open(pkg, { ...spec, topK: Math.max(5, spec.topK), scoreThreshold: 0 }, options);
   const C = pkg.labels.length;
   const confusion = Array.from({ length: C }, () => new Array<number>(C).fill(0));
   let top1 = 0;

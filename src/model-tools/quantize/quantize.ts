@@ -1,10 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { EdgecamError, firstLine } from '../../errors.js';
 import { formatShape, inputMismatches, type ValueMeta } from '../../inference/check.js';
 import { type InputSpec, manifestSchema } from '../../inference/manifest.js';
 import { MANIFEST_FILE } from '../../inference/model.js';
+import { loadOnnxRuntime, type OnnxRuntime } from '../../inference/onnx-runtime.js';
+import { threadCount } from '../../inference/options.js';
 import { decodeOnnxModel } from '../../onnx/decode.js';
 import { encodeOnnxModel } from '../../onnx/encode.js';
 import { readOnnxFile } from '../../onnx/file.js';
@@ -30,6 +32,8 @@ export interface QuantizeOptions {
   readonly maxImages?: number;
   /** Called after each calibration image. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Told, in one line, when calibration runs on the WebAssembly build because onnxruntime-node cannot load. */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** A model file's size and operator counts. */
@@ -46,6 +50,8 @@ export interface QuantizeReport {
   readonly after: ModelStats;
   readonly manifest: string;
   readonly calibrationImages: number;
+  /** The ONNX Runtime that calibrated and checked the model: 'onnxruntime-node 1.30.0'. */
+  readonly runtime: string;
   readonly perChannel: boolean;
   readonly exclude: readonly string[];
   readonly summary: QdqSummary;
@@ -73,9 +79,14 @@ export async function quantizeModel(options: QuantizeOptions): Promise<QuantizeR
   }
   const all = await listImages(options.calibration);
   const files = options.maxImages === undefined ? all : all.slice(0, options.maxImages);
-  const ranges = await calibrate(bytes, calibrationInputs(files, spec, graphInput.name), (done) =>
-    options.onProgress?.(done, files.length),
-  );
+  const { runtime, nativeFailure } = await loadOnnxRuntime('any', threadCount(0));
+  if (nativeFailure !== undefined) {
+    options.onWarning?.(`${nativeFailure}; calibrating on ${runtime.name} instead, several times slower`);
+  }
+  const ranges = await calibrate(bytes, calibrationInputs(files, spec, graphInput.name), {
+    runtime,
+    onInput: (done) => options.onProgress?.(done, files.length),
+  });
   const before = stats(input, bytes.length, model);
   const exclude = options.exclude ?? [];
   const perChannel = options.perChannel ?? false;
@@ -84,7 +95,7 @@ export async function quantizeModel(options: QuantizeOptions): Promise<QuantizeR
     `int8 QDQ by edgecam model quantize: uint8 activations (MinMax over ${files.length} images), ` +
     `int8 weights ${perChannel ? 'per channel' : 'per tensor'}${exclude.length > 0 ? `, float: ${exclude.join(', ')}` : ''}`;
   const quantized = encodeOnnxModel(model);
-  await mustLoad(quantized, input);
+  await mustLoad(runtime, quantized, input);
   try {
     await writeFile(output, quantized);
   } catch (err) {
@@ -99,6 +110,7 @@ export async function quantizeModel(options: QuantizeOptions): Promise<QuantizeR
     after: stats(output, quantized.length, decodeOnnxModel(quantized)),
     manifest: manifestPath,
     calibrationImages: files.length,
+    runtime: runtime.name,
     perChannel,
     exclude,
     summary,
@@ -170,14 +182,17 @@ function checkQuantizable(model: OnnxModel, path: string, spec: InputSpec, perCh
 }
 
 /** Loads the quantized model in ONNX Runtime once, so a bad rewrite never reaches a user's board. */
-async function mustLoad(bytes: Uint8Array, input: string): Promise<void> {
+async function mustLoad(runtime: OnnxRuntime, bytes: Uint8Array, input: string): Promise<void> {
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes, { logSeverityLevel: 3 });
+    session = await runtime.ort.InferenceSession.create(bytes, {
+      executionProviders: [runtime.build === 'wasm' ? 'wasm' : 'cpu'],
+      logSeverityLevel: 3,
+    });
   } catch (err) {
     throw new EdgecamError(
       'EDGECAM_ERR_QUANTIZE',
-      `ONNX Runtime cannot load the quantized ${input} (${firstLine(err)}): keep the op it names in float with --exclude`,
+      `${runtime.name} cannot load the quantized ${input} (${firstLine(err)}): keep the op it names in float with --exclude`,
       { cause: err },
     );
   }
@@ -205,7 +220,7 @@ export function formatQuantizeReport(r: QuantizeReport): string {
     .map(([op, n]) => `${op} ${n}`)
     .join(', ');
   return [
-    `calibrated on ${r.calibrationImages} images, preprocessed as ${r.manifest} says`,
+    `calibrated on ${r.calibrationImages} images, preprocessed as ${r.manifest} says, with ${r.runtime}`,
     `weights: int8, ${r.perChannel ? 'per channel' : 'per tensor'}; activations: uint8 (${r.summary.quantizedTensors} tensors)` +
       (r.exclude.length > 0 ? `; kept float: ${r.exclude.join(', ')}` : ''),
     `quantized nodes: ${quantized || 'none'}`,

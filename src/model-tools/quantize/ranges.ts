@@ -1,4 +1,5 @@
-import * as ort from 'onnxruntime-node';
+import { loadOnnxRuntime, type OnnxRuntime } from '../../inference/onnx-runtime.js';
+import { threadCount } from '../../inference/options.js';
 import { decodeOnnxModel } from '../../onnx/decode.js';
 import { encodeOnnxModel } from '../../onnx/encode.js';
 import { tensorTypes } from './graph-types.js';
@@ -13,18 +14,28 @@ export interface CalibrationInput {
   readonly dims: readonly number[];
 }
 
+export interface CalibrateOptions {
+  /** The ONNX Runtime to run the model on; default: onnxruntime-node, or the WebAssembly build where it cannot load. */
+  readonly runtime?: OnnxRuntime;
+  /** Called after each input with how many are done. */
+  readonly onInput?: (done: number) => void;
+}
+
 /**
  * Runs a float model in ONNX Runtime with every float tensor exposed as an output, over the
  * calibration inputs, and keeps each tensor's min and max: the calibration step of static
  * quantisation (ORT's MinMax method). Inputs are pulled one at a time, so a large folder never
  * sits in memory.
- * @example const ranges = await calibrate(bytes, images(), (done) => bar.update(done, total))
+ * @example const ranges = await calibrate(bytes, images(), { onInput: (done) => bar.update(done, total) })
  */
 export async function calibrate(
   bytes: Uint8Array,
   inputs: AsyncIterable<CalibrationInput> | Iterable<CalibrationInput>,
-  onInput?: (done: number) => void,
+  options: CalibrateOptions = {},
 ): Promise<ActivationRanges> {
+  const { onInput } = options;
+  const runtime = options.runtime ?? (await loadOnnxRuntime('any', threadCount(0))).runtime;
+  const { ort } = runtime;
   const model = decodeOnnxModel(bytes);
   const g = model.graph;
   const types = tensorTypes(g);
@@ -40,6 +51,7 @@ export async function calibrate(
     }
   }
   const session = await ort.InferenceSession.create(encodeOnnxModel(model), {
+    executionProviders: [runtime.build === 'wasm' ? 'wasm' : 'cpu'],
     logSeverityLevel: 3,
     // Every tensor is an output, so graph rewrites could only rename or fuse what we watch.
     graphOptimizationLevel: 'disabled',

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDetector } from '../../../src/inference/detector.js';
 import { writePackage } from '../../onnx-builder/models.js';
-import { tempDir } from './helpers.js';
+import { recordingLogger, tempDir } from './helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -92,5 +92,18 @@ describe('the tfjs backend', () => {
     } finally {
       await detector.close();
     }
+  });
+
+  it('takes accelerator wasm as its own, and warns that a GPU accelerator does not apply', async () => {
+    const warnings = async (accelerator: 'wasm' | 'cuda') => {
+      const logger = recordingLogger();
+      const detector = await createDetector({ model: join(dir, 'tm'), accelerator, logger });
+      await detector.close();
+      return logger.lines.filter((l) => l.level === 'warn').map((l) => l.message);
+    };
+    expect(await warnings('wasm')).toEqual([]);
+    expect(await warnings('cuda')).toEqual([
+      'accelerator cuda does not apply to tfjs models; running teachable on wasm',
+    ]);
   });
 });

@@ -21,6 +21,11 @@ describe('the inference: config section', () => {
     expect((issue as { params?: { fix?: string } }).params?.fix).toContain('accelerator: cuda');
   });
 
+  it('takes wasm (onnxruntime-web), also as a required one', () => {
+    const r = configSchema.parse({ inference: { accelerator: 'wasm', required: true } });
+    expect(r.inference).toMatchObject({ accelerator: 'wasm', required: true });
+  });
+
   it('rejects an accelerator it does not know', () => {
     expect(configSchema.safeParse({ inference: { accelerator: 'npu' } }).success).toBe(false);
   });
