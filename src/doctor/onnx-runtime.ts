@@ -1,8 +1,7 @@
 import { readdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { InferenceConfig } from '../config/inference-schema.js';
 import { firstLine } from '../errors.js';
+import { loadNativeModule, nativeLibDir } from '../inference/onnx-runtime.js';
 import { type CheckResult, missing, ok } from './check.js';
 
 /**
@@ -37,15 +36,10 @@ export interface OnnxRuntimeReport {
 }
 
 /** onnxruntime-node's binding folder for this platform, as its dist/binding.js requires it. */
-export function defaultOnnxLibDir(): string {
-  const dist = dirname(createRequire(import.meta.url).resolve('onnxruntime-node'));
-  return join(dist, '..', 'bin', 'napi-v6', process.platform, process.arch);
-}
+export const defaultOnnxLibDir = nativeLibDir;
 
-/** Imports the real onnxruntime-node. */
-export async function loadOnnxRuntimeNode(): Promise<OnnxRuntimeModule> {
-  return import('onnxruntime-node');
-}
+/** Imports the real onnxruntime-node, through the one place that loads it. */
+export const loadOnnxRuntimeNode: () => Promise<OnnxRuntimeModule> = loadNativeModule;
 
 /**
  * Loads the runtime and lists what it can run on.
@@ -94,12 +88,13 @@ export async function checkOnnxRuntime(facts: OnnxRuntimeFacts): Promise<OnnxRun
 function notLoading(facts: OnnxRuntimeFacts, reason: string): CheckResult {
   const uses = facts.needsOnnx ? 'a camera runs an ONNX model' : 'no enabled camera runs an ONNX model';
   if (facts.arch === 'arm') {
+    // edgecam falls back to onnxruntime-web (inference/onnx-runtime.ts): the model runs, slower.
     return missing(
       'onnxruntime',
-      facts.needsOnnx,
-      `onnxruntime-node has no 32-bit ARM build, and ${uses}`,
-      'on 32-bit ARM a CNN runs on WebAssembly: TensorFlow.js models (model.json backend: tfjs) run here as they are; ' +
-        'an ONNX model needs onnxruntime-web (WebAssembly, which edgecam does not run) or a 64-bit OS (Raspberry Pi OS 64-bit)',
+      false,
+      `onnxruntime-node has no 32-bit ARM build, and ${uses}: ONNX models run on onnxruntime-web (WebAssembly)`,
+      'WebAssembly runs a model several times slower than onnxruntime-node (README, 32-bit boards); ' +
+        'TensorFlow.js models (model.json backend: tfjs) run on WebAssembly too; a 64-bit OS (Raspberry Pi OS 64-bit) runs ONNX models natively',
     );
   }
   return missing(

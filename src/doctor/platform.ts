@@ -43,14 +43,14 @@ export async function checkArch(facts: PlatformFacts): Promise<CheckResult> {
       'arch',
       `${found}: 32-bit ARM${kernel64 ? ' user space on a 64-bit kernel' : ''}, for which onnxruntime-node has no build`,
       kernel64
-        ? 'this board runs 64-bit: install the 64-bit OS (Raspberry Pi OS 64-bit) to run ONNX models; until then only TensorFlow.js models run (WebAssembly)'
-        : 'run TensorFlow.js models (backend: tfjs, on WebAssembly) here, or use a 64-bit board and OS for ONNX models',
+        ? 'this board runs 64-bit: install the 64-bit OS (Raspberry Pi OS 64-bit) to run ONNX models natively; until then they run on WebAssembly (onnxruntime-web, several times slower), as TensorFlow.js models (backend: tfjs) do'
+        : 'ONNX models run here on WebAssembly (onnxruntime-web, several times slower), as TensorFlow.js models (backend: tfjs) do; a 64-bit board and OS run ONNX models natively',
     );
   }
   return warn(
     'arch',
     `${found}: onnxruntime-node has Linux builds for x64 and arm64 only`,
-    'run TensorFlow.js models (backend: tfjs, on WebAssembly) here, or use an x64 or arm64 machine for ONNX models',
+    'ONNX models run here on WebAssembly (onnxruntime-web, several times slower), as TensorFlow.js models (backend: tfjs) do; an x64 or arm64 machine runs them natively',
   );
 }
 

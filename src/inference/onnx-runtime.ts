@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { arch, platform } from 'node:process';
 import type * as OrtNode from 'onnxruntime-node';
 import { EdgecamError, firstLine } from '../errors.js';
@@ -40,13 +42,33 @@ export function loadNativeRuntime(): Promise<OnnxRuntime> {
   return native;
 }
 
-async function importNative(): Promise<OnnxRuntime> {
-  let ort: typeof OrtNode;
+let nativeModule: Promise<typeof OrtNode> | undefined;
+
+/**
+ * onnxruntime-node's whole module, imported on first use as loadNativeRuntime imports it (edgecam
+ * doctor lists its backends). Throws EDGECAM_ERR_ONNX_RUNTIME saying why it cannot load.
+ */
+export function loadNativeModule(): Promise<typeof OrtNode> {
+  nativeModule ??= importNativeModule();
+  return nativeModule;
+}
+
+async function importNativeModule(): Promise<typeof OrtNode> {
   try {
-    ort = await import('onnxruntime-node');
+    return await import('onnxruntime-node');
   } catch (err) {
     throw new EdgecamError('EDGECAM_ERR_ONNX_RUNTIME', nativeFailure(err), { cause: err });
   }
+}
+
+/** The folder of onnxruntime-node's binding and provider libraries here (resolved, not loaded). */
+export function nativeLibDir(): string {
+  const dist = dirname(createRequire(import.meta.url).resolve('onnxruntime-node'));
+  return join(dist, '..', 'bin', 'napi-v6', platform, arch);
+}
+
+async function importNative(): Promise<OnnxRuntime> {
+  const ort = await loadNativeModule();
   // ORT's process-wide logger prints a missing provider library (CUDA on a Pi) as an error on
   // stderr, outside our JSON logs; every failure reaches the user as an EdgecamError with ORT's
   // message instead.

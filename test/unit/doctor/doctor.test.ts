@@ -105,7 +105,7 @@ describe('edgecam doctor: every check over a fixture board', () => {
     expect(results.map((r) => r.name)).toContain('http');
   });
 
-  it("counts an ONNX model's camera as needing onnxruntime: the shipped sign model, on 32-bit ARM", async () => {
+  it("counts an ONNX model's camera as needing onnxruntime: the shipped sign model, on 32-bit ARM (WebAssembly, a warning)", async () => {
     const options = await pi5();
     const cfg = configSchema.parse({
       http: { port: 0 },
@@ -116,12 +116,9 @@ describe('edgecam doctor: every check over a fixture board', () => {
       throw new Error("Cannot find module '../bin/napi-v6/linux/arm/onnxruntime_binding.node'");
     };
     const results = await runDoctor(cfg, { ...options, arch: 'arm', loadOnnxRuntime: noBuild });
-    expect(results.find((r) => r.name === 'onnxruntime')?.status).toBe('fail');
-    const report = doctorReport('config.yaml', results);
-    expect(report.ok).toBe(false);
-    expect(formatReport(report)).toMatch(
-      /\n\d+ ok, \d+ warnings?, 1 failed: edgecam run needs the failed ones fixed\n$/,
-    );
+    const onnx = results.find((r) => r.name === 'onnxruntime');
+    expect(onnx?.status).toBe('warn');
+    expect(onnx?.found).toMatch(/a camera runs an ONNX model: ONNX models run on onnxruntime-web/);
   });
 });
 
