@@ -106,13 +106,13 @@ async function main(): Promise<void> {
   }
   const row = (what: string, values: number[], goal = '') =>
     console.log(
-      `  ${what.padEnd(44)} ${seconds(median(values)).padStart(8)}   (${values.map((v) => seconds(v)).join(', ')})${goal}`,
+      `  ${what.padEnd(46)} ${seconds(median(values)).padStart(8)}   (${values.map((v) => seconds(v)).join(', ')})${goal}`,
     );
   console.log('No-op build check, a built checkout (median):');
   console.log(
-    `  scripts/build.mjs --if-stale (content hash)  ${seconds(check).padStart(8)}   (what npm start runs)`,
+    `  scripts/build.mjs --if-stale (content hash)    ${seconds(check).padStart(8)}   (what npm start runs)`,
   );
-  console.log(`  tsc -p tsconfig.build.json --incremental     ${seconds(incremental).padStart(8)}`);
+  console.log(`  tsc -p tsconfig.build.json --incremental       ${seconds(incremental).padStart(8)}`);
   console.log(`npm start on config/default.yaml, ${runs} runs (median, then each), from spawning npm:`);
   row(
     'the live-view URL printed',

@@ -147,10 +147,18 @@ describe('npm start', () => {
     expect(ours[0]).toMatch(/^live view: http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(ours[1]).toMatch(/^watch MQTT: mosquitto_sub -h 127\.0\.0\.1 -p \d+ -t 'edgecam\/[^']+\/#' -v$/);
     expect(() => JSON.parse(ours[2]!)).not.toThrow();
+    // The JSON logs say it too, for whoever reads only them.
+    await started.waitForLine(
+      (l) => l.includes(`"msg":"${ours[1]} (the embedded broker: mqtt.url is empty)"`),
+      'the JSON watch line',
+    );
     // The lines are true: the page answers at that URL.
     const page = await fetch(ours[0]!.slice('live view: '.length));
     expect(page.status).toBe(200);
     expect(started.stderr()).not.toMatch(/npm warn/i);
+    // The memory settings of README's Memory section, on the daemon process itself.
+    expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=2');
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=2');
     started.npm.kill('SIGTERM');
     await once(started.npm, 'exit');
   });
