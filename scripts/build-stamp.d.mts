@@ -8,3 +8,5 @@ export function buildInputsHash(root: string): string;
 export function buildState(root: string): { current: boolean; reason: string };
 /** Records that dist/ was built from the inputs that hashed to `hash`. */
 export function writeStamp(root: string, hash: string): void;
+/** Forgets the last build (before a new one writes into dist/). */
+export function removeStamp(root: string): void;

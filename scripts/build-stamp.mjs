@@ -4,7 +4,7 @@
 // A content hash, not mtimes: a `git checkout` of an older branch, a renamed or a deleted file all
 // change it, and reading ~250 small files takes a few ms, against ~3 s for a no-op `tsc --incremental`.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 /** Where the stamp lives: inside dist/, so deleting dist/ also forgets it. */
@@ -47,8 +47,9 @@ export function buildInputsHash(root) {
  */
 export function buildState(root) {
   const stampFile = join(root, STAMP_FILE);
-  if (!existsSync(join(root, ENTRY)) || !existsSync(stampFile)) {
-    return { current: false, reason: 'dist/ has not been built yet' };
+  if (!existsSync(join(root, ENTRY))) return { current: false, reason: 'dist/ has not been built yet' };
+  if (!existsSync(stampFile)) {
+    return { current: false, reason: 'dist/ has no record of a build that finished' };
   }
   if (readFileSync(stampFile, 'utf8').trim() !== buildInputsHash(root)) {
     return { current: false, reason: 'src/ or the build config changed since the last build' };
@@ -70,6 +71,14 @@ function packageFields(root) {
   if (!existsSync(file)) return {};
   const { type, imports } = JSON.parse(readFileSync(file, 'utf8'));
   return { type, imports };
+}
+
+/**
+ * Forgets the last build, before a new one writes into dist/: a build that fails or is stopped may
+ * have rewritten some files, and must not leave a stamp that the old sources would match again.
+ */
+export function removeStamp(root) {
+  rmSync(join(root, STAMP_FILE), { force: true });
 }
 
 /** TypeScript's version: a new compiler may emit other JavaScript from the same sources. */

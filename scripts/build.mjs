@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { buildInputsHash, buildState, writeStamp } from './build-stamp.mjs';
+import { buildInputsHash, buildState, removeStamp, writeStamp } from './build-stamp.mjs';
 import { copyAssets } from './copy-assets.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,12 +28,14 @@ export async function build(root, { ifStale = false } = {}) {
   const hash = buildInputsHash(root);
   const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
   mkdirSync(join(root, 'dist'), { recursive: true });
+  removeStamp(root);
   const code = await run(
     [tsc, '-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', 'dist/.tsbuildinfo'],
     root,
   );
   if (code !== 0) {
-    process.stderr.write(`edgecam: the build failed (tsc exited ${code}); dist/ is not up to date\n`);
+    const what = code > 128 ? 'was stopped' : `failed (tsc exited ${code})`;
+    process.stderr.write(`edgecam: the build ${what}; dist/ is not up to date\n`);
     return code;
   }
   const assets = copyAssets(root);

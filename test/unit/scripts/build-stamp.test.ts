@@ -4,7 +4,13 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildInputsHash, buildState, STAMP_FILE, writeStamp } from '../../../scripts/build-stamp.mjs';
+import {
+  buildInputsHash,
+  buildState,
+  removeStamp,
+  STAMP_FILE,
+  writeStamp,
+} from '../../../scripts/build-stamp.mjs';
 
 let root: string;
 
@@ -98,6 +104,18 @@ describe('the build stamp', () => {
     built();
     rmSync(join(root, 'dist/cli.js'));
     expect(buildState(root).current).toBe(false);
+  });
+
+  it('is not current after a build began and did not finish, even once the sources are back as they were', () => {
+    built();
+    write('src/cli.ts', 'export const a = 2;\n');
+    // What scripts/build.mjs does before tsc writes into dist/; tsc then fails or is stopped.
+    removeStamp(root);
+    write('src/cli.ts', 'export const a = 1;\n');
+    expect(buildState(root)).toEqual({
+      current: false,
+      reason: 'dist/ has no record of a build that finished',
+    });
   });
 
   it('keeps the stamp inside dist/, so that deleting dist/ forgets it', () => {
