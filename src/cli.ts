@@ -52,8 +52,14 @@ function addRunCommand(program: Command): void {
     .description('run the daemon: cameras, kernels, models, MQTT, health and the live view (SIGHUP reloads)')
     .option('-c, --config <file>', 'configuration file (default: the packaged config/default.yaml)')
     .option('--set <key=value>', 'override a config key, e.g. --set http.port=9000 (repeatable)', collect, [])
-    .action(async (flags: { config?: string; set: string[] }) => {
-      process.exitCode = await runCommand(flags.config ?? program.opts().config, flags.set);
+    .option(
+      '--announce',
+      'first print the live-view URL and a mosquitto_sub command as plain lines on stdout (npm start does)',
+    )
+    .action(async (flags: { config?: string; set: string[]; announce?: boolean }) => {
+      process.exitCode = await runCommand(flags.config ?? program.opts().config, flags.set, {
+        announce: flags.announce === true,
+      });
     });
 }
 

@@ -33,6 +33,16 @@ export interface DaemonOptions {
   /** Called after each processed frame (the benchmark's hook). */
   readonly onFrame?: (report: FrameReport) => void;
   readonly env?: NodeJS.ProcessEnv;
+  /** Called once the health server and MQTT are up, before any camera starts (`edgecam run --announce` prints it). */
+  readonly onServing?: (where: WhereToLook) => void;
+}
+
+/** Where a person looks at a running daemon. */
+export interface WhereToLook {
+  /** The live view's URL, e.g. http://127.0.0.1:8080/ */
+  readonly liveView: string;
+  /** A command that prints every message edgecam publishes. */
+  readonly watchMqtt: string;
 }
 
 /** How long stop() gives each step, so that the whole stop fits in 5 s, well inside the unit's TimeoutStopSec=15. */
@@ -114,7 +124,7 @@ export class Daemon {
         tasks: new Tasks(logger),
         onFrame: options.onFrame,
       });
-      daemon.#serve(config);
+      daemon.#serve(config, options.onServing);
       await daemon.#startCameras(config, closers);
       daemon.#begin();
       return daemon;
@@ -129,13 +139,15 @@ export class Daemon {
   }
 
   /** Attaches the live view, says where to look (the page, the MQTT topics), and adds the MQTT readiness check. */
-  #serve(config: Config): void {
+  #serve(config: Config, onServing: DaemonOptions['onServing']): void {
     const http = this.#http;
     const publisher = this.#publisher;
     attachLiveView(http, this.liveView);
     const watch = `mosquitto_sub -h ${hostOf(publisher.url)} -p ${portOf(publisher.url)} -t '${publisher.prefix}/#' -v`;
+    onServing?.({ liveView: `${http.url}/`, watchMqtt: watch });
     this.#logger.info({ url: `${http.url}/` }, `live view: ${http.url}/`);
-    this.#logger.info({ command: watch }, `watch MQTT: ${watch}`);
+    const embedded = publisher.brokerIsEmbedded ? ' (the embedded broker: mqtt.url is empty)' : '';
+    this.#logger.info({ command: watch, broker: publisher.url }, `watch MQTT: ${watch}${embedded}`);
     this.#readiness.add(
       'mqtt',
       publishCheck(() => ({

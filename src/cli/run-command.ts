@@ -8,7 +8,7 @@ import {
   loadConfig,
 } from '../config/index.js';
 import { checkCamerasStart } from '../daemon/startup-check.js';
-import { Daemon } from '../daemon.js';
+import { Daemon, type WhereToLook } from '../daemon.js';
 import { EdgecamError, type ErrorCode, isEdgecamError } from '../errors.js';
 
 /**
@@ -55,11 +55,25 @@ export function parseSets(sets: readonly string[]): Record<string, string> {
   return overrides;
 }
 
+/** How `edgecam run` talks to a person, besides its JSON logs. */
+export interface RunOptions {
+  /**
+   * Print where to look (the live-view URL, a mosquitto_sub command) as two plain lines on stdout
+   * before the JSON logs, once both servers are up. `npm start` asks for it; systemd does not, so
+   * the journal holds only JSON lines.
+   */
+  readonly announce?: boolean;
+}
+
 /**
  * Runs the daemon until a stop signal; resolves with the exit code.
  * @example process.exitCode = await runCommand('/etc/edgecam/config.yaml', [])
  */
-export async function runCommand(file: string | undefined, sets: readonly string[]): Promise<number> {
+export async function runCommand(
+  file: string | undefined,
+  sets: readonly string[],
+  run: RunOptions = {},
+): Promise<number> {
   const options = { ...(file === undefined ? {} : { file }), overrides: parseSets(sets) };
   // A ConfigError goes up to the CLI, which prints every problem and exits 78.
   const config = await loadConfig(options);
@@ -67,7 +81,10 @@ export async function runCommand(file: string | undefined, sets: readonly string
   logConfigWarnings(config, logger);
   let daemon: Daemon;
   try {
-    daemon = await Daemon.start(config, { logger });
+    daemon = await Daemon.start(config, {
+      logger,
+      ...(run.announce === true ? { onServing: announce } : {}),
+    });
   } catch (err) {
     if (!isEdgecamError(err)) throw err;
     logger.fatal({ code: err.code }, err.message);
@@ -138,6 +155,11 @@ async function reloadConfig(
   }
   logConfigWarnings(config, logger);
   await daemon.reload(config);
+}
+
+/** The two plain lines of `--announce`. pino writes stdout synchronously, as this does: the order holds. */
+function announce(where: WhereToLook): void {
+  process.stdout.write(`live view: ${where.liveView}\nwatch MQTT: ${where.watchMqtt}\n`);
 }
 
 /** What the config would run badly (a chain slower than its camera's frames), one warning each. */

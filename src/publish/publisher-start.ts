@@ -42,20 +42,17 @@ export function publisherNames(options: PublisherOptions): PublisherNames {
   return { device, prefix, clientId };
 }
 
-/** Starts the embedded broker (mqtt.url is "") and logs how to watch what edgecam publishes. */
+/**
+ * Starts the embedded broker (mqtt.url is ""). Logged at debug only: the daemon's "watch MQTT" line
+ * says it at info, with the command to watch it, and `edgecam run --announce` prints that before
+ * any JSON line.
+ */
 export async function startBroker(
   config: PublisherOptions['config'],
-  prefix: string,
   logger: Logger,
 ): Promise<EmbeddedBroker> {
   const broker = await startEmbeddedBroker({ ...config.mqtt.broker, logger });
-  logger.info(
-    {
-      url: broker.url,
-      subscribe: `mosquitto_sub -h ${broker.host} -p ${broker.port} -t '${prefix}/#' -v`,
-    },
-    'embedded MQTT broker started (mqtt.url is empty); subscribe to see what edgecam publishes',
-  );
+  logger.debug({ url: broker.url }, 'embedded MQTT broker started (mqtt.url is empty)');
   return broker;
 }
 

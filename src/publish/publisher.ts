@@ -133,7 +133,7 @@ export class MqttPublisher {
     const { config } = options;
     const logger = options.logger ?? pino({ level: 'silent' });
     const names = publisherNames(options);
-    const broker = config.mqtt.url === '' ? await startBroker(config, names.prefix, logger) : undefined;
+    const broker = config.mqtt.url === '' ? await startBroker(config, logger) : undefined;
     let outbox: Outbox | undefined;
     try {
       const target = await connectOptions({
@@ -163,6 +163,11 @@ export class MqttPublisher {
       await broker?.close();
       throw err;
     }
+  }
+
+  /** Whether edgecam runs the broker itself (mqtt.url is ""). */
+  get brokerIsEmbedded(): boolean {
+    return this.#broker !== undefined;
   }
 
   /** Whether a broker connection is up. */

@@ -90,8 +90,10 @@ describe('edgecam run', () => {
     const messages = child.lines.map((l) => l.msg);
     expect(messages.findIndex((m) => m.startsWith('live view: http://127.0.0.1:'))).toBeLessThan(3);
     expect(
-      messages.some((m) =>
-        m.startsWith(`watch MQTT: mosquitto_sub -h 127.0.0.1 -p ${broker.port} -t '${PREFIX}/#' -v`),
+      messages.some(
+        (m) =>
+          // mosquitto, not the embedded broker: the line does not say "(the embedded broker ...)".
+          m === `watch MQTT: mosquitto_sub -h 127.0.0.1 -p ${broker.port} -t '${PREFIX}/#' -v`,
       ),
     ).toBe(true);
   });

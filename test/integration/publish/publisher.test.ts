@@ -117,6 +117,7 @@ describe('MqttPublisher against mosquitto (TLS, password)', () => {
       'quiet',
     );
     await publisher.whenConnected();
+    expect(publisher.brokerIsEmbedded).toBe(false);
     const front = publisher.camera('front', { model, image, labels: ['stop'] });
     const frame = { seq: 1, timestamp: Date.now() };
     expect(front.detections(frame, [{ label: 'stop', classId: 0, score: 0.9 }], 3)).toBe(false);
@@ -458,9 +459,9 @@ describe('Home Assistant discovery', () => {
 });
 
 describe('the embedded broker', () => {
-  it('starts when mqtt.url is empty, and the log says how to subscribe', async () => {
+  it('starts when mqtt.url is empty, and says so (the daemon prints how to subscribe)', async () => {
     const lines: string[] = [];
-    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
     const publisher = await startPublisher(
       { broker: { port: 0 }, homeAssistant: { enabled: false }, healthInterval: 0.05 },
       { logger },
@@ -474,8 +475,11 @@ describe('the embedded broker', () => {
       throttled: null,
       cameras: {},
     }));
-    const started = lines.map((l) => JSON.parse(l)).find((l) => l.subscribe !== undefined);
-    expect(started.subscribe).toMatch(/^mosquitto_sub -h 127\.0\.0\.1 -p \d+ -t 'edgecam\/pi\/#' -v$/);
+    expect(publisher.brokerIsEmbedded).toBe(true);
+    const started = lines
+      .map((l) => JSON.parse(l))
+      .find((l) => l.msg.startsWith('embedded MQTT broker started'));
+    expect(started).toMatchObject({ level: 20, url: publisher.url });
     const sub = await subscribe(publisher.url, ['edgecam/pi/status', 'edgecam/pi/health']);
     open.push(() => sub.close());
     const status = await sub.waitFor((m) => m.topic === 'edgecam/pi/status');
