@@ -36,7 +36,7 @@ export function discoveryMessages(input: DiscoveryInput): Map<string, string> {
     const id = `${node}_${slug(object)}`;
     out.set(
       `${haPrefix}/${component}/${node}/${slug(object)}/config`,
-      JSON.stringify({ ...config, unique_id: id, object_id: id, ...common }),
+      JSON.stringify({ ...config, unique_id: id, default_entity_id: `${component}.${id}`, ...common }),
     );
   };
   for (const camera of input.cameras) {
