@@ -19,6 +19,8 @@ export interface DiscoveryInput {
 
 /** Home Assistant ids take letters, digits, "_" and "-". */
 const slug = (text: string) => text.replace(/[^A-Za-z0-9_-]+/g, '_');
+/** An entity id's object part takes lower-case letters, digits and "_" only. */
+const entitySlug = (text: string) => text.toLowerCase().replace(/[^a-z0-9_]+/g, '_');
 
 /** Adds one entity's config: its component (sensor, switch, ...), object id and fields. */
 type AddEntity = (component: string, object: string, config: Record<string, unknown>) => void;
@@ -36,7 +38,12 @@ export function discoveryMessages(input: DiscoveryInput): Map<string, string> {
     const id = `${node}_${slug(object)}`;
     out.set(
       `${haPrefix}/${component}/${node}/${slug(object)}/config`,
-      JSON.stringify({ ...config, unique_id: id, default_entity_id: `${component}.${id}`, ...common }),
+      JSON.stringify({
+        ...config,
+        unique_id: id,
+        default_entity_id: `${component}.${entitySlug(id)}`,
+        ...common,
+      }),
     );
   };
   for (const camera of input.cameras) {

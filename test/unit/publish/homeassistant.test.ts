@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
 import { discoveryMessages } from '../../../src/publish/homeassistant.js';
 
-it("names each entity's id with default_entity_id (<component>.<id>), never object_id, which Home Assistant 2026.4 ignores", () => {
+it("names each entity's id with default_entity_id (<component>.<object>), never object_id, which Home Assistant 2026.4 ignores", () => {
   const messages = discoveryMessages({
     haPrefix: 'homeassistant',
-    device: 'pi',
+    device: 'Garage-Pi',
     prefix: 'edgecam/pi',
     version: '1.0.0',
     cameras: [{ id: 'front', labels: ['stop'] }],
@@ -14,8 +14,10 @@ it("names each entity's id with default_entity_id (<component>.<id>), never obje
     const component = topic.split('/')[1]!;
     const config = JSON.parse(json) as Record<string, unknown>;
     expect(config).not.toHaveProperty('object_id');
-    expect(config.default_entity_id).toBe(`${component}.${String(config.unique_id)}`);
+    // An entity id is <domain>.<object>, the object in lower case, digits and "_" only.
+    expect(config.default_entity_id).toMatch(new RegExp(`^${component}\\.[a-z0-9_]+$`));
   }
-  const fps = JSON.parse(messages.get('homeassistant/sensor/edgecam_pi/front_fps/config')!);
-  expect(fps.default_entity_id).toBe('sensor.edgecam_pi_front_fps');
+  const fps = JSON.parse(messages.get('homeassistant/sensor/edgecam_Garage-Pi/front_fps/config')!);
+  expect(fps.unique_id).toBe('edgecam_Garage-Pi_front_fps');
+  expect(fps.default_entity_id).toBe('sensor.edgecam_garage_pi_front_fps');
 });
