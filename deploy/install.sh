@@ -281,7 +281,8 @@ build_unix_dgram() {
   else
     say "building unix-dgram for Node $("$node_bin" -p process.version) with the headers in $node_dir/include/node"
     if ! (cd "$staging" && PATH="$(dirname "$node_bin"):$PATH" "$npm_cmd" rebuild unix-dgram --offline \
-      --nodedir="$node_dir" --no-audit --no-fund --loglevel=error); then
+      --nodedir="$node_dir" --no-audit --no-fund --loglevel=error) ||
+      ! (cd "$staging" && "$node_bin" -e "require('unix-dgram')"); then
       problem="unix-dgram did not build in $staging (it needs make, g++ and python3; see the output above)"
     fi
   fi

@@ -180,6 +180,24 @@ describe.skipIf(TARGET === undefined)(`a ${TARGET} bundle`, { timeout: 300_000 }
     expect(r.stdout.trim(), r.stderr).toBe('loaded');
   });
 
+  it("says when Node's headers are missing, so unix-dgram cannot be built", async () => {
+    // A Node installed without its headers: a wrapper in a folder with no include/node beside it.
+    const nodeDir = join(dir, 'headerless');
+    await mkdir(join(nodeDir, 'bin'), { recursive: true });
+    const node = join(nodeDir, 'bin/node');
+    await writeFile(node, `#!/bin/sh\nexec ${process.execPath} "$@"\n`, { mode: 0o755 });
+    const target = await freshPrefix('headerless');
+    const r = await run('bash', [INSTALL, '--bundle', bundle, '--prefix', target, '--no-start'], {
+      ...offline,
+      NODE: node,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      `warning: Node's headers are not in ${nodeDir}/include/node, so unix-dgram cannot be built ` +
+        "(NodeSource's nodejs package has them); edgecam runs without systemd notifications",
+    );
+  });
+
   it('says how to add TensorFlow.js when a tfjs model needs it', async () => {
     const pkg = join(dir, 'teachable');
     await mkdir(join(pkg, 'tfjs'), { recursive: true });
