@@ -4,6 +4,10 @@
 #
 #   sudo deploy/install.sh
 #
+# or, with no npm registry, from a bundle built for the board (npm run bundle -- --target linux-arm64):
+#
+#   sudo deploy/install.sh --bundle edgecam-0.1.0-linux-arm64.tar.gz
+#
 # Running it again updates edgecam in place and keeps /etc/edgecam/config.yaml. deploy/README.md
 # goes from a fresh SD card to detections on the network.
 set -euo pipefail
@@ -17,10 +21,12 @@ usage() {
   cat <<'EOF'
 Usage: sudo deploy/install.sh [options]
 
-Installs edgecam into /opt/edgecam (npm ci --omit=dev), creates the edgecam user, writes
+Installs edgecam into /opt/edgecam (npm ci --omit=dev, or a bundle), creates the edgecam user, writes
 /etc/edgecam/config.yaml when there is none, installs, enables and starts the systemd unit, and
 prints how to watch it. Running it again updates edgecam; the config and state are kept.
 
+  --bundle FILE   install FILE, an edgecam-<version>-<target>.tar.gz that `npm run bundle` built
+                  for this board, instead of this checkout: no npm registry, no npm ci
   --config FILE   the first /etc/edgecam/config.yaml is FILE (e.g. config/examples/pi-usb-webcam.yaml)
                   instead of the demo, with "@TOKEN@" replaced by a random http.token;
                   an existing config is never replaced
@@ -49,10 +55,13 @@ uninstall=0
 start=1
 board=auto
 config_from=
+bundle=
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) prefix=${2:?--prefix needs a directory}; shift 2 ;;
     --prefix=*) prefix=${1#*=}; shift ;;
+    --bundle) bundle=${2:?--bundle needs a file}; shift 2 ;;
+    --bundle=*) bundle=${1#*=}; shift ;;
     --config) config_from=${2:?--config needs a file}; shift 2 ;;
     --config=*) config_from=${1#*=}; shift ;;
     --board) board=${2:?--board needs pi, jetson or generic}; shift 2 ;;
@@ -215,6 +224,74 @@ stage_app() {
   fi
 }
 
+check_bundle_file() {
+  [ -f "$bundle" ] || fail "--bundle $bundle: no such file (npm run bundle -- --target linux-arm64 builds one)"
+  bundle=$(cd "$(dirname "$bundle")" && pwd -P)/$(basename "$bundle")
+  say "bundle: $bundle"
+}
+
+# A bundle holds edgecam, its production dependencies for one board (native binaries for that CPU
+# only) and bundle.json, which says for which. Unpacked next to the installed copy like stage_app.
+stage_bundle() {
+  staging="$app.new"
+  say "staging $(basename "$bundle") in $staging"
+  run rm -rf "$staging"
+  run mkdir -p "$staging"
+  if [ "$dry_run" = 1 ]; then
+    printf '  would run: tar -xzf %q -C %q --strip-components=1, check its bundle.json against this machine\n' "$bundle" "$staging"
+    printf '  would run: (cd %q && %s rebuild unix-dgram --offline) unless it loads\n' "$staging" "$npm_cmd"
+    return
+  fi
+  if ! tar -xzf "$bundle" -C "$staging" --strip-components=1 --no-same-owner; then
+    rm -rf "$staging"
+    fail "$bundle cannot be unpacked (see tar's message above): copy it again, or build it again with npm run bundle"
+  fi
+  if [ ! -f "$staging/bundle.json" ] || [ ! -f "$staging/dist/cli.js" ]; then
+    rm -rf "$staging"
+    fail "$bundle is not an edgecam bundle (no bundle.json or dist/cli.js in it): build one with npm run bundle -- --target linux-arm64 (or linux-x64, linux-armv7)"
+  fi
+  local mismatch
+  # Node's own view of the machine, which is what loads the bundle's native binaries.
+  # shellcheck disable=SC2016 # JavaScript, whose ${...} are its own
+  mismatch=$("$node_bin" -e '
+    const b = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const names = { x64: "linux-x64", arm64: "linux-arm64", arm: "linux-armv7" };
+    const here = names[process.arch] ?? `${process.platform}-${process.arch}`;
+    const glibc = process.report.getReport().header.glibcVersionRuntime !== undefined;
+    if (b.os !== process.platform || b.cpu !== process.arch) {
+      console.log(`it is built for ${b.target}, and this machine is ${process.platform}/${process.arch}: build the bundle with npm run bundle -- --target ${here}`);
+    } else if (b.libc === "glibc" && !glibc) {
+      console.log(`it is built for glibc (Debian, Raspberry Pi OS, Ubuntu), and this Node runs on another C library (musl?): install from a checkout instead`);
+    }' "$staging/bundle.json")
+  if [ -n "$mismatch" ]; then
+    rm -rf "$staging"
+    fail "$(basename "$bundle"): $mismatch"
+  fi
+  build_unix_dgram
+}
+
+# unix-dgram (systemd's READY=1 and watchdog pings) is the one dependency built on the board: it
+# is compiled against the board's Node, offline, with the headers Node is installed with.
+build_unix_dgram() {
+  if (cd "$staging" && "$node_bin" -e "require('unix-dgram')" 2>/dev/null); then return; fi
+  local node_dir problem=
+  node_dir=$(cd "$(dirname "$node_bin")/.." && pwd -P)
+  if [ ! -f "$node_dir/include/node/common.gypi" ]; then
+    problem="Node's headers are not in $node_dir/include/node, so unix-dgram cannot be built (NodeSource's nodejs package has them)"
+  else
+    say "building unix-dgram for Node $("$node_bin" -p process.version) with the headers in $node_dir/include/node"
+    if ! (cd "$staging" && PATH="$(dirname "$node_bin"):$PATH" "$npm_cmd" rebuild unix-dgram --offline \
+      --nodedir="$node_dir" --no-audit --no-fund --loglevel=error) ||
+      ! (cd "$staging" && "$node_bin" -e "require('unix-dgram')"); then
+      problem="unix-dgram did not build in $staging (it needs make, g++ and python3; see the output above)"
+    fi
+  fi
+  if [ -n "$problem" ]; then
+    [ "$real_system" = 1 ] && fail "$problem: without it systemd never hears READY=1"
+    say "warning: $problem; edgecam runs without systemd notifications"
+  fi
+}
+
 run_in() {
   local dir=$1
   shift
@@ -350,11 +427,11 @@ if [ "$uninstall" = 1 ]; then
   exit 0
 fi
 check_node
-check_source
+if [ -n "$bundle" ]; then check_bundle_file; else check_source; fi
 detect_board
 install_packages
 create_user
-stage_app
+if [ -n "$bundle" ]; then stage_bundle; else stage_app; fi
 write_config
 swap_in
 install_unit

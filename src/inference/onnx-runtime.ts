@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { arch, platform } from 'node:process';
 import type * as OrtNode from 'onnxruntime-node';
 import { EdgecamError, firstLine } from '../errors.js';
+import { installCommand, OPTIONAL_PACKAGES } from './optional-packages.js';
 
 /** The ONNX Runtime API both builds share (onnxruntime-common's): sessions, tensors, env. */
 export type OrtApi = Pick<typeof OrtNode, 'InferenceSession' | 'Tensor' | 'env'>;
@@ -106,7 +107,8 @@ async function importWasm(threads: number): Promise<OnnxRuntime> {
   } catch (err) {
     throw new EdgecamError(
       'EDGECAM_ERR_ONNX_RUNTIME',
-      `onnxruntime-web cannot load (${firstLine(err)}): reinstall edgecam (npm install) so that its dependencies are complete`,
+      `onnxruntime-web cannot load (${firstLine(err)}): install it with \`${installCommand(OPTIONAL_PACKAGES.onnxruntimeWeb)}\` ` +
+        '(a bundle for a 64-bit board leaves it out: there inference.accelerator auto or cpu runs onnxruntime-node)',
       { cause: err },
     );
   }

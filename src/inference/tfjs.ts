@@ -5,10 +5,12 @@ import { EdgecamError, firstLine } from '../errors.js';
 import type { BackendLoader, BackendSession } from './backend.js';
 import type { ValueMeta } from './check.js';
 import type { ModelOutputs, OutputTensor } from './decode/index.js';
+import { installCommand, OPTIONAL_PACKAGES } from './optional-packages.js';
 import { threadCount } from './options.js';
 import type { InputData } from './tensor.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
+type TfWasm = typeof import('@tensorflow/tfjs-backend-wasm');
 type TfModel =
   | { kind: 'graph'; model: import('@tensorflow/tfjs').GraphModel }
   | { kind: 'layers'; model: import('@tensorflow/tfjs').LayersModel };
@@ -52,8 +54,7 @@ async function loadTensorflow(threads: number): Promise<{ tf: Tf; runtime: strin
   } catch (err) {
     if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
   }
-  const tf = await import('@tensorflow/tfjs');
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const { tf, wasm } = await importTfjs();
   const require = createRequire(import.meta.url);
   const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
   wasm.setWasmPaths(`${dist}/`);
@@ -66,6 +67,24 @@ async function loadTensorflow(threads: number): Promise<{ tf: Tf; runtime: strin
   const multi = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
   const features = [simd ? 'SIMD' : 'no SIMD', multi ? `${wasm.getThreadsCount()} threads` : '1 thread'];
   return { tf, runtime: `tfjs ${tf.version_core} (wasm, ${features.join(', ')})`, provider: 'wasm' };
+}
+
+/**
+ * @tensorflow/tfjs and its WebAssembly backend, optional dependencies: an install from a bundle
+ * leaves them out, so a missing one is EDGECAM_ERR_TFJS_MISSING with the command that adds them.
+ */
+async function importTfjs(): Promise<{ tf: Tf; wasm: TfWasm }> {
+  try {
+    return { tf: await import('@tensorflow/tfjs'), wasm: await import('@tensorflow/tfjs-backend-wasm') };
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    throw new EdgecamError(
+      'EDGECAM_ERR_TFJS_MISSING',
+      `TensorFlow.js is not installed (${firstLine(err)}), and tfjs models need it (an install from a bundle leaves it out): ` +
+        `install it with \`${installCommand(OPTIONAL_PACKAGES.tfjs)}\` (as root for /opt/edgecam), or convert the model to ONNX`,
+      { cause: err },
+    );
+  }
 }
 
 async function loadModel(tf: Tf, path: string): Promise<TfModel> {

@@ -190,8 +190,9 @@ describe('edgecam without onnxruntime-node (32-bit ARM)', () => {
     const r = await runCli(['model', 'run', SIGNS, FRAME], { ...ARMV7, TEST_BLOCK_ONNXRUNTIME_WEB: '1' });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      "edgecam: onnxruntime-web cannot load (Cannot find package 'onnxruntime-web'): reinstall edgecam " +
-        '(npm install) so that its dependencies are complete [EDGECAM_ERR_ONNX_RUNTIME]\n',
+      "edgecam: onnxruntime-web cannot load (Cannot find package 'onnxruntime-web'): install it with " +
+        `\`cd ${ROOT.replace(/\/$/, '')} && npm install onnxruntime-web@1.30\` (a bundle for a 64-bit board ` +
+        'leaves it out: there inference.accelerator auto or cpu runs onnxruntime-node) [EDGECAM_ERR_ONNX_RUNTIME]\n',
     );
   });
 });
