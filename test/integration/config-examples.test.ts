@@ -22,6 +22,7 @@ describe('config/examples', () => {
       'jetson.yaml',
       'pi-camera-module.yaml',
       'pi-usb-webcam.yaml',
+      'pi-zero-2w.yaml',
       'rtsp-ip-camera.yaml',
     ]);
   });
