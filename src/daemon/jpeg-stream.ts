@@ -47,16 +47,20 @@ export class JpegStream {
     };
   }
 
-  /** A processed frame: encoded when some client's next frame is due. */
+  /** A processed frame: encoded once when some client's next frame is due, for every client due about now. */
   frame(frame: Frame, detections: readonly Detection[]): void {
     if (this.#watchers.size === 0 || this.#encoding) return;
     const now = this.clock.now();
+    if (![...this.#watchers].some((w) => now >= w.nextAt)) return;
+    // Clients due within half an interval take this frame too (a little early, their rate kept):
+    // clients at the same fps fall into step after their first frame and share every encode.
     const due: Watcher[] = [];
     for (const watcher of this.#watchers) {
-      if (now < watcher.nextAt) continue;
-      // On schedule, catching up at most one interval, so frames that come a little early or
-      // late keep the asked-for rate rather than halving it.
-      watcher.nextAt = Math.max(watcher.nextAt, now - watcher.intervalMs) + watcher.intervalMs;
+      if (watcher.nextAt - now >= watcher.intervalMs / 2) continue;
+      // On its own schedule, catching up at most one interval, so frames that come a little late
+      // keep the asked-for rate; a client further behind (or new) starts its schedule now.
+      const from = watcher.nextAt < now - watcher.intervalMs ? now : watcher.nextAt;
+      watcher.nextAt = from + watcher.intervalMs;
       due.push(watcher);
     }
     if (due.length === 0) return;
