@@ -1,8 +1,7 @@
 // GET /api/cameras/<id>/stream.mjpeg on a running daemon (a file camera, the brightness model, the
 // embedded broker): real ffmpeg reads it, two clients share one encode per frame, a client that
-// never reads has frames skipped, the token is asked for, and an unknown camera is a 404.
+// never reads has frames skipped (mjpeg-backpressure.test.ts), the token is asked for, and an unknown camera is a 404.
 import { execFile } from 'node:child_process';
-import { request } from 'node:http';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,7 +138,6 @@ describe('the MJPEG stream', () => {
   it('sends the raw picture with ?raw=1, and no encode runs once every client has left', async () => {
     const [raw] = await readParts('/api/cameras/demo/stream.mjpeg?raw=1', 1);
     expect((await sharp(raw!.jpeg).metadata()).width).toBe(160);
-    await metricReaches('edgecam_stream_clients{camera="demo"}', 0).catch(() => undefined);
     for (;;) {
       if ((await metric('edgecam_stream_clients{camera="demo"}')) === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -148,22 +146,6 @@ describe('the MJPEG stream', () => {
     const captured = await metric('edgecam_frames_captured_total{camera="demo"}');
     await metricReaches('edgecam_frames_captured_total{camera="demo"}', captured + 5);
     expect(await metric('edgecam_stream_frames_encoded_total{camera="demo",variant="raw"}')).toBe(encoded);
-  });
-
-  it('skips frames for a client that never reads, while another keeps getting them', async () => {
-    const skippedBefore = await metric('edgecam_stream_frames_skipped_total{camera="demo"}');
-    // A client that sends its request and never reads a byte: the socket's buffers fill up.
-    const stalled = request(`${daemon.url}/api/cameras/demo/stream.mjpeg?fps=10`, { headers: auth });
-    stalled.on('response', (res) => res.pause());
-    stalled.on('error', () => undefined);
-    stalled.end();
-    try {
-      await metricReaches('edgecam_stream_frames_skipped_total{camera="demo"}', skippedBefore + 3);
-      const parts = await readParts('/api/cameras/demo/stream.mjpeg?fps=10', 3);
-      expect(parts).toHaveLength(3);
-    } finally {
-      stalled.destroy();
-    }
   });
 
   it('asks for the token, says what is wrong with a bad option, and 404s an unknown camera', async () => {
