@@ -25,12 +25,7 @@ import type { MqttPublisher } from '../publish/publisher.js';
 import { backoffDelay, doublingBackoff } from '../time/backoff.js';
 import type { Clock } from '../time/clock.js';
 import { waitOrReachable } from '../time/probed-wait.js';
-import type {
-  LiveCameraStatus,
-  StreamClient,
-  StreamRequest,
-  StreamWatch,
-} from '../web/live-view-source.js';
+import type { LiveCameraStatus, StreamClient, StreamRequest, StreamWatch } from '../web/live-view-source.js';
 import { checkLabels, labelsOf, loadModel, modelOf } from './camera-model.js';
 import { cameraHealth, liveCameraStatus } from './camera-reports.js';
 import { encodeImage } from './encode.js';

@@ -64,11 +64,14 @@ export function serveMjpeg(
 /** The query's options, or what is wrong with them. */
 function streamRequest(query: URLSearchParams): StreamRequest | string {
   const rawText = query.get('raw') ?? '0';
-  const raw = rawText === '1' || rawText === 'true' ? true : rawText === '0' || rawText === 'false' ? false : undefined;
-  if (raw === undefined) return `raw=${rawText}: use raw=1 for the camera's own picture, raw=0 (the default) for detections drawn`;
+  const raw =
+    rawText === '1' || rawText === 'true' ? true : rawText === '0' || rawText === 'false' ? false : undefined;
+  if (raw === undefined)
+    return `raw=${rawText}: use raw=1 for the camera's own picture, raw=0 (the default) for detections drawn`;
   const fpsText = query.get('fps');
   const fps = fpsText === null ? DEFAULT_STREAM_FPS : Number(fpsText);
-  if (!Number.isFinite(fps) || fps <= 0) return `fps=${fpsText}: use a number of frames a second above 0, e.g. fps=5`;
+  if (!Number.isFinite(fps) || fps <= 0)
+    return `fps=${fpsText}: use a number of frames a second above 0, e.g. fps=5`;
   return { raw, fps };
 }
 

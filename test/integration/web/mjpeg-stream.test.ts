@@ -158,10 +158,12 @@ describe('the MJPEG stream', () => {
     expect(await unknown.json()).toEqual({ error: 'no camera "nope"' });
     const badFps = await fetch(`${url}?fps=0`, { headers: auth });
     expect(badFps.status).toBe(400);
-    expect((await badFps.json()).error).toContain('fps=0: use a number of frames a second above 0');
+    expect(((await badFps.json()) as { error: string }).error).toContain(
+      'fps=0: use a number of frames a second above 0',
+    );
     const badRaw = await fetch(`${url}?raw=maybe`, { headers: auth });
     expect(badRaw.status).toBe(400);
-    expect((await badRaw.json()).error).toContain('raw=maybe: use raw=1');
+    expect(((await badRaw.json()) as { error: string }).error).toContain('raw=maybe: use raw=1');
     expect((await fetch(`${daemon.url}/api/cameras/demo/other`, { headers: auth })).status).toBe(404);
   });
 });

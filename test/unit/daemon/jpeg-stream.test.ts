@@ -16,7 +16,9 @@ const frame = (seq: number, width = 32, height = 24): Frame => ({
   timestamp: seq * 100,
   source: 'cam',
 });
-const stop: Detection[] = [{ label: 'stop', classId: 0, score: 0.9, box: { x: 0.25, y: 0.25, w: 0.5, h: 0.5 } }];
+const stop: Detection[] = [
+  { label: 'stop', classId: 0, score: 0.9, box: { x: 0.25, y: 0.25, w: 0.5, h: 0.5 } },
+];
 
 function client() {
   const frames: { jpeg: Buffer; seq: number }[] = [];
