@@ -208,6 +208,7 @@ export class Daemon {
     status: () => this.#liveStatus(),
     frameJpeg: (id) => this.#cameras.get(id)?.live.frameJpeg(),
     edgesPng: (id) => this.#cameras.get(id)?.live.edgesPng(),
+    watchStream: (id, request, client) => this.#cameras.get(id)?.watchStream(request, client),
   };
 
   /**

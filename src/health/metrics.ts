@@ -25,6 +25,12 @@ export interface CameraMetrics {
   readonly endToEnd: { observe(seconds: number): void };
   /** Snapshot requests replaced by a later one while an encode was in flight. */
   readonly snapshotsReplaced: { inc(n?: number): void };
+  /** MJPEG stream frames encoded, per picture (each once, however many clients watch). */
+  readonly streamEncoded: Readonly<Record<'annotated' | 'raw', { inc(n?: number): void }>>;
+  /** MJPEG stream frames not written to a client whose socket was backed up. */
+  readonly streamSkipped: { inc(n?: number): void };
+  /** MJPEG stream clients connected. */
+  readonly streamClients: { inc(n?: number): void; dec(n?: number): void };
 }
 
 export interface MetricsOptions {
@@ -153,6 +159,19 @@ function frameMetrics(registers: Registry[]) {
       'Snapshot requests not encoded because a later one replaced them while an encode was in flight (the latest wins).',
       ['camera'],
     ),
+    streamEncoded: counter(
+      registers,
+      'edgecam_stream_frames_encoded_total',
+      'MJPEG stream frames encoded, by picture (annotated or raw): one encode per frame, however many clients watch.',
+      ['camera', 'variant'],
+    ),
+    streamSkipped: counter(
+      registers,
+      'edgecam_stream_frames_skipped_total',
+      'MJPEG stream frames not sent to a client because its connection was still sending the previous one.',
+      ['camera'],
+    ),
+    streamClients: gauge(registers, 'edgecam_stream_clients', 'MJPEG stream clients connected.', ['camera']),
     fps: gauge(
       registers,
       'edgecam_fps',
@@ -257,6 +276,12 @@ function bindCamera(frames: ReturnType<typeof frameMetrics>, id: string): Camera
     stage,
     endToEnd: frames.endToEndSeconds.labels(id),
     snapshotsReplaced: frames.snapshotsReplaced.labels(id),
+    streamEncoded: {
+      annotated: frames.streamEncoded.labels(id, 'annotated'),
+      raw: frames.streamEncoded.labels(id, 'raw'),
+    },
+    streamSkipped: frames.streamSkipped.labels(id),
+    streamClients: frames.streamClients.labels(id),
   };
 }
 

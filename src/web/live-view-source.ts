@@ -21,8 +21,29 @@ export interface LiveStatus {
   mqtt: { connected: boolean; url: string };
   cameras: LiveCameraStatus[];
 }
+/** What a stream client asks for: detections drawn or the camera's own picture, and at most this many frames a second. */
+export interface StreamRequest {
+  readonly raw: boolean;
+  readonly fps: number;
+}
+/** One client's place on a camera's JPEG stream. */
+export interface StreamWatch {
+  /** The frame rate it gets: the one asked for, at most the camera's. */
+  readonly fps: number;
+  /** The client's socket was backed up (`queuedBytes` not yet sent), so a frame was not written to it. */
+  skipped(queuedBytes: number): void;
+  /** The client left: no more frames (the camera's encoder stops when its last client leaves). */
+  stop(): void;
+}
+/** Hears a stream's frames: each JPEG encoded once, handed to every client it is due for; `ended` when the camera stops. */
+export interface StreamClient {
+  frame(jpeg: Buffer, seq: number): void;
+  ended(): void;
+}
 export interface LiveViewSource {
   status(): LiveStatus;
   frameJpeg(cameraId: string): Buffer | undefined; // latest annotated frame (boxes drawn), JPEG
   edgesPng(cameraId: string): Buffer | undefined; // latest edge map, PNG
+  /** Joins a camera's JPEG stream; undefined when there is no such camera running. */
+  watchStream(cameraId: string, request: StreamRequest, client: StreamClient): StreamWatch | undefined;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { systemClock } from '../time/clock.js';
 import type { LiveStatus, LiveViewSource } from './live-view-source.js';
+import { serveMjpeg } from './mjpeg-stream.js';
 import { loadPageAssets } from './page-assets.js';
 
 /**
@@ -47,7 +48,8 @@ const IMAGES = {
 } as const;
 
 /**
- * Serves the live view: `/`, `/api/status`, `/cameras/<id>/frame.jpg`, `/cameras/<id>/edges.png`.
+ * Serves the live view: `/`, `/api/status`, `/cameras/<id>/frame.jpg`, `/cameras/<id>/edges.png`,
+ * `/api/cameras/<id>/stream.mjpeg`.
  * @example attachLiveView(http, daemon.liveView) // then open http://127.0.0.1:8080/
  */
 export function attachLiveView(
@@ -80,6 +82,28 @@ export function attachLiveView(
   });
   const etags = new ImageTags();
   server.route('/cameras/*', (req, res) => serveImage(req, res, source, etags));
+  server.route('/api/cameras/*', (req, res) => serveCameraApi(req, res, source));
+}
+
+/** `/api/cameras/<id>/stream.mjpeg` (mjpeg-stream.ts). */
+function serveCameraApi(req: IncomingMessage, res: ServerResponse, source: LiveViewSource): void {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const parts = url.pathname.split('/'); // ['', 'api', 'cameras', id, 'stream.mjpeg']
+  const id = cameraId(parts[3]);
+  if (parts.length !== 5 || parts[4] !== 'stream.mjpeg' || id === '') {
+    notFound(res, 'use /api/cameras/<id>/stream.mjpeg');
+    return;
+  }
+  serveMjpeg(req, res, source, id, url.searchParams);
+}
+
+/** A path segment's camera id; '' for a malformed %-escape, which names no camera. */
+function cameraId(segment: string | undefined): string {
+  try {
+    return decodeURIComponent(segment ?? '');
+  } catch {
+    return '';
+  }
 }
 
 function serveImage(
@@ -90,12 +114,7 @@ function serveImage(
 ): void {
   const parts = new URL(req.url ?? '/', 'http://localhost').pathname.split('/'); // ['', 'cameras', id, file]
   const image = parts.length === 4 ? IMAGES[parts[3] as keyof typeof IMAGES] : undefined;
-  let id: string;
-  try {
-    id = decodeURIComponent(parts[2] ?? '');
-  } catch {
-    id = ''; // a malformed %-escape names no camera: the 404 below says so
-  }
+  const id = cameraId(parts[2]);
   if (image === undefined || id === '') {
     notFound(res, 'use /cameras/<id>/frame.jpg or /cameras/<id>/edges.png');
     return;

@@ -8,7 +8,14 @@ import {
   resolveKernel,
   sobelMagnitude,
 } from '../../../src/kernels/index.js';
-import type { LiveCameraStatus, LiveStatus, LiveViewSource } from '../../../src/web/live-view-source.js';
+import type {
+  LiveCameraStatus,
+  LiveStatus,
+  LiveViewSource,
+  StreamClient,
+  StreamRequest,
+  StreamWatch,
+} from '../../../src/web/live-view-source.js';
 
 /**
  * A LiveViewSource that a test drives by hand: the daemon's own source (src/pipeline) needs a
@@ -22,6 +29,10 @@ export class SceneSource implements LiveViewSource {
   device = 'garage-pi';
   mqtt = { connected: true, url: 'mqtt://127.0.0.1:1883' };
   readonly cameras = new Map<string, { status: LiveCameraStatus; jpeg?: Buffer; png?: Buffer }>();
+  /** Stream clients by camera, with what they asked for; showFrame() sends them the new JPEG. */
+  readonly watchers = new Map<string, Set<{ request: StreamRequest; client: StreamClient }>>();
+  /** Frames not written to a stream client, with the bytes its socket still held then. */
+  readonly skipped: number[] = [];
 
   constructor(width = 640, height = 480) {
     this.scene = new SyntheticScene(width, height, 3, 3);
@@ -42,6 +53,26 @@ export class SceneSource implements LiveViewSource {
 
   edgesPng(cameraId: string): Buffer | undefined {
     return this.cameras.get(cameraId)?.png;
+  }
+
+  watchStream(cameraId: string, request: StreamRequest, client: StreamClient): StreamWatch | undefined {
+    if (!this.cameras.has(cameraId)) return undefined;
+    const watchers = this.watchers.get(cameraId) ?? new Set();
+    this.watchers.set(cameraId, watchers);
+    const watcher = { request, client };
+    watchers.add(watcher);
+    const jpeg = this.cameras.get(cameraId)?.jpeg;
+    if (jpeg !== undefined) queueMicrotask(() => client.frame(jpeg, 0));
+    return {
+      fps: request.fps,
+      skipped: (queuedBytes) => this.skipped.push(queuedBytes),
+      stop: () => watchers.delete(watcher),
+    };
+  }
+
+  /** Sends `jpeg` to every stream client of camera `id`, as the daemon's encoder would. */
+  stream(id: string, jpeg: Buffer, seq: number): void {
+    for (const { client } of this.watchers.get(id) ?? []) client.frame(jpeg, seq);
   }
 
   /** A camera that has not delivered a frame yet. */
@@ -84,6 +115,7 @@ export class SceneSource implements LiveViewSource {
     entry.status.frameSize = { width, height };
     entry.status.lastFrameAt = at;
     entry.status.detections = detections.map(({ label, score, box }) => ({ label, score, box }));
+    this.stream(id, entry.jpeg, index);
     return detections;
   }
 }
