@@ -28,8 +28,8 @@ import { waitOrReachable } from '../time/probed-wait.js';
 import type { LiveCameraStatus, StreamClient, StreamRequest, StreamWatch } from '../web/live-view-source.js';
 import { checkLabels, labelsOf, loadModel, modelOf } from './camera-model.js';
 import { cameraHealth, liveCameraStatus } from './camera-reports.js';
+import { CameraStreams } from './camera-streams.js';
 import { encodeImage } from './encode.js';
-import { JpegStream, type StreamVariant } from './jpeg-stream.js';
 import { LiveImages } from './live-images.js';
 import { CameraSnapshots } from './snapshots.js';
 import type { Tasks } from './tasks.js';
@@ -101,7 +101,7 @@ export class CameraRuntime {
   /** Event-start and commanded snapshots: rate-limited, encoded one at a time. */
   readonly #snapshots: CameraSnapshots;
   /** The MJPEG streams' shared encoders, one per picture. */
-  readonly #streams: Readonly<Record<StreamVariant, JpegStream>>;
+  readonly #streams: CameraStreams;
 
   private constructor(
     config: Config,
@@ -128,11 +128,7 @@ export class CameraRuntime {
       (jpeg) => publisher.snapshot(jpeg),
       deps.metrics.camera(camera.id).snapshotsReplaced,
     );
-    const counted = deps.metrics.camera(camera.id).streamEncoded;
-    this.#streams = {
-      annotated: new JpegStream('annotated', deps.clock, deps.tasks, () => counted.annotated.inc()),
-      raw: new JpegStream('raw', deps.clock, deps.tasks, () => counted.raw.inc()),
-    };
+    this.#streams = new CameraStreams(deps.metrics.camera(camera.id), deps.clock, deps.tasks);
   }
 
   /**
@@ -226,30 +222,16 @@ export class CameraRuntime {
     });
   }
 
-  /** Stops capturing, finishes the frame in flight, ends present events, closes the model. */
   /** Joins the camera's MJPEG stream at the fps asked for, at most the camera's. */
   watchStream(request: StreamRequest, client: StreamClient): StreamWatch {
-    const metrics = this.#deps.metrics.camera(this.id);
-    const fps = Math.min(request.fps, this.#camera.fps);
-    const leave = this.#streams[request.raw ? 'raw' : 'annotated'].watch(fps, client);
-    metrics.streamClients.inc();
-    let watching = true;
-    return {
-      fps,
-      skipped: () => metrics.streamSkipped.inc(),
-      stop: () => {
-        if (!watching) return;
-        watching = false;
-        leave();
-        metrics.streamClients.dec();
-      },
-    };
+    return this.#streams.watch(request, this.#camera.fps, client);
   }
 
+  /** Stops capturing, finishes the frame in flight, ends present events, closes the model. */
   async stop(): Promise<void> {
     this.#abort.abort();
     await this.#loop;
-    for (const stream of Object.values(this.#streams)) stream.close();
+    this.#streams.close();
     this.#snapshots.flush(); // the latest start's snapshot, if it waits: the daemon awaits the tasks
     this.#kernels.close();
     await this.#detector?.close();
@@ -407,8 +389,7 @@ export class CameraRuntime {
           this.#publisher.classification(frame, top, inferenceMs);
         } else this.#publisher.detections(frame, detections, inferenceMs);
         this.live.frame(frame, detections);
-        this.#streams.annotated.frame(frame, detections);
-        this.#streams.raw.frame(frame, detections);
+        this.#streams.frame(frame, detections);
       },
       event: async (event: PresenceEvent, frame: Frame | undefined, detections: readonly Detection[]) => {
         await this.#publisher.event(event);
