@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { basename } from 'node:path';
 import type { AdapterType, GpuAdapter } from '../gpu-adapter.js';
 
 /**
@@ -138,6 +139,7 @@ export function autoSkipsWebGpu(probe: AdapterProbe): string | undefined {
  * @example const { adapter, reason } = await probeWebGpuAdapter();
  */
 export function probeWebGpuAdapter(program = VULKANINFO): Promise<AdapterProbe> {
+  const name = basename(program);
   return new Promise((resolve) => {
     execFile(program, ['--summary'], { timeout: 10_000, maxBuffer: 4 << 20 }, (err, stdout, stderr) => {
       if (err !== null) {
@@ -145,21 +147,21 @@ export function probeWebGpuAdapter(program = VULKANINFO): Promise<AdapterProbe> 
         if (code === 'ENOENT') {
           resolve({
             adapter: undefined,
-            reason: `${program} is not installed, so edgecam cannot tell which GPU WebGPU would use (sudo apt install vulkan-tools)`,
+            reason: `${name} is not installed, so edgecam cannot tell which GPU WebGPU would use (sudo apt install vulkan-tools)`,
           });
           return;
         }
         const why = failure(`${stderr}\n${stdout}`) || firstLine(err.message);
         resolve({
           adapter: undefined,
-          reason: `${program} --summary failed (${why}): Vulkan has no usable driver here`,
+          reason: `${name} --summary failed (${why}): Vulkan has no usable driver here`,
         });
         return;
       }
       const adapter = webGpuChoice(parseVulkanSummary(stdout));
       resolve(
         adapter === undefined
-          ? { adapter: undefined, reason: `${program} --summary lists no Vulkan device` }
+          ? { adapter: undefined, reason: `${name} --summary lists no Vulkan device` }
           : { adapter },
       );
     });
