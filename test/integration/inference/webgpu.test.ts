@@ -6,7 +6,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Detection } from '../../../src/detection.js';
 import type { CameraImage, Image } from '../../../src/frame.js';
 import { createDetector, type DetectorOptions } from '../../../src/inference/detector.js';
@@ -58,7 +58,10 @@ async function unusableVulkan(): Promise<string | undefined> {
 }
 
 const missing = await missingWebGpu();
-if (missing !== undefined) console.log(`skipping the WebGPU tests: ${missing}`);
+// Each test is skipped with the reason, which the run's summary lists.
+beforeEach(({ skip }) => {
+  if (missing !== undefined) skip(missing);
+});
 
 /** Detections of `frames` on the CPU and on WebGPU, through the whole runtime (worker, decoder). */
 async function bothWays(
@@ -120,7 +123,7 @@ function expectSame(cpu: Detection[][], gpu: Detection[][], width: number, heigh
 const FLOAT: Within = { score: 1e-3, px: 0.5 };
 const INT8: Within = { score: 0.02, px: 1 };
 
-describe.skipIf(missing !== undefined)('WebGPU against the CPU', () => {
+describe('WebGPU against the CPU', () => {
   let frames: CameraImage[];
   let dir: string;
   let cleanup: () => Promise<void>;
@@ -195,7 +198,7 @@ describe.skipIf(missing !== undefined)('WebGPU against the CPU', () => {
   });
 });
 
-describe.skipIf(missing !== undefined)('choosing WebGPU', () => {
+describe('choosing WebGPU', () => {
   const model = join(SIGNS, 'model.float.json');
   /** A vulkaninfo that prints one of the fixture summaries, so the adapter is the fixture's. */
   const standIn = async (dir: string, fixture: string) =>
