@@ -6,6 +6,8 @@
 // 4. The shipped sign detector, float and int8, on both ONNX Runtime builds: onnxruntime-node's CPU
 //    provider and onnxruntime-web's WebAssembly build (what 32-bit ARM boards run), 1 and 2 threads.
 // Goals: pre + post under 10% of the model's run time; int8 at least 1.5x faster.
+// `-- --accelerator webgpu`: instead, the sign detector on ONNX Runtime's WebGPU provider beside its
+// CPU provider, and what moving tensors to and from the GPU costs (bench/inference-webgpu.ts).
 // `-- --baseline DIR`: another sign package (say the previous release of models/signs, written out
 // of git) gets rows of its own beside the shipped one, so a retrained model's cost is compared in one run.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,6 +23,7 @@ import { InputTensor } from '../src/inference/tensor.js';
 import { seededRandom } from '../src/random.js';
 import { calibrate } from '../test/onnx-builder/calibrate.js';
 import { knownOutputsModel, mobileNetLike, quantizeQdq, writePackage } from '../test/onnx-builder/models.js';
+import { webgpuBeside } from './inference-webgpu.js';
 import { syntheticPhoto } from './photo.js';
 import { medianMs } from './timing.js';
 
@@ -29,6 +32,11 @@ const MOBILENET = { size: 224, width: 32, classes: 10 };
 const SIGNS = fileURLToPath(new URL('../models/signs', import.meta.url));
 const baselineAt = process.argv.indexOf('--baseline');
 const BASELINE = baselineAt > 0 ? process.argv[baselineAt + 1] : undefined;
+const acceleratorAt = process.argv.indexOf('--accelerator');
+const ACCELERATOR = acceleratorAt > 0 ? process.argv[acceleratorAt + 1] : undefined;
+if (ACCELERATOR !== undefined && ACCELERATOR !== 'webgpu') {
+  throw new Error(`--accelerator: only webgpu is compared with the CPU here, not '${ACCELERATOR}'`);
+}
 
 const PASS_NAMES = {
   halve: 'wasm SIMD 2x2 mean (exact halving)',
@@ -216,6 +224,10 @@ async function main(): Promise<void> {
     console.log(
       `# edgecam inference benchmark (node ${process.version}, onnxruntime-node ${ort.env.versions.node})`,
     );
+    if (ACCELERATOR === 'webgpu') {
+      await webgpuBeside(SIGNS, frame);
+      return;
+    }
     await preprocessing(frame);
 
     const floatBytes = mobileNetLike(MOBILENET).bytes();

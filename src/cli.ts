@@ -156,7 +156,11 @@ function addModelCommands(program: Command): void {
       "print an ONNX model's inputs, outputs, opset and operators, and its manifest's mismatches (exit 1)",
     )
     .option('--json', 'print the report as JSON')
-    .action(async (path: string, flags: { json?: boolean }) => {
+    .option(
+      '--accelerator <name>',
+      'also load the package on auto, cpu, cuda, tensorrt, webgpu or wasm and report where it runs (provider, GPU adapter)',
+    )
+    .action(async (path: string, flags: { json?: boolean; accelerator?: string }) => {
       const { output, ok } = await inspectModelCommand(path, flags);
       process.stdout.write(output);
       if (!ok) process.exitCode = 1;

@@ -362,23 +362,22 @@ export class Daemon {
     this.#board.refresh(this.#tasks);
     const frameTimeout = this.#config.current.http.frameTimeout * 1000;
     const cameras = Object.fromEntries([...this.#cameras].map(([id, c]) => [id, c.health(frameTimeout)]));
-    const provider = [...this.#cameras.values()]
-      .map((c) => c.detector?.info.provider)
-      .find((p) => p !== undefined);
+    const info = [...this.#cameras.values()].map((c) => c.detector?.info).find((i) => i !== undefined);
     return {
       uptimeS: (this.#clock.now() - this.#startedAt) / 1000,
       version: EDGECAM_VERSION,
-      provider: provider ?? null,
+      provider: info?.provider ?? null,
+      adapter: info?.adapter ?? null,
       temperatureC: this.#board.celsius,
       throttled: this.#board.throttled,
       cameras,
     };
   }
 
-  /** edgecam_inference_info: the provider and model in use (the last camera with a model started). */
+  /** edgecam_inference_info: the provider, adapter and model in use (the last camera with a model started). */
   #recordInference(runtime: CameraRuntime): void {
     const info = runtime.detector?.info;
-    if (info !== undefined) this.#metrics.setInference(info.provider, info.name, info.version);
+    if (info !== undefined) this.#metrics.setInference(info.provider, info.name, info.version, info.adapter);
   }
 
   #statusLine(): string {

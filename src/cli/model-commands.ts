@@ -20,6 +20,7 @@ import {
 } from '../model-tools/eval/report.js';
 import { formatModelReport, inspectModel } from '../model-tools/inspect.js';
 import { formatQuantizeReport, quantizeModel } from '../model-tools/quantize/quantize.js';
+import { type RunsOn, runsOn } from '../model-tools/runs-on.js';
 import { readImageFile } from './image-file.js';
 import { withProgress } from './progress.js';
 
@@ -35,11 +36,33 @@ export interface ModelRunFlags {
  */
 export async function inspectModelCommand(
   path: string,
-  flags: { json?: boolean },
+  flags: { json?: boolean; accelerator?: string },
 ): Promise<{ output: string; ok: boolean }> {
-  const report = await inspectModel(path);
+  const accelerator = parseAccelerator(flags.accelerator);
+  const inspected = await inspectModel(path);
+  const report =
+    accelerator === undefined || inspected.mismatches.length > 0
+      ? inspected
+      : { ...inspected, runsOn: await runsOnWithWarnings(path, accelerator) };
   const output = flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatModelReport(report);
   return { output, ok: report.mismatches.length === 0 };
+}
+
+/** runsOn, its fallback warnings on stderr as `model run` prints them. */
+async function runsOnWithWarnings(path: string, accelerator: Accelerator): Promise<RunsOn> {
+  if (path.endsWith('.onnx')) {
+    throw new EdgecamError(
+      'EDGECAM_ERR_ARGUMENT',
+      `--accelerator loads a model package (a folder with model.json), not a bare ${path}: give the package's folder`,
+    );
+  }
+  const warnings: string[] = [];
+  const where = await runsOn(path, accelerator, {
+    warn: (_f, message) => warnings.push(message),
+    info: () => {},
+  });
+  for (const w of warnings) process.stderr.write(`edgecam: warning: ${w}\n`);
+  return where;
 }
 
 /**
@@ -82,6 +105,7 @@ export async function runModelCommand(
       {
         model: info.name,
         provider: info.provider,
+        adapter: info.adapter,
         runtime: info.runtime,
         image: { path: imagePath, width: image.width, height: image.height },
         timings: lastTimings,

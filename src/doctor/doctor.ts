@@ -44,6 +44,8 @@ export interface DoctorOptions {
   readonly ldconfig: string;
   /** vcgencmd, by name on PATH or by path. */
   readonly vcgencmd: string;
+  /** vulkaninfo (vulkan-tools), by name on PATH or by path: names the WebGPU adapter. */
+  readonly vulkaninfo: string;
   /** What relative stateDir and model paths are relative to. */
   readonly cwd: string;
   readonly arch: string;
@@ -68,6 +70,7 @@ export function boardOptions(): DoctorOptions {
     // Debian keeps ldconfig in /sbin, which a user's PATH may lack.
     ldconfig: findOnPath('ldconfig', `${path}:/usr/sbin:/sbin`) ?? '',
     vcgencmd: 'vcgencmd',
+    vulkaninfo: 'vulkaninfo',
     cwd: process.cwd(),
     arch: process.arch,
     machine: machine(),

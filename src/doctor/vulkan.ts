@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
 import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { findOnPath } from '../capture/programs.js';
 import type { InferenceConfig } from '../config/inference-schema.js';
-import { type CheckResult, missing, ok } from './check.js';
+import { describeAdapter, probeWebGpuAdapter } from '../inference/webgpu-adapter.js';
+import { type CheckResult, missing, ok, warn } from './check.js';
 
 /**
  * Whether ONNX Runtime's WebGPU provider can start: it runs on Dawn, which on Linux opens the
@@ -40,6 +42,9 @@ export interface VulkanFacts {
   readonly icdDirs: readonly string[];
   /** The ldconfig program whose `-p` lists the linker cache, or '' to look in libDirs alone. */
   readonly ldconfig: string;
+  /** vulkaninfo, by name on `path` or by path: it names the adapter WebGPU would use. */
+  readonly vulkaninfo: string;
+  readonly path: string;
   readonly inference: Pick<InferenceConfig, 'accelerator' | 'required'>;
 }
 
@@ -53,8 +58,9 @@ export function loaderFromCache(listing: string): string | undefined {
 }
 
 /**
- * The WebGPU line: the loader, its drivers, and whether a GPU driver is among them.
- * @example await checkVulkan({ libDirs: defaultLibDirs(), icdDirs: DEFAULT_ICD_DIRS, ldconfig: '/sbin/ldconfig', inference })
+ * The WebGPU line: the loader, its drivers, and the adapter WebGPU would use (from vulkaninfo):
+ * a GPU, or a software rasterizer that `auto` passes over.
+ * @example await checkVulkan({ libDirs: defaultLibDirs(), icdDirs: DEFAULT_ICD_DIRS, ldconfig: '/sbin/ldconfig', vulkaninfo: 'vulkaninfo', path: process.env.PATH ?? '', inference })
  */
 export async function checkVulkan(facts: VulkanFacts): Promise<CheckResult> {
   const needed = facts.inference.accelerator === 'webgpu' && facts.inference.required;
@@ -81,16 +87,52 @@ export async function checkVulkan(facts: VulkanFacts): Promise<CheckResult> {
     );
   }
   const names = drivers.map((d) => d.replace(/_icd.*$|\.json$/g, '')).join(', ');
+  const found = `Vulkan loader ${loader}, drivers: ${names}`;
+  const program = facts.vulkaninfo.includes('/')
+    ? facts.vulkaninfo
+    : findOnPath(facts.vulkaninfo, facts.path);
+  if (program === undefined) return withoutVulkaninfo(found, drivers, needed, uses);
+  const probe = await probeWebGpuAdapter(program);
+  if (probe.adapter === undefined) {
+    return missing(
+      'webgpu',
+      needed,
+      `${found}; but ${probe.reason} (${uses})`,
+      "install the GPU's Vulkan driver: sudo apt install mesa-vulkan-drivers (a Raspberry Pi 4/5's V3D, Intel and AMD GPUs), or your GPU maker's",
+    );
+  }
+  const adapter = describeAdapter(probe.adapter);
+  if (probe.adapter.software) {
+    return warn(
+      'webgpu',
+      `${found}; adapter ${adapter}: no GPU, so auto keeps models on the CPU, which is faster`,
+      "to run models on a GPU, install its Vulkan driver (mesa-vulkan-drivers for a Raspberry Pi 4/5's V3D, Intel and AMD; NVIDIA's for its cards)",
+    );
+  }
+  return ok('webgpu', `${found}; adapter ${adapter}: a GPU, which inference.accelerator: auto uses`);
+}
+
+/** The verdict from the driver manifests alone, where vulkaninfo is not there to name the adapter. */
+function withoutVulkaninfo(
+  found: string,
+  drivers: readonly string[],
+  needed: boolean,
+  uses: string,
+): CheckResult {
   // Mesa's lavapipe (lvp) runs Vulkan on the CPU: WebGPU on it is slower than the CPU provider.
   if (drivers.every((d) => d.startsWith('lvp_'))) {
     return missing(
       'webgpu',
       needed,
-      `Vulkan loader ${loader} with only lavapipe, a driver that runs on the CPU (${uses})`,
+      `${found.replace(/, drivers: .*$/, '')} with only lavapipe, a driver that runs on the CPU (${uses})`,
       'keep inference.accelerator: auto (the CPU provider is faster than WebGPU on lavapipe), or install a GPU driver (mesa-vulkan-drivers)',
     );
   }
-  return ok('webgpu', `Vulkan loader ${loader}, drivers: ${names}`);
+  return warn(
+    'webgpu',
+    `${found}; no vulkaninfo to name the adapter, so inference.accelerator: auto keeps models on the CPU`,
+    'sudo apt install vulkan-tools: edgecam reads the adapter from vulkaninfo, and auto takes WebGPU only on a GPU',
+  );
 }
 
 async function findLoader(facts: VulkanFacts): Promise<string | undefined> {

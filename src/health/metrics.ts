@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { CORRUPT_KINDS, type CorruptKind } from '../corrupt-kind.js';
+import type { GpuAdapter } from '../gpu-adapter.js';
 import { createThrottledReader, readThermalZones } from './system.js';
 
 /**
@@ -61,8 +62,8 @@ export function createMetrics(options: MetricsOptions = {}) {
   const inferenceInfo = gauge(
     registers,
     'edgecam_inference_info',
-    'The inference provider and model in use (value 1).',
-    ['provider', 'model', 'version'],
+    'The inference provider and model in use, with the GPU adapter under WebGPU (value 1).',
+    ['provider', 'model', 'version', 'adapter', 'adapter_type'],
   );
   const mqtt = mqttMetrics(registers);
   const outbox = outboxMetrics(registers);
@@ -86,10 +87,11 @@ export function createMetrics(options: MetricsOptions = {}) {
       }
       return bound;
     },
-    /** Records the inference provider and model (one series at a time). */
-    setInference(provider: string, model: string, version: string): void {
+    /** Records the inference provider and model (one series at a time), and the adapter where there is one. */
+    setInference(provider: string, model: string, version: string, adapter: GpuAdapter | null = null): void {
       inferenceInfo.reset();
-      inferenceInfo.set({ provider, model, version }, 1);
+      const gpu = adapter === null ? {} : { adapter: adapter.device, adapter_type: adapter.type };
+      inferenceInfo.set({ provider, model, version, ...gpu }, 1);
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { GpuAdapter } from '../gpu-adapter.js';
 import type { ValueMeta } from './check.js';
 import type { ModelOutputs } from './decode/index.js';
 import type { ModelPackage } from './model.js';
@@ -17,6 +18,8 @@ export interface BackendOptions {
   /** Intra-op threads; 0 = one per core. */
   readonly threads: number;
   readonly graphOptimizationLevel: GraphOptimizationLevel;
+  /** The program that names the WebGPU adapter (webgpu-adapter.ts); tests pass a stand-in. Default vulkaninfo. */
+  readonly vulkaninfo?: string;
 }
 
 /** A loaded model on one backend, ready to run. Lives in the inference worker. */
@@ -25,6 +28,8 @@ export interface BackendSession {
   readonly runtime: string;
   /** The execution provider actually in use: cpu, cuda, tensorrt, webgpu; wasm or tensorflow for tfjs. */
   readonly provider: string;
+  /** The GPU under the webgpu provider, where it is known; undefined for every other provider. */
+  readonly adapter?: GpuAdapter;
   readonly inputs: readonly ValueMeta[];
   readonly outputs: readonly ValueMeta[];
   /** Model dtypes a manifest dtype may feed (tfjs feeds uint8 images as int32). */

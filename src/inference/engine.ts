@@ -9,6 +9,7 @@ import { loadModelPackage, type ModelPackage } from './model.js';
 import type { ModelInfo, RunTimings } from './model-info.js';
 import { frameBox } from './placement.js';
 import { InputTensor } from './tensor.js';
+import { describeAdapter } from './webgpu-adapter.js';
 
 /** A model loaded in this thread: frame -> tensor -> backend -> decoder -> detections. */
 export interface InferenceEngine {
@@ -58,6 +59,7 @@ export async function loadEngine(
       quantization: manifest.quantization,
       runtime: session.runtime,
       provider: session.provider,
+      adapter: session.adapter === undefined ? null : Object.freeze({ ...session.adapter }),
       accelerator: options.accelerator,
       input: Object.freeze({
         name: inputName,
@@ -71,9 +73,15 @@ export async function loadEngine(
       outputs: Object.freeze(session.outputs.map((o) => o.name)),
       labels: pkg.labels,
     });
+    const on = info.adapter === null ? '' : ` on ${describeAdapter(info.adapter)}`;
     log.info(
-      { model: info.name, provider: info.provider, runtime: info.runtime },
-      `model ${info.name} loaded`,
+      {
+        model: info.name,
+        provider: info.provider,
+        runtime: info.runtime,
+        ...(info.adapter === null ? {} : { adapter: info.adapter }),
+      },
+      `model ${info.name} loaded (${info.provider}${on})`,
     );
     return new Engine(info, session, new InputTensor(manifest.input), decoder, pkg.labels);
   } catch (err) {

@@ -1,3 +1,4 @@
+import type { GpuAdapter } from '../gpu-adapter.js';
 import type { Manifest } from './manifest.js';
 import type { Accelerator } from './options.js';
 
@@ -13,6 +14,8 @@ export interface ModelInfo {
   readonly runtime: string;
   /** The execution provider actually in use: cpu, cuda, tensorrt, webgpu; wasm or tensorflow for tfjs. */
   readonly provider: string;
+  /** The GPU under the webgpu provider (null for every other provider, or where Vulkan cannot name it). */
+  readonly adapter: GpuAdapter | null;
   /** What the configuration asked for. */
   readonly accelerator: Accelerator;
   readonly input: {

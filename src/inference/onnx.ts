@@ -1,5 +1,6 @@
 import type * as ort from 'onnxruntime-node';
 import { EdgecamError, firstLine } from '../errors.js';
+import type { GpuAdapter } from '../gpu-adapter.js';
 import { readOnnxFile } from '../onnx/file.js';
 import type { OnnxModel } from '../onnx/model.js';
 import type { BackendLoader, BackendOptions, BackendSession, InferenceLogger } from './backend.js';
@@ -9,11 +10,15 @@ import type { ModelPackage } from './model.js';
 import { loadOnnxRuntime, type OnnxRuntime, type OrtApi } from './onnx-runtime.js';
 import { threadCount } from './options.js';
 import type { InputData } from './tensor.js';
+import { autoSkipsWebGpu, describeAdapter, webGpuAdapter } from './webgpu-adapter.js';
 
 // onnx-runtime.ts imports ONNX Runtime itself, on first use; only its types are named here.
 
-/** Providers `auto` tries before the CPU, best first. webgpu only when named (see default.yaml). */
-const AUTO_ORDER = ['tensorrt', 'cuda'] as const;
+/**
+ * Providers `auto` tries before the CPU, best first. webgpu only on a GPU: on a software
+ * rasterizer (lavapipe) it runs the sign detector 40-60 times slower than the CPU provider.
+ */
+const AUTO_ORDER = ['tensorrt', 'cuda', 'webgpu'] as const;
 
 // ORT's severity levels: 3 = errors only (its warnings are about graph rewrites); 4 = fatal, for
 // probing providers that are expected to be missing (we log our own single line instead).
@@ -32,8 +37,8 @@ export const loadOnnx: BackendLoader = async (pkg, options, log) => {
     'the file is corrupt or truncated, or not ONNX; export or copy it again',
   );
   const runtime = await chooseRuntime(pkg, options, log);
-  const { session, provider } = await createSession(runtime, bytes, model, pkg, options, log);
-  return new OnnxSession(runtime.ort, runtime.name, session, provider);
+  const { session, provider, adapter } = await createSession(runtime, bytes, model, pkg, options, log);
+  return new OnnxSession(runtime.ort, runtime.name, session, provider, adapter);
 };
 
 /** onnxruntime-node where it loads; otherwise the WebAssembly build, saying why in one warning. */
@@ -80,10 +85,16 @@ async function createSession(
   pkg: ModelPackage,
   options: BackendOptions,
   log: InferenceLogger,
-): Promise<{ session: ort.InferenceSession; provider: string }> {
+): Promise<{ session: ort.InferenceSession; provider: string; adapter?: GpuAdapter }> {
   const order = providerOrder(options.accelerator, runtime);
   const failures: string[] = [];
   for (const provider of order) {
+    const probe = provider === 'webgpu' ? await webGpuAdapter(options.vulkaninfo) : undefined;
+    const skip = probe !== undefined && options.accelerator === 'auto' ? autoSkipsWebGpu(probe) : undefined;
+    if (skip !== undefined) {
+      failures.push(`webgpu: ${skip}`);
+      continue;
+    }
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       executionProviders: [provider],
       graphOptimizationLevel: options.graphOptimizationLevel,
@@ -96,17 +107,21 @@ async function createSession(
     };
     try {
       const session = await runtime.ort.InferenceSession.create(bytes, sessionOptions);
-      if (failures.length > 0) {
-        const named =
-          options.accelerator === 'auto'
-            ? 'no accelerator is available'
-            : `accelerator ${options.accelerator} is not available`;
+      const adapter = probe?.adapter;
+      if (adapter?.software) {
         log.warn(
-          { model: pkg.manifest.name, provider, tried: failures },
-          `${named} (${failures.join('; ')}); running ${pkg.manifest.name} on the CPU`,
+          { model: pkg.manifest.name, provider, adapter },
+          `WebGPU runs ${pkg.manifest.name} on ${describeAdapter(adapter)}, which is slower than the CPU provider: ` +
+            "install the GPU's Vulkan driver, or set inference.accelerator: auto to use the CPU",
         );
       }
-      return { session, provider };
+      if (failures.length > 0) {
+        log.warn(
+          { model: pkg.manifest.name, provider, tried: failures },
+          fallbackLine(options.accelerator, provider, failures, pkg.manifest.name),
+        );
+      }
+      return { session, provider, ...(adapter === undefined ? {} : { adapter }) };
     } catch (err) {
       const reason = firstLine(err);
       if (isLast(provider)) throw sessionError(err, model, pkg, runtime.name, provider);
@@ -117,13 +132,37 @@ async function createSession(
         throw new EdgecamError(
           'EDGECAM_ERR_ACCELERATOR',
           `The accelerator ${provider} is required (inference.required: true) but ${runtime.name} cannot use it: ${reason}. ` +
-            `Install ONNX Runtime's ${provider} provider files for this board, or set inference.accelerator: auto`,
+            `${providerFix(provider)}, or set inference.accelerator: auto`,
           { cause: err },
         );
       }
     }
   }
   throw new Error('unreachable: the provider order always ends with cpu or wasm');
+}
+
+/** The one line that says which providers were passed over, why, and where the model runs instead. */
+function fallbackLine(
+  accelerator: string,
+  provider: string,
+  failures: readonly string[],
+  model: string,
+): string {
+  const where = isLast(provider) ? 'the CPU' : provider;
+  const named =
+    accelerator !== 'auto'
+      ? `accelerator ${accelerator} is not available`
+      : isLast(provider)
+        ? 'no accelerator is available'
+        : 'auto passed over';
+  return `${named} (${failures.join('; ')}); running ${model} on ${where}`;
+}
+
+/** What makes a named provider available. */
+function providerFix(provider: string): string {
+  return provider === 'webgpu'
+    ? "Install the GPU's Vulkan driver (sudo apt install mesa-vulkan-drivers; edgecam doctor names the adapter)"
+    : `Install ONNX Runtime's ${provider} provider files for this board`;
 }
 
 async function probeCpu(
@@ -191,6 +230,7 @@ class OnnxSession implements BackendSession {
     readonly runtime: string,
     session: ort.InferenceSession,
     provider: string,
+    readonly adapter: GpuAdapter | undefined,
   ) {
     this.session = session;
     this.provider = provider;

@@ -4,8 +4,10 @@ import { inputMismatches, type ValueMeta } from '../inference/check.js';
 import { createDecoder } from '../inference/decode/index.js';
 import type { Manifest } from '../inference/manifest.js';
 import { loadModelPackage, type ModelPackage } from '../inference/model.js';
+import { describeAdapter } from '../inference/webgpu-adapter.js';
 import { readOnnxFile } from '../onnx/file.js';
 import { onnxDtypeName } from '../onnx/model.js';
+import type { RunsOn } from './runs-on.js';
 
 /** Operators that compute on quantized values or convert to and from them. */
 export const QUANTIZED_OPS = new Set([
@@ -48,6 +50,8 @@ export interface ModelReport {
   readonly labels?: readonly string[];
   /** Every way the manifest and the model disagree; empty when they agree. */
   readonly mismatches: readonly string[];
+  /** Where it runs here, when it was loaded to find out (`--accelerator`). */
+  readonly runsOn?: RunsOn;
 }
 
 /**
@@ -178,6 +182,12 @@ export function formatModelReport(r: ModelReport): string {
         ? 'manifest and model agree'
         : `mismatches (${r.mismatches.length})\n${r.mismatches.map((p) => `  - ${p}`).join('\n')}`,
     );
+  }
+  if (r.runsOn !== undefined) {
+    const { accelerator, runtime, provider, adapter } = r.runsOn;
+    lines.push(`runs on  ${provider} (${runtime}; asked for ${accelerator})`);
+    if (adapter !== null)
+      lines.push(`adapter  ${describeAdapter(adapter)}${adapter.software ? ': no GPU' : ''}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -7,6 +7,7 @@
  */
 
 import type { Box, Detection, PresenceEvent } from '../detection.js';
+import type { GpuAdapter } from '../gpu-adapter.js';
 
 /** Bumped when a payload changes incompatibly; subscribers can check it. */
 export const PAYLOAD_VERSION = 1;
@@ -78,6 +79,8 @@ export interface HealthReport {
   readonly version: string;
   /** The inference execution provider (cpu, cuda, ...), or null before a model loads. */
   readonly provider: string | null;
+  /** The GPU under the webgpu provider, or null (another provider, or no model yet). */
+  readonly adapter: GpuAdapter | null;
   readonly temperatureC: number | null;
   /** The Pi's throttling flags (`vcgencmd get_throttled`), e.g. "0x0", or null elsewhere. */
   readonly throttled: string | null;
@@ -175,6 +178,7 @@ export function healthPayload(device: string, seq: number, ts: number, report: H
     uptimeS: Math.round(report.uptimeS),
     version: report.version,
     provider: report.provider,
+    adapter: report.adapter,
     temperatureC: report.temperatureC,
     throttled: report.throttled,
     mqtt: report.mqtt,

@@ -43,6 +43,25 @@ describe('edgecam model', () => {
     expect(r.stdout).toContain('manifest and model agree');
   });
 
+  it('inspect --accelerator loads the package and says where it runs; a bare .onnx file cannot be loaded so', async () => {
+    const r = await runCli(['model', 'inspect', pkg, '--accelerator', 'cpu']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^runs on {2}cpu \(onnxruntime-node [0-9.]+; asked for cpu\)$/m);
+    expect(r.stdout).not.toMatch(/^adapter/m);
+    const json = JSON.parse(
+      (await runCli(['model', 'inspect', pkg, '--accelerator', 'cpu', '--json'])).stdout,
+    );
+    expect(json.runsOn).toMatchObject({ accelerator: 'cpu', provider: 'cpu', adapter: null });
+    // Without the flag, inspect never loads the model.
+    expect(JSON.parse((await runCli(['model', 'inspect', pkg, '--json'])).stdout).runsOn).toBeUndefined();
+    const bare = await runCli(['model', 'inspect', join(pkg, 'model.onnx'), '--accelerator', 'cpu']);
+    expect(bare.code).not.toBe(0);
+    expect(bare.stderr).toMatch(/--accelerator loads a model package .*give the package's folder/);
+    const unknown = await runCli(['model', 'inspect', pkg, '--accelerator', 'npu']);
+    expect(unknown.stderr).toMatch(/Expected --accelerator to be one of auto, cpu, .* but received 'npu'/);
+  });
+
   it('inspect lists mismatches and exits 1', async () => {
     const bad = await writePackage(
       join(dir, 'bad'),
@@ -73,6 +92,7 @@ describe('edgecam model', () => {
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.provider).toBe('cpu');
+    expect(result.adapter).toBeNull();
     expect(result.detections).toHaveLength(1);
     expect(result.detections[0]).toMatchObject({ label: 'apple', classId: 0 });
     expect(result.detections[0].box.x).toBeCloseTo(0.25, 2);

@@ -204,6 +204,7 @@ it('a publisher starts on a full disk, delivers events from memory, and the heal
     uptimeS: 1,
     version: '0',
     provider: null,
+    adapter: null,
     temperatureC: null,
     throttled: null,
     cameras: {},

@@ -224,6 +224,7 @@ describe('MqttPublisher against mosquitto (TLS, password)', () => {
       uptimeS: 12,
       version: '0.1.0',
       provider: 'cpu',
+      adapter: null,
       temperatureC: null,
       throttled: null,
       cameras: {
@@ -471,6 +472,7 @@ describe('the embedded broker', () => {
       uptimeS: 1,
       version: '0.1.0',
       provider: 'cpu',
+      adapter: null,
       temperatureC: null,
       throttled: null,
       cameras: {},

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/index.js';
 import { doctorReport, formatReport, runDoctor } from '../../../src/doctor/index.js';
@@ -19,6 +20,8 @@ async function pi5(backends = ['cpu', 'webgpu']) {
   await script(bin, 'ffmpeg', 'echo "ffmpeg version 5.1.6-0+rpt1"');
   await script(bin, 'rpicam-vid', 'exit 0');
   await script(bin, 'vcgencmd', 'echo "throttled=0x0"');
+  const summary = fileURLToPath(new URL('../../fixtures/vulkaninfo/pi5.txt', import.meta.url));
+  await script(bin, 'vulkaninfo', `cat '${summary}'`);
   const loadOnnxRuntime = async (): Promise<OnnxRuntimeModule> => ({
     listSupportedBackends: () => backends.map((name) => ({ name, bundled: true })),
     env: { versions: { common: '1.30.0' } },
@@ -32,6 +35,7 @@ async function pi5(backends = ['cpu', 'webgpu']) {
     icdDirs: [join(root, 'icd.d')],
     ldconfig: '',
     vcgencmd: 'vcgencmd',
+    vulkaninfo: 'vulkaninfo',
     cwd: root,
     arch: 'arm64',
     machine: 'aarch64',
@@ -74,7 +78,9 @@ describe('edgecam doctor: every check over a fixture board', () => {
     expect(results.find((r) => r.name === 'arch')?.found).toBe(
       'arm64 (Raspberry Pi 5 Model B Rev 1.0, kernel aarch64)',
     );
-    expect(results.find((r) => r.name === 'webgpu')?.found).toMatch(/drivers: broadcom$/);
+    expect(results.find((r) => r.name === 'webgpu')?.found).toMatch(
+      /drivers: broadcom; adapter V3D 7\.1\.7\.0 \(Broadcom integrated GPU, .*\): a GPU/,
+    );
   });
 
   it('leaves the webgpu line out where ONNX Runtime has no WebGPU provider', async () => {

@@ -74,6 +74,29 @@ describe('metrics', () => {
     expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
   });
 
+  it('label the inference info with the WebGPU adapter, and drop it when the provider changes', async () => {
+    const metrics = createMetrics({
+      processMetrics: false,
+      thermalRoot: join(dir, 'none'),
+      throttled: async () => null,
+    });
+    const v3d = {
+      device: 'V3D 7.1.7.0',
+      vendor: 'Broadcom',
+      type: 'integrated-gpu',
+      driver: 'V3DV Mesa Mesa 23.2.1',
+      software: false,
+    } as const;
+    metrics.setInference('webgpu', 'signs', '3.0.0', v3d);
+    expect(await metrics.registry.metrics()).toContain(
+      'edgecam_inference_info{provider="webgpu",model="signs",version="3.0.0",adapter="V3D 7.1.7.0",adapter_type="integrated-gpu"} 1',
+    );
+    metrics.setInference('cpu', 'signs', '3.0.0', null);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('edgecam_inference_info{provider="cpu",model="signs",version="3.0.0"} 1');
+    expect(text).not.toContain('adapter=');
+  });
+
   it('read thermal zones (none where the board has none) and no throttling without vcgencmd', async () => {
     const root = await fakeThermal({ thermal_zone0: ['cpu-thermal', '61000'] });
     expect(await readThermalZones(root)).toEqual([{ zone: 'cpu-thermal', celsius: 61 }]);

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { ADAPTER_TYPES } from '../../../src/gpu-adapter.js';
 import { healthPayload, PayloadWriter } from '../../../src/publish/payloads.js';
 import { schemaErrors } from '../../integration/publish/schemas.js';
 
@@ -74,6 +76,7 @@ describe('payloads', () => {
         uptimeS: 61.4,
         version: '0.1.0',
         provider: null,
+        adapter: null,
         temperatureC: 51.2,
         throttled: '0x0',
         mqtt: { connected: false },
@@ -99,5 +102,45 @@ describe('payloads', () => {
     );
     expect(schemaErrors('health', health)).toEqual([]);
     expect(health.uptimeS).toBe(61);
+  });
+
+  it('carries the WebGPU adapter in the health payload, and the schema holds it to its fields', () => {
+    const adapter = {
+      device: 'V3D 7.1.7.0',
+      vendor: 'Broadcom',
+      type: 'integrated-gpu',
+      driver: 'V3DV Mesa Mesa 23.2.1',
+      software: false,
+    } as const;
+    const report = {
+      uptimeS: 5,
+      version: '0.1.0',
+      provider: 'webgpu',
+      adapter,
+      temperatureC: null,
+      throttled: null,
+      mqtt: { connected: true },
+      outbox: {
+        depth: 0,
+        bytes: 0,
+        dropped: 0,
+        refused: { superseded: 0, budget: 0, full: 0, memory: 0 },
+        writable: true,
+        held: 0,
+      },
+      cameras: {},
+    };
+    const health = JSON.parse(healthPayload('pi', 1, frame.timestamp, report));
+    expect(health).toMatchObject({ provider: 'webgpu', adapter });
+    expect(schemaErrors('health', health)).toEqual([]);
+    expect(schemaErrors('health', { ...health, adapter: { ...adapter, type: 'gpu' } })).not.toEqual([]);
+    expect(schemaErrors('health', { ...health, adapter: { device: 'V3D' } })).not.toEqual([]);
+    const { adapter: _, ...without } = health;
+    expect(schemaErrors('health', without)).not.toEqual([]);
+    // The schema's types are the code's.
+    const schema = JSON.parse(
+      readFileSync(new URL('../../../src/publish/schemas/health.schema.json', import.meta.url), 'utf8'),
+    );
+    expect(schema.properties.adapter.oneOf[1].properties.type.enum).toEqual([...ADAPTER_TYPES]);
   });
 });
