@@ -168,7 +168,7 @@ describe.skipIf(TARGET === undefined)(`a ${TARGET} bundle`, { timeout: 300_000 }
     });
     child.kill('SIGTERM');
     const [code] = await exited;
-    expect(out).toContain('"msg":"model signs loaded"');
+    expect(out).toContain('"msg":"model signs loaded (');
     expect({ code, err }).toEqual({ code: 0, err: '' });
   });
 
