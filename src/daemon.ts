@@ -5,16 +5,18 @@ import { configChanges, reloadedConfig } from './config/reload-changes.js';
 import type { CameraConfig, Config } from './config/schema.js';
 import { BoardReadings } from './daemon/board-readings.js';
 import { CameraRuntime, needsRestart, type RuntimeDeps } from './daemon/camera-runtime.js';
+import { addPublisherChecks } from './daemon/publisher-checks.js';
 import { Tasks } from './daemon/tasks.js';
 import { HealthServer } from './health/http.js';
 import { createMetrics, type EdgecamMetrics, publishStats } from './health/metrics.js';
 import { createNotifier, type Notifier } from './health/notify.js';
-import { outboxCheck, publishCheck, Readiness } from './health/readiness.js';
+import { Readiness } from './health/readiness.js';
 import { Watchdog } from './health/watchdog.js';
 import { collectPeriodically, useFixedHeapGrowth } from './heap-growth.js';
 import type { FrameReport } from './pipeline/index.js';
 import { MqttPublisher } from './publish/publisher.js';
 import { EDGECAM_VERSION } from './publish/version.js';
+import { mosquittoSubCommand } from './publish/watch-command.js';
 import { type Clock, systemClock } from './time/clock.js';
 import { within } from './time/within.js';
 import { attachLiveView } from './web/live-view.js';
@@ -143,24 +145,12 @@ export class Daemon {
     const http = this.#http;
     const publisher = this.#publisher;
     attachLiveView(http, this.liveView);
-    const watch = `mosquitto_sub -h ${hostOf(publisher.url)} -p ${portOf(publisher.url)} -t '${publisher.prefix}/#' -v`;
+    const watch = mosquittoSubCommand(publisher.url, publisher.prefix);
     onServing?.({ liveView: `${http.url}/`, watchMqtt: watch });
     this.#logger.info({ url: `${http.url}/` }, `live view: ${http.url}/`);
     const embedded = publisher.brokerIsEmbedded ? ' (the embedded broker: mqtt.url is empty)' : '';
     this.#logger.info({ command: watch, broker: publisher.url }, `watch MQTT: ${watch}${embedded}`);
-    this.#readiness.add(
-      'mqtt',
-      publishCheck(() => ({
-        connected: publisher.connected,
-        depth: publisher.outboxStatus().depth,
-        maxMessages: config.mqtt.outbox.maxMessages,
-        ...(publisher.lastError ? { error: publisher.lastError.message } : {}),
-      })),
-    );
-    this.#readiness.add(
-      'outbox',
-      outboxCheck(() => publisher.outboxStatus()),
-    );
+    addPublisherChecks(this.#readiness, publisher, config.mqtt.outbox.maxMessages);
   }
 
   /** Starts every enabled camera; the first that cannot start fails the start (closers stop those started). */
@@ -408,12 +398,4 @@ async function openStages(
   const notifier = await createNotifier(options.env ?? process.env, logger);
   closers.push(async () => notifier.close());
   return { clock, metrics, readiness, http, publisher, kernels, notifier };
-}
-
-function hostOf(url: string): string {
-  return new URL(url).hostname.replace(/^\[|\]$/g, '');
-}
-
-function portOf(url: string): string {
-  return new URL(url).port || '1883';
 }
