@@ -234,9 +234,16 @@ const poll = setInterval(() => {
     process.exit(1);
   }
   if (client !== undefined) return;
-  const broker = events().find((e) => String(e.msg).startsWith('embedded MQTT broker started'));
-  if (broker === undefined) return;
-  client = mqtt.connect(broker.url, { reconnectPeriod: 1000 });
+  // The daemon's "watch MQTT" line names the broker it publishes to (here the embedded one).
+  const watch = events().find((e) => String(e.msg).startsWith('watch MQTT:') && typeof e.broker === 'string');
+  if (watch === undefined) {
+    if (events().some((e) => e.msg === 'edgecam running')) {
+      console.error('  the daemon runs but its log has no "watch MQTT" line naming its broker');
+      process.exit(1);
+    }
+    return;
+  }
+  client = mqtt.connect(watch.broker, { reconnectPeriod: 1000 });
   client.on('error', () => {}); // it reconnects; only the time limit ends the wait
   client.subscribe('edgecam/+/demo/detections');
   client.on('message', (topic, payload) => {

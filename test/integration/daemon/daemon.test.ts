@@ -96,6 +96,10 @@ describe('edgecam run', () => {
           m === `watch MQTT: mosquitto_sub -h 127.0.0.1 -p ${broker.port} -t '${PREFIX}/#' -v`,
       ),
     ).toBe(true);
+    // scripts/board-smoke.sh finds the broker to subscribe to in this field of that line.
+    expect(child.lines.find((l) => l.msg.startsWith('watch MQTT:'))).toMatchObject({
+      broker: `mqtt://127.0.0.1:${broker.port}`,
+    });
   });
 
   it('publishes online, detections with the model labels, events that start and end, and a snapshot', async () => {
