@@ -101,11 +101,6 @@ export class OpenEventsStore {
     this.file = join(options.dir, `${options.camera}.json`);
   }
 
-  /** The labels open now. */
-  get open(): string[] {
-    return [...this.#open.keys()];
-  }
-
   /**
    * Publishes `event` with `publish`, keeping the file in step: a start is stored before it is
    * published and an end removed after, so that the file always holds every event published
