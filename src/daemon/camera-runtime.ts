@@ -27,11 +27,14 @@ import type { Clock } from '../time/clock.js';
 import { waitOrReachable } from '../time/probed-wait.js';
 import type { LiveCameraStatus, StreamClient, StreamRequest, StreamWatch } from '../web/live-view-source.js';
 import { checkLabels, labelsOf, loadModel, modelOf } from './camera-model.js';
+import { cameraOpenEvents } from './camera-open-events.js';
 import { cameraHealth, liveCameraStatus } from './camera-reports.js';
 import { CameraStreams } from './camera-streams.js';
 import { encodeImage } from './encode.js';
 import { LiveImages } from './live-images.js';
+import type { OpenEventsStore } from './open-events-store.js';
 import { CameraSnapshots } from './snapshots.js';
+import { logSourceEvents } from './source-logs.js';
 import type { Tasks } from './tasks.js';
 
 /** A failed camera (or model) is retried after about 1, 2, 4, ... s, then every 30 s. */
@@ -102,6 +105,8 @@ export class CameraRuntime {
   readonly #snapshots: CameraSnapshots;
   /** The MJPEG streams' shared encoders, one per picture. */
   readonly #streams: CameraStreams;
+  /** The events open now, on disk for the next start should this run die (open-events-store.ts). */
+  readonly #openEvents: OpenEventsStore;
 
   private constructor(
     config: Config,
@@ -129,6 +134,7 @@ export class CameraRuntime {
       deps.metrics.camera(camera.id).snapshotsReplaced,
     );
     this.#streams = new CameraStreams(deps.metrics.camera(camera.id), deps.clock, deps.tasks);
+    this.#openEvents = cameraOpenEvents(config.stateDir, camera.id, () => publisher.writer.context, deps);
   }
 
   /**
@@ -231,6 +237,7 @@ export class CameraRuntime {
   async stop(): Promise<void> {
     this.#abort.abort();
     await this.#loop;
+    await this.#openEvents.close();
     this.#streams.close();
     this.#snapshots.flush(); // the latest start's snapshot, if it waits: the daemon awaits the tasks
     this.#kernels.close();
@@ -285,7 +292,7 @@ export class CameraRuntime {
     let failures = 0;
     while (!signal.aborted) {
       const source = createSource(this.#camera, { ffmpegPath: this.#config.capture.ffmpegPath, clock });
-      this.#watch(source);
+      logSourceEvents(source, this.#deps.logger, this.#deps.metrics.camera(this.id).corrupt);
       this.#source = source;
       this.#counted = { frames: 0, dropped: 0 };
       const detector = this.#detector;
@@ -337,19 +344,6 @@ export class CameraRuntime {
     }
   }
 
-  #watch(source: FrameSource): void {
-    const { logger } = this.#deps;
-    source.events.on('online', (e) => logger.info(e, `camera "${e.camera}" online`));
-    source.events.on('offline', (e) => logger.warn(e, `camera "${e.camera}" offline: ${e.reason}`));
-    source.events.on('retry', (e) => logger.debug(e, `camera "${e.camera}" still offline`));
-    // Counted as they come, by reason (rare, unlike frames, whose counts are added per frame).
-    const corrupt = this.#deps.metrics.camera(this.id).corrupt;
-    source.events.on('corrupt', (e) => {
-      corrupt[e.kind].inc();
-      logger.debug(e, `camera "${e.camera}": a corrupt frame was skipped`);
-    });
-  }
-
   #onFrame(report: FrameReport): void {
     const stats = this.#source?.stats();
     if (stats !== undefined) {
@@ -392,7 +386,7 @@ export class CameraRuntime {
         this.#streams.frame(frame, detections);
       },
       event: async (event: PresenceEvent, frame: Frame | undefined, detections: readonly Detection[]) => {
-        await this.#publisher.event(event);
+        await this.#openEvents.record(event, () => this.#publisher.event(event));
         this.#deps.logger.debug(
           { camera: this.id, type: event.type, label: event.label, seq: event.frame.seq },
           'event',

@@ -67,6 +67,14 @@ export function createMetrics(options: MetricsOptions = {}) {
   );
   const mqtt = mqttMetrics(registers);
   const outbox = outboxMetrics(registers);
+  const openEventsErrors = counter(
+    registers,
+    'edgecam_open_events_errors_total',
+    'Failures of the open-events files in stateDir: read (a file left by an unclean stop that could not be read, set aside as .corrupt), write (a write or heartbeat that failed; the events still went out).',
+    ['op'],
+  );
+  // Both series start at 0, so increase() sees the first failure.
+  for (const op of ['read', 'write']) openEventsErrors.inc({ op }, 0);
   const board = boardMetrics(registers, thermalRoot, throttled);
   mqtt.mqttConnected.set(0);
 
@@ -77,6 +85,7 @@ export function createMetrics(options: MetricsOptions = {}) {
     inferenceInfo,
     ...mqtt,
     ...outbox,
+    openEventsErrors,
     ...board,
     /** A camera's metrics with the label bound (made once, then reused). */
     camera(id: string): CameraMetrics {

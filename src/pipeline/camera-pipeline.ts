@@ -219,11 +219,11 @@ export class CameraPipeline {
     this.#metrics.fps.set(0);
     const frame = this.#lastFrame;
     const at = { seq: frame?.seq ?? 0, timestamp: this.#clock.now() };
-    for (const event of this.#tracker.endAll(at)) await this.#emit(event, undefined);
+    for (const event of this.#tracker.endAll(at, 'stopped')) await this.#emit(event, undefined);
   }
 
   async #endAll(frame: Frame): Promise<void> {
-    for (const event of this.#tracker.endAll(frame)) await this.#emit(event, frame);
+    for (const event of this.#tracker.endAll(frame, 'disabled')) await this.#emit(event, frame);
   }
 
   async #after(previous: Promise<void> | undefined, then: () => Promise<void>): Promise<void> {

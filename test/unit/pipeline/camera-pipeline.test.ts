@@ -157,3 +157,56 @@ describe('CameraPipeline frame rate', () => {
     expect(gauge).toBe(0);
   });
 });
+
+describe('CameraPipeline end reasons', () => {
+  const always: Model = {
+    task: 'detect',
+    lastTimings: undefined,
+    run: async () => [{ label: 'stop', classId: 0, score: 0.9 }],
+  };
+  const recording = (events: string[]): PipelineSink => ({
+    ...sink([]),
+    event: async (e) => {
+      events.push(`${e.type} ${e.label}${e.reason === undefined ? '' : ` ${e.reason}`}`);
+    },
+  });
+
+  it("ends what is present with reason 'stopped' when the camera stops", async () => {
+    const events: string[] = [];
+    const pipeline = new CameraPipeline({
+      id: 'test',
+      source: frames(3),
+      kernels: noKernels,
+      model: always,
+      sink: recording(events),
+      settings,
+    });
+    await pipeline.run(new AbortController().signal);
+    await pipeline.stop();
+    expect(events).toEqual(['start stop', 'end stop stopped']);
+  });
+
+  it("ends what is present with reason 'disabled' when a command pauses the camera", async () => {
+    const events: string[] = [];
+    let pipeline: CameraPipeline | undefined;
+    const pausedAfterTwo = {
+      async *frames() {
+        for (let seq = 1; seq <= 4; seq++) {
+          if (seq === 3) pipeline?.configure({ ...settings, enabled: false });
+          yield frame(seq);
+        }
+      },
+    };
+    pipeline = new CameraPipeline({
+      id: 'test',
+      source: pausedAfterTwo,
+      kernels: noKernels,
+      model: always,
+      sink: recording(events),
+      settings,
+    });
+    await pipeline.run(new AbortController().signal);
+    await pipeline.stop();
+    expect(events).toEqual(['start stop', 'end stop disabled']);
+  });
+});
