@@ -56,6 +56,7 @@ export function pipelineSettings(camera: CameraConfig, live: CameraState): Pipel
       threshold: live.threshold,
       labels: camera.labels,
       minArea: camera.minArea,
+      mask: camera.mask,
       zones: camera.zones,
     },
     events: camera.events,
