@@ -207,6 +207,7 @@ export class CameraRuntime {
       info: this.#detector?.info,
       online: this.#source?.stats().online ?? false,
       shown: this.live.shownDetections(),
+      camera: this.#camera,
     });
   }
 

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { type Browser, type ConsoleMessage, chromium, type Page } from 'playwright-core';
+import { type Browser, type ConsoleMessage, chromium, type Locator, type Page } from 'playwright-core';
 
 /** Debian's Chromium (apt-get install chromium); playwright-core downloads no browser of its own. */
 export const CHROMIUM = process.env.TEST_CHROMIUM ?? '/usr/bin/chromium';
@@ -37,8 +37,33 @@ export function collectProblems(page: Page): string[] {
     }
   });
   page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
-  page.on('requestfailed', (req) =>
-    problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`),
-  );
+  page.on('requestfailed', (req) => {
+    const error = req.failure()?.errorText;
+    // The page aborts a stream it stops playing (its camera left, the page was hidden): no failure.
+    if (error === 'net::ERR_ABORTED' && new URL(req.url()).pathname.endsWith('/stream.mjpeg')) return;
+    problems.push(`request failed: ${req.url()} ${error}`);
+  });
   return problems;
+}
+
+/** A page's canvas as a test reads it (the tests' TypeScript has no DOM types). */
+interface PageCanvas {
+  readonly width: number;
+  readonly height: number;
+  getContext(kind: '2d'): {
+    getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray; width: number };
+  };
+}
+
+/**
+ * The RGB of pixels (x, y) of a canvas, in its own pixels, read back once.
+ * @example await canvasPixels(page.locator('canvas.frame'), [{ x: 0, y: 0 }]) // [[12, 40, 200]]
+ */
+export function canvasPixels(canvas: Locator, points: { x: number; y: number }[]): Promise<number[][]> {
+  return canvas.evaluate((element, at) => {
+    const c = element as unknown as PageCanvas;
+    // One readback of the whole picture: several small ones make Chromium warn about readbacks.
+    const { data, width } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    return at.map(({ x, y }) => [...data.slice((y * width + x) * 4, (y * width + x) * 4 + 3)]);
+  }, points);
 }
