@@ -48,22 +48,32 @@ export function collectProblems(page: Page): string[] {
 
 /** A page's canvas as a test reads it (the tests' TypeScript has no DOM types). */
 interface PageCanvas {
-  readonly width: number;
-  readonly height: number;
-  getContext(kind: '2d'): {
+  width: number;
+  height: number;
+  readonly ownerDocument: { createElement(tag: 'canvas'): PageCanvas };
+  getContext(
+    kind: '2d',
+    options?: { willReadFrequently: boolean },
+  ): {
+    drawImage(source: PageCanvas, x: number, y: number): void;
     getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray; width: number };
   };
 }
 
 /**
- * The RGB of pixels (x, y) of a canvas, in its own pixels, read back once.
+ * The RGB of pixels (x, y) of a canvas, in its own pixels. Read from a copy made for reading, so
+ * the page's canvas is never read back (Chromium warns when a canvas is read back often).
  * @example await canvasPixels(page.locator('canvas.frame'), [{ x: 0, y: 0 }]) // [[12, 40, 200]]
  */
 export function canvasPixels(canvas: Locator, points: { x: number; y: number }[]): Promise<number[][]> {
   return canvas.evaluate((element, at) => {
-    const c = element as unknown as PageCanvas;
-    // One readback of the whole picture: several small ones make Chromium warn about readbacks.
-    const { data, width } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    const shown = element as unknown as PageCanvas;
+    const copy = shown.ownerDocument.createElement('canvas');
+    copy.width = shown.width;
+    copy.height = shown.height;
+    const context = copy.getContext('2d', { willReadFrequently: true });
+    context.drawImage(shown, 0, 0);
+    const { data, width } = context.getImageData(0, 0, copy.width, copy.height);
     return at.map(({ x, y }) => [...data.slice((y * width + x) * 4, (y * width + x) * 4 + 3)]);
   }, points);
 }

@@ -165,6 +165,68 @@ describe('the live view in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it("draws every mask and zone the status carries (motion's too), and redraws them on a reload", async () => {
+    const source = new SceneSource();
+    await frontCamera(source, 0);
+    const status = source.cameras.get('front')!.status;
+    status.masks = {
+      detections: [
+        [
+          [0, 0],
+          [0.2, 0],
+          [0.2, 0.2],
+        ],
+      ],
+      motion: [
+        [
+          [0.5, 0.5],
+          [1, 0.5],
+          [1, 1],
+          [0.5, 1],
+        ],
+      ],
+    };
+    status.zones = [
+      {
+        name: 'driveway',
+        polygon: [
+          [0, 0.6],
+          [0.4, 0.6],
+          [0.4, 1],
+        ],
+      },
+    ];
+    const server = await serve(source);
+    const { page, problems } = await open();
+    await page.goto(`${server.url}/`);
+    const front = page.locator('[data-camera="front"]');
+    await front.locator('canvas.frame[data-frames]').waitFor();
+    const drawn = () =>
+      front
+        .locator('svg.overlays polygon')
+        .evaluateAll((all) =>
+          all.map((p) => [p.getAttribute('class'), p.getAttribute('points'), p.textContent]),
+        );
+    expect(await drawn()).toEqual([
+      ['mask detections', '0,0 0.2,0 0.2,0.2', 'detection mask'],
+      ['mask motion', '0.5,0.5 1,0.5 1,1 0.5,1', 'motion mask'],
+      ['zone', '0,0.6 0.4,0.6 0.4,1', 'zone driveway'],
+    ]);
+    expect(await front.locator('.legend').allTextContents()).toEqual([
+      'detection mask',
+      'motion mask',
+      'zone',
+    ]);
+
+    // A reload that takes the motion mask and the zone away: the page draws what is left.
+    status.masks = { detections: status.masks.detections, motion: [] };
+    status.zones = [];
+    await front.locator('svg.overlays polygon.zone').waitFor({ state: 'detached' });
+    expect(await drawn()).toEqual([['mask detections', '0,0 0.2,0 0.2,0.2', 'detection mask']]);
+    await page.screenshot({ path: fileURLToPath(new URL('live-view-overlays.png', ARTIFACTS)) });
+    expect(problems).toEqual([]);
+  });
+
   it('fits a phone held upright: no sideways scrolling, pictures one under the other', async () => {
     const source = new SceneSource();
     await frontCamera(source, 0);
