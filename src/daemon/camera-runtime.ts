@@ -53,16 +53,8 @@ export interface RuntimeDeps {
 
 /** The settings of a camera that apply without restarting it: its config with its live settings. */
 export function pipelineSettings(camera: CameraConfig, live: CameraState): PipelineSettings {
-  return {
-    enabled: live.enabled,
-    filter: {
-      threshold: live.threshold,
-      labels: camera.labels,
-      minArea: camera.minArea,
-      zones: camera.zones,
-    },
-    events: camera.events,
-  };
+  const { labels, minArea, mask, zones, events } = camera;
+  return { enabled: live.enabled, filter: { threshold: live.threshold, labels, minArea, mask, zones }, events };
 }
 
 /**
@@ -212,6 +204,7 @@ export class CameraRuntime {
       info: this.#detector?.info,
       online: this.#source?.stats().online ?? false,
       shown: this.live.shownDetections(),
+      camera: this.#camera,
     });
   }
 

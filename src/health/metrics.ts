@@ -32,6 +32,8 @@ export interface CameraMetrics {
   readonly streamSkipped: { inc(n?: number): void };
   /** MJPEG stream clients connected. */
   readonly streamClients: { inc(n?: number): void; dec(n?: number): void };
+  /** Detections dropped by the camera's mask. */
+  readonly masked: { inc(n?: number): void };
 }
 
 export interface MetricsOptions {
@@ -183,6 +185,12 @@ function frameMetrics(registers: Registry[]) {
       ['camera'],
     ),
     streamClients: gauge(registers, 'edgecam_stream_clients', 'MJPEG stream clients connected.', ['camera']),
+    detectionsMasked: counter(
+      registers,
+      'edgecam_detections_masked_total',
+      "Detections dropped because their box's centre was inside one of the camera's mask polygons.",
+      ['camera'],
+    ),
     fps: gauge(
       registers,
       'edgecam_fps',
@@ -278,6 +286,8 @@ function bindCamera(frames: ReturnType<typeof frameMetrics>, id: string): Camera
     corrupt[kind] = frames.framesCorrupt.labels(id, kind);
     corrupt[kind].inc(0);
   }
+  const masked = frames.detectionsMasked.labels(id);
+  masked.inc(0); // 0, not absent, before the first masked detection (as corrupt above)
   return {
     captured: frames.framesCaptured.labels(id),
     decoded: frames.framesDecoded.labels(id),
@@ -293,6 +303,7 @@ function bindCamera(frames: ReturnType<typeof frameMetrics>, id: string): Camera
     },
     streamSkipped: frames.streamSkipped.labels(id),
     streamClients: frames.streamClients.labels(id),
+    masked,
   };
 }
 

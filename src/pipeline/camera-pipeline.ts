@@ -64,6 +64,8 @@ export interface PipelineMetrics {
   readonly stage: Readonly<Record<TimedStage, { observe(seconds: number): void }>>;
   readonly endToEnd: { observe(seconds: number): void };
   readonly fps: { set(value: number): void };
+  /** Detections dropped by the camera's mask. */
+  readonly masked: { inc(n?: number): void };
 }
 
 /** One processed frame's timings, for the watchdog and the benchmark. */
@@ -118,6 +120,7 @@ const NO_METRICS: PipelineMetrics = {
   },
   endToEnd: { observe() {} },
   fps: { set() {} },
+  masked: { inc() {} },
 };
 
 /**
@@ -274,7 +277,7 @@ export class CameraPipeline {
   ): Promise<void> {
     const { sink, model } = this.#options;
     const t0 = performance.now();
-    const kept = filterDetections(found, this.#settings.filter);
+    const kept = filterDetections(found, this.#settings.filter, this.#metrics.masked);
     const events = model === undefined ? [] : this.#tracker.update(frame, kept);
     const t1 = performance.now();
     this.#lastFrame = frame;

@@ -1,6 +1,6 @@
 /**
  * The pipeline stage: per camera, frames (latest wins) through its kernel chains and the model,
- * detections filtered (threshold, labels, minimum area, zones), scores smoothed over time with a
+ * detections filtered (threshold, labels, minimum area, mask, zones), scores smoothed over time with a
  * 1-D kernel, and presence events with hysteresis. It knows no other stage: it declares the ports
  * it needs (FrameStream, FrameKernels, Model, PipelineSink) and the daemon wires the stages that
  * fit them (capture, chains, inference, publish).
@@ -21,5 +21,6 @@ export {
 } from './camera-pipeline.js';
 export { type EventSettings, PresenceTracker } from './events.js';
 export { type FilterSettings, filterDetections } from './filter.js';
+export { isMasked } from './mask.js';
 export { ScoreSmoother, type SmoothingKernel, smoothingWeights } from './smoothing.js';
 export { insidePolygon, zonesOf } from './zones.js';

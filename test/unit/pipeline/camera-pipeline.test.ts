@@ -70,7 +70,7 @@ function sink(results: string[]): PipelineSink {
 
 const settings = {
   enabled: true,
-  filter: { threshold: 0.5, labels: [], minArea: 0, zones: {} },
+  filter: { threshold: 0.5, labels: [], minArea: 0, mask: [], zones: {} },
   events: { smoothing: { kernel: 'mean' as const, frames: 1 }, start: 0.5, end: 0.25 },
 };
 const noKernels = {
@@ -144,6 +144,7 @@ describe('CameraPipeline frame rate', () => {
         },
         endToEnd: { observe() {} },
         fps: { set: (value) => (gauge = value) },
+        masked: { inc() {} },
       },
     });
     await pipeline.run(new AbortController().signal);
