@@ -104,7 +104,7 @@ async function cost(
 ): Promise<{ tracker: number; filter: number; objects: number }> {
   const frames = twentyObjects();
   const tracker = new MultiObjectTracker(settings, new TrackIds(1));
-  const filter = { threshold: 0.3, labels: [], minArea: 0, zones: {} };
+  const filter = { threshold: 0.3, labels: [], minArea: 0, mask: [], zones: {} };
   const batch = 100;
   let t = 0;
   const trackerMs = await medianMs(() => {
