@@ -18,8 +18,8 @@ const THRESHOLD = 0.5;
 const GOALS = { idf1: 0.9, switchesPer100: 1, msPerFrame: 0.1 };
 
 /**
- * What a subscriber of the detections topic sees: each published detection with its track's id
- * (those at or above the threshold, and those below it that continue a born track).
+ * What a subscriber of the detections topic sees: each published detection (at or above the
+ * threshold) with its track's id.
  */
 function track(scene: Scene, seed: number, settings: TrackerSettings): MotSummary {
   const found = detect(scene, seed);
@@ -30,7 +30,7 @@ function track(scene: Scene, seed: number, settings: TrackerSettings): MotSummar
     const tracked: MotBox[] = [];
     detections.forEach((d, i) => {
       const id = tracker.trackOf(i)?.id;
-      if (id !== undefined && d.box !== undefined) tracked.push({ id, box: d.box });
+      if (d.score >= THRESHOLD && id !== undefined && d.box !== undefined) tracked.push({ id, box: d.box });
     });
     return { truth, tracked };
   });

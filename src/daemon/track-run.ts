@@ -44,7 +44,12 @@ async function lastRun(file: string): Promise<number> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw err;
   }
-  const run = (JSON.parse(text) as { run?: unknown }).run;
+  let run: unknown;
+  try {
+    run = (JSON.parse(text) as { run?: unknown }).run;
+  } catch {
+    run = undefined;
+  }
   if (typeof run !== 'number' || !Number.isSafeInteger(run) || run < 0) {
     throw new Error(`${file} holds no run number: ${text.slice(0, 80)}`);
   }

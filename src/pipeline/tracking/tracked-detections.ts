@@ -6,8 +6,10 @@ import { MultiObjectTracker } from './tracker.js';
 
 /**
  * A detector camera's detections through its tracker: what the pipeline publishes of a frame.
- * Those at or above the threshold, and those below it (down to `low`) that continue a born track,
- * each with its track's `age` and, once born, its `id`; ordered by size or distance.
+ * Those at or above the threshold, each with its track's `age` and, once born, its `id`; ordered
+ * by size or distance. Those below it (down to `low`) only keep a born track alive (ByteTrack's
+ * second stage): the threshold stays what it says, the least score a published detection has,
+ * and a half-hidden sign keeps its id for the frames it scores low.
  * @example const tracked = new TrackedDetections(settings, ids); tracked.update(candidates, 0.5, frame)
  */
 export class TrackedDetections {
@@ -43,13 +45,12 @@ export class TrackedDetections {
     const out: Detection[] = [];
     for (let i = 0; i < candidates.length; i++) {
       const d = candidates[i]!;
+      if (d.score < threshold) continue;
       const track = tracker.trackOf(i);
       if (track === undefined) {
-        if (d.score >= threshold) out.push(d);
+        out.push(d);
         continue;
       }
-      // A low score counts once the track is born: a tentative one has no id to vouch for it.
-      if (d.score < threshold && !track.confirmed) continue;
       out.push({
         label: d.label,
         classId: d.classId,
