@@ -6,6 +6,7 @@ import type { Frame, Image } from '../../../src/frame.js';
 import {
   CameraPipeline,
   DEFAULT_TRACKING,
+  filterDetections,
   type Model,
   type PipelineSettings,
   TrackIds,
@@ -45,7 +46,7 @@ const sign = (x: number, y: number): Detection => ({
 
 const settings = (tracking: Partial<PipelineSettings['tracking']> = {}): PipelineSettings => ({
   enabled: true,
-  filter: { threshold: 0.5, labels: [], minArea: 0, zones: {} },
+  filter: { threshold: 0.5, labels: [], minArea: 0, mask: [], zones: {} },
   tracking: { ...DEFAULT_TRACKING, ...tracking },
   events: { smoothing: { kernel: 'mean', frames: 1 }, start: 0.5, end: 0.25 },
 });
@@ -147,5 +148,23 @@ describe('CameraPipeline tracking', () => {
     const ids: string[] = [];
     await pipeline.run(new AbortController().signal);
     expect(ids).toEqual(['5-1/1', '5-1/2', '5-2/1']);
+  });
+
+  it('keeps scores down to the floor for the tracker, counting as masked only boxes at or above the threshold', () => {
+    let masked = 0;
+    const counter = { inc: (n = 1) => void (masked += n) };
+    // Both boxes' centres are in the left half; one scores 0.9, one 0.3 (a low score).
+    const leftHalf: [number, number][][] = [
+      [
+        [0, 0],
+        [0.5, 0],
+        [0.5, 1],
+        [0, 1],
+      ],
+    ];
+    const filter = { threshold: 0.5, labels: [], minArea: 0, mask: leftHalf, zones: {}, floor: 0.1 };
+    const found = [stop(0.1), stop(0.1, 0.3), stop(0.6, 0.3), stop(0.6, 0.05)];
+    expect(filterDetections(found, filter, counter).map((d) => [d.box!.x, d.score])).toEqual([[0.6, 0.3]]);
+    expect(masked).toBe(1);
   });
 });
