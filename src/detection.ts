@@ -1,6 +1,6 @@
 /**
  * The words every stage uses for what a model found and what the pipeline makes of it: the
- * inference stage produces Detections, the pipeline filters them and turns them into
+ * inference stage produces Detections, the pipeline filters and tracks them and turns them into
  * PresenceEvents, the publish stage serialises both. Declared once here, so that no stage needs
  * another's types.
  */
@@ -22,8 +22,13 @@ export interface Detection {
   readonly classId: number;
   readonly score: number;
   readonly box?: Box;
-  /** Why it ended (end events only). */
-  readonly reason?: EndReason;
+  /**
+   * The tracked object's id (the pipeline's tracker): the same in every frame while the object
+   * stays in view, unique per camera across restarts; absent until the object is confirmed.
+   */
+  readonly id?: string;
+  /** Frames since the tracked object was first seen, this one included (missed frames count). */
+  readonly age?: number;
 }
 
 /** The kinds of presence event, as published in an event payload's `type`. */

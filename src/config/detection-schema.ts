@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { onReload } from './reload-policy.js';
+import { trackingSchema } from './tracking-schema.js';
 
 /**
  * A camera's detection keys: its model, which detections count (threshold, labels, minimum box
@@ -83,6 +84,7 @@ export const detectionShape = {
   minArea: onReload('live', unit.default(0)),
   zones: onReload('live', z.record(z.string().regex(ZONE_NAME_PATTERN), polygonSchema).default({})),
   mask: onReload('live', maskSchema.default([])),
+  tracking: onReload('live', trackingSchema.prefault({})),
   events: onReload('live', eventsSchema.prefault({})),
   /** false: the camera stops (true: it starts). */
   enabled: onReload('camera', z.boolean().default(true)),

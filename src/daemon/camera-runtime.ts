@@ -3,7 +3,7 @@ import { createSource } from '../capture/create.js';
 import type { FrameSource } from '../capture/source.js';
 import { CameraKernels, type KernelWorker } from '../chains/index.js';
 import { chainFor } from '../config/chains.js';
-import { cameraChanges, configChanges } from '../config/reload-changes.js';
+import { configChanges } from '../config/reload-changes.js';
 import type { CameraConfig, Config } from '../config/schema.js';
 import type { Detection, PresenceEvent } from '../detection.js';
 import { isEdgecamError } from '../errors.js';
@@ -12,12 +12,7 @@ import type { EdgecamMetrics } from '../health/metrics.js';
 import type { Readiness } from '../health/readiness.js';
 import { cameraCheck, modelCheck } from '../health/readiness.js';
 import type { Detector } from '../inference/detector.js';
-import {
-  CameraPipeline,
-  type FrameReport,
-  type PipelineSettings,
-  type PipelineSink,
-} from '../pipeline/index.js';
+import { CameraPipeline, type FrameReport, type PipelineSink, type TrackIds } from '../pipeline/index.js';
 import type { CameraPublisher } from '../publish/camera-publisher.js';
 import { applyCommand, type Command } from '../publish/commands.js';
 import type { CameraHealth, CameraState } from '../publish/payloads.js';
@@ -29,6 +24,7 @@ import type { LiveCameraStatus, StreamClient, StreamRequest, StreamWatch } from 
 import { checkLabels, labelsOf, loadModel, modelOf } from './camera-model.js';
 import { cameraOpenEvents } from './camera-open-events.js';
 import { cameraHealth, liveCameraStatus } from './camera-reports.js';
+import { pipelineSettings } from './camera-settings.js';
 import { CameraStreams } from './camera-streams.js';
 import { encodeImage } from './encode.js';
 import { LiveImages } from './live-images.js';
@@ -36,6 +32,7 @@ import type { OpenEventsStore } from './open-events-store.js';
 import { CameraSnapshots } from './snapshots.js';
 import { logSourceEvents } from './source-logs.js';
 import type { Tasks } from './tasks.js';
+import { trackIdsFor } from './track-run.js';
 
 /** A failed camera (or model) is retried after about 1, 2, 4, ... s, then every 30 s. */
 const RETRY = doublingBackoff(1000, 30_000);
@@ -51,21 +48,7 @@ export interface RuntimeDeps {
   readonly onFrame: (report: FrameReport) => void;
 }
 
-/** The settings of a camera that apply without restarting it: its config with its live settings. */
-export function pipelineSettings(camera: CameraConfig, live: CameraState): PipelineSettings {
-  const { labels, minArea, mask, zones, events } = camera;
-  return { enabled: live.enabled, filter: { threshold: live.threshold, labels, minArea, mask, zones }, events };
-}
-
-/**
- * Whether a camera must restart for a new config: a key of it whose declared reload policy is
- * `camera` changed (its source, capture settings or model; src/config/reload-policy.ts). Everything
- * else (thresholds, labels, zones, events, chains) applies live.
- * @example needsRestart(old, updated) // true when source.device changed
- */
-export function needsRestart(before: CameraConfig, after: CameraConfig): boolean {
-  return cameraChanges(before, after).some((change) => change.policy === 'camera');
-}
+export { needsRestart } from './camera-settings.js';
 
 /**
  * One running camera: its source, model, kernel plans, pipeline and publisher, restarted with
@@ -99,6 +82,8 @@ export class CameraRuntime {
   readonly #streams: CameraStreams;
   /** The events open now, on disk for the next start should this run die (open-events-store.ts). */
   readonly #openEvents: OpenEventsStore;
+  /** Track ids of this start of the camera: a pipeline restarted after a failure goes on counting. */
+  readonly #trackIds: TrackIds;
 
   private constructor(
     config: Config,
@@ -106,8 +91,10 @@ export class CameraRuntime {
     detector: Detector | undefined,
     deps: RuntimeDeps,
     live: CameraState,
+    trackIds: TrackIds,
   ) {
     this.id = camera.id;
+    this.#trackIds = trackIds;
     this.#config = config;
     this.#camera = camera;
     this.#detector = detector;
@@ -150,7 +137,8 @@ export class CameraRuntime {
     }
     // A restart keeps what was commanded on, and like any reload sets the config's threshold.
     const live = { enabled: previous?.settings.enabled ?? true, threshold: camera.threshold };
-    const runtime = new CameraRuntime(config, camera, detector, deps, live);
+    const trackIds = await trackIdsFor(config.stateDir, camera.id, deps.logger);
+    const runtime = new CameraRuntime(config, camera, detector, deps, live, trackIds);
     runtime.#loop = runtime.#run();
     return runtime;
   }
@@ -299,6 +287,7 @@ export class CameraRuntime {
         metrics: this.#deps.metrics.camera(this.id),
         onFrame: (report) => this.#onFrame(report),
         clock,
+        trackIds: this.#trackIds,
       });
       this.#pipeline = pipeline;
       try {

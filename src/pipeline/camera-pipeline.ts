@@ -6,11 +6,14 @@ import { type Clock, systemClock } from '../time/clock.js';
 import { type EventSettings, PresenceTracker } from './events.js';
 import { type FilterSettings, filterDetections } from './filter.js';
 import { FrameRate } from './frame-rate.js';
+import type { TrackingSettings } from './tracking/settings.js';
+import { TrackIds } from './tracking/track-ids.js';
+import { TrackedDetections } from './tracking/tracked-detections.js';
 
 /**
  * One camera's pipeline: frames from its source (latest wins: the source's one-slot mailbox
  * drops what the pipeline was too slow for), its chains in the kernel worker, its model in the
- * inference worker, then filtering, smoothing and events on the main thread, and out through a
+ * inference worker, then filtering, tracking, smoothing and events on the main thread, and out through a
  * sink. While the model runs on frame N, frame N+1 is captured, decoded and filtered, and then
  * handed to the model's worker, which starts it the moment N ends: the model never waits for
  * this thread between frames. Nothing queues beyond that one frame; the next is taken from the
@@ -83,6 +86,7 @@ export interface FrameReport {
 export interface PipelineSettings {
   readonly enabled: boolean;
   readonly filter: FilterSettings;
+  readonly tracking: TrackingSettings;
   readonly events: EventSettings;
 }
 
@@ -96,6 +100,8 @@ export interface CameraPipelineOptions {
   readonly metrics?: PipelineMetrics;
   readonly onFrame?: (report: FrameReport) => void;
   readonly clock?: Clock;
+  /** Where a detector's track ids come from; the daemon's are unique across restarts (run 0 otherwise). */
+  readonly trackIds?: TrackIds;
 }
 
 /** What the live view and the health report show of a camera. */
@@ -132,7 +138,10 @@ export class CameraPipeline {
   readonly #clock: Clock;
   readonly #metrics: PipelineMetrics;
   readonly #tracker: PresenceTracker;
+  readonly #objects: TrackedDetections;
   #settings: PipelineSettings;
+  /** The filter at the tracker's floor (below the threshold down to `tracking.low`). */
+  #candidates: FilterSettings;
   readonly #rate = new FrameRate();
   #inferenceMs: number | null = null;
   #lastFrame: Frame | undefined;
@@ -147,12 +156,20 @@ export class CameraPipeline {
     this.#metrics = options.metrics ?? NO_METRICS;
     this.#settings = options.settings;
     this.#tracker = new PresenceTracker(options.settings.events);
+    this.#objects = new TrackedDetections(options.settings.tracking, options.trackIds ?? new TrackIds(0));
+    this.#candidates = this.#candidateFilter(options.settings);
+  }
+
+  #candidateFilter(settings: PipelineSettings): FilterSettings {
+    return { ...settings.filter, floor: this.#objects.floor(settings.filter.threshold) };
   }
 
   /** Applies new settings from the next frame on (a reload, or a command to the live settings). */
   configure(settings: PipelineSettings): void {
     this.#settings = settings;
     this.#tracker.configure(settings.events);
+    this.#objects.configure(settings.tracking);
+    this.#candidates = this.#candidateFilter(settings);
   }
 
   get enabled(): boolean {
@@ -222,10 +239,12 @@ export class CameraPipeline {
     this.#metrics.fps.set(0);
     const frame = this.#lastFrame;
     const at = { seq: frame?.seq ?? 0, timestamp: this.#clock.now() };
+    this.#objects.reset();
     for (const event of this.#tracker.endAll(at, 'stopped')) await this.#emit(event, undefined);
   }
 
   async #endAll(frame: Frame): Promise<void> {
+    this.#objects.reset();
     for (const event of this.#tracker.endAll(frame, 'disabled')) await this.#emit(event, frame);
   }
 
@@ -277,7 +296,16 @@ export class CameraPipeline {
   ): Promise<void> {
     const { sink, model } = this.#options;
     const t0 = performance.now();
-    const kept = filterDetections(found, this.#settings.filter, this.#metrics.masked);
+    // A detector's boxes are tracked (ids, ages, order); a classifier's top-k is only filtered.
+    const masked = this.#metrics.masked;
+    const kept =
+      model?.task === 'detect'
+        ? this.#objects.update(
+            filterDetections(found, this.#candidates, masked),
+            this.#settings.filter.threshold,
+            frame,
+          )
+        : filterDetections(found, this.#settings.filter, masked);
     const events = model === undefined ? [] : this.#tracker.update(frame, kept);
     const t1 = performance.now();
     this.#lastFrame = frame;

@@ -15,6 +15,11 @@ export interface FilterSettings {
   readonly mask: MaskPolygons;
   /** With any zone, a box counts only when its bottom centre is in one (boxless results always count). */
   readonly zones: Readonly<Record<string, ZonePolygon>>;
+  /**
+   * Keep scores down to this instead of `threshold` (the tracker's low scores, which continue
+   * tracks unpublished); `masked` still hears only boxes at or above `threshold`.
+   */
+  readonly floor?: number;
 }
 
 /**
@@ -29,15 +34,16 @@ export function filterDetections(
   masked?: { inc(n?: number): void },
 ): Detection[] {
   const { threshold, labels, minArea, mask, zones } = settings;
+  const floor = settings.floor ?? threshold;
   const anyZone = Object.keys(zones).length > 0;
   let dropped = 0;
   const kept = detections.filter((d) => {
-    if (d.score < threshold) return false;
+    if (d.score < floor) return false;
     if (labels.length > 0 && !labels.includes(d.label)) return false;
     if (d.box === undefined) return true;
     if (d.box.w * d.box.h < minArea) return false;
     if (isMasked(d.box, mask)) {
-      dropped++;
+      if (d.score >= threshold) dropped++;
       return false;
     }
     return !anyZone || zonesOf(d.box, zones).length > 0;

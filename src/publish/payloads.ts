@@ -18,6 +18,12 @@ export const PAYLOAD_VERSION = 1;
  */
 export const EVENT_PAYLOAD_VERSION = 2;
 
+/**
+ * The detections payload's own version: 2 added each object's track `id` and `age` and ordered
+ * the objects (by size, or by distance to a point), which a version 1 schema rejects.
+ */
+export const DETECTIONS_PAYLOAD_VERSION = 2;
+
 export interface ModelRef {
   readonly name: string;
   readonly version: string;
@@ -113,6 +119,7 @@ function timeFields(seq: number, ts: number): string {
 export class PayloadWriter {
   readonly #head: string;
   readonly #eventHead: string;
+  readonly #detectionsHead: string;
 
   constructor(readonly context: CameraContext) {
     const { device, camera, model, image } = context;
@@ -122,9 +129,10 @@ export class PayloadWriter {
       `"image":{"width":${image.width},"height":${image.height}},`;
     this.#head = `{"v":${PAYLOAD_VERSION},${rest}`;
     this.#eventHead = `{"v":${EVENT_PAYLOAD_VERSION},${rest}`;
+    this.#detectionsHead = `{"v":${DETECTIONS_PAYLOAD_VERSION},${rest}`;
   }
 
-  /** `<camera>/detections`: every detection of one frame, and the count per label. */
+  /** `<camera>/detections`: every detection of one frame (in the pipeline's order, with track id and age), and the count per label. */
   detections(frame: FrameRef, detections: readonly Detection[], inferenceMs: number): string {
     const counts = new Map<string, number>();
     let items = '';
@@ -133,13 +141,14 @@ export class PayloadWriter {
       counts.set(d.label, (counts.get(d.label) ?? 0) + 1);
       items +=
         `${i === 0 ? '' : ','}{"label":${JSON.stringify(d.label)},"classId":${d.classId},"score":${round4(d.score)}` +
-        `${d.box === undefined ? '' : `,"box":${boxJson(d.box)}`}}`;
+        `${d.box === undefined ? '' : `,"box":${boxJson(d.box)}`}` +
+        `${d.id === undefined ? '' : `,"id":${JSON.stringify(d.id)}`}${d.age === undefined ? '' : `,"age":${d.age}`}}`;
     }
     let countJson = '';
     for (const [label, n] of counts)
       countJson += `${countJson === '' ? '' : ','}${JSON.stringify(label)}:${n}`;
     return (
-      `${this.#head}${timeFields(frame.seq, frame.timestamp)},"inferenceMs":${round2(inferenceMs)},` +
+      `${this.#detectionsHead}${timeFields(frame.seq, frame.timestamp)},"inferenceMs":${round2(inferenceMs)},` +
       `"detections":[${items}],"counts":{${countJson}}}`
     );
   }

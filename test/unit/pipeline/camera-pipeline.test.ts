@@ -3,7 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Detection } from '../../../src/detection.js';
 import type { Frame, Image } from '../../../src/frame.js';
-import { CameraPipeline, type Model, type PipelineSink } from '../../../src/pipeline/index.js';
+import {
+  CameraPipeline,
+  DEFAULT_TRACKING,
+  type Model,
+  type PipelineSink,
+} from '../../../src/pipeline/index.js';
 import { ManualClock } from '../time/manual-clock.js';
 
 const frame = (seq: number): Frame => ({
@@ -71,6 +76,7 @@ function sink(results: string[]): PipelineSink {
 const settings = {
   enabled: true,
   filter: { threshold: 0.5, labels: [], minArea: 0, mask: [], zones: {} },
+  tracking: DEFAULT_TRACKING,
   events: { smoothing: { kernel: 'mean' as const, frames: 1 }, start: 0.5, end: 0.25 },
 };
 const noKernels = {

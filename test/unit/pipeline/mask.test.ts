@@ -4,6 +4,7 @@ import type { Detection } from '../../../src/detection.js';
 import type { Frame } from '../../../src/frame.js';
 import {
   CameraPipeline,
+  DEFAULT_TRACKING,
   filterDetections,
   isMasked,
   type PipelineSink,
@@ -137,6 +138,7 @@ describe('CameraPipeline with a mask', () => {
       settings: {
         enabled: true,
         filter: { threshold: 0.5, labels: [], minArea: 0, mask: topLeft, zones: {} },
+        tracking: DEFAULT_TRACKING,
         events: { smoothing: { kernel: 'mean', frames: 1 }, start: 0.5, end: 0.25 },
       },
       metrics: {

@@ -40,6 +40,30 @@ describe('payloads', () => {
     });
   });
 
+  it('writes each tracked detection with its id and age, as detections payload v2 (v1 had neither)', () => {
+    const box = { x: 0.1, y: 0.2, w: 0.3, h: 0.4 };
+    const payload = JSON.parse(
+      writer.detections(
+        frame,
+        [
+          { label: 'stop', classId: 0, score: 0.9, box, id: '3-17', age: 12 },
+          // Tentative (not yet born): an age, no id.
+          { label: 'yield', classId: 1, score: 0.7, box, age: 1 },
+        ],
+        1,
+      ),
+    );
+    expect(payload.v).toBe(2);
+    expect(payload.detections.map((d: { id?: string; age?: number }) => [d.id, d.age])).toEqual([
+      ['3-17', 12],
+      [undefined, 1],
+    ]);
+    expect(schemaErrors('detections', payload)).toEqual([]);
+    expect(schemaErrors('detections', { ...payload, v: 1 })).not.toEqual([]);
+    const badAge = { ...payload, detections: [{ ...payload.detections[0], age: 0 }] };
+    expect(schemaErrors('detections', badAge)).not.toEqual([]);
+  });
+
   it('writes an empty frame as no detections and no counts', () => {
     const payload = JSON.parse(writer.detections(frame, [], 1));
     expect(payload.detections).toEqual([]);
