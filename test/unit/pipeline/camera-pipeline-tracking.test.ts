@@ -152,7 +152,11 @@ describe('CameraPipeline tracking', () => {
 
   it('keeps scores down to the floor for the tracker, counting as masked only boxes at or above the threshold', () => {
     let masked = 0;
-    const counter = { inc: (n = 1) => void (masked += n) };
+    const counter = {
+      inc: (n = 1) => {
+        masked += n;
+      },
+    };
     // Both boxes' centres are in the left half; one scores 0.9, one 0.3 (a low score).
     const leftHalf: [number, number][][] = [
       [
