@@ -4,8 +4,8 @@ import { onReload } from './reload-policy.js';
 
 /**
  * A camera's motion keys: how frames are differenced (motion/), and whether the model runs on
- * every frame or only where something moved (detect.mode). Both apply live: a reload hands the
- * motion detector and the pipeline their new settings from the next frame.
+ * every frame or only where something moved (detect.mode). All but motion.enabled apply live: a
+ * reload hands the motion detector and the pipeline their new settings from the next frame.
  */
 
 export const DETECT_MODES = ['always', 'motion'] as const;
@@ -14,18 +14,18 @@ export type DetectMode = (typeof DETECT_MODES)[number];
 const unit = z.number().min(0).max(1);
 
 export const motionSchema = z.strictObject({
-  /** Left out: on for a camera with a model, off for one without. */
-  enabled: z.boolean().optional(),
+  /** Left out: on for a camera with a model, off for one without. Turning it on or off restarts the camera. */
+  enabled: onReload('camera', z.boolean().optional()),
   /** The width of the gray copy frames are compared at (the height keeps the aspect ratio). */
-  width: z.number().int().min(16).max(1920).default(160),
+  width: onReload('live', z.number().int().min(16).max(1920).default(160)),
   /** How fast the background follows the picture: the share of each frame mixed into it. */
-  adaptation: z.number().gt(0).max(1).default(0.05),
+  adaptation: onReload('live', z.number().gt(0).max(1).default(0.05)),
   /** Gray levels (1..255) a blurred pixel must differ from the background by to count as moving. */
-  threshold: z.number().min(1).max(255).default(20),
+  threshold: onReload('live', z.number().min(1).max(255).default(20)),
   /** The smallest moving region, as a share of the frame's area. */
-  minArea: unit.default(0.0005),
+  minArea: onReload('live', unit.default(0.0005)),
   /** Polygons where motion is ignored (a swaying tree, a timestamp overlay). */
-  mask: z.array(polygonSchema).default([]),
+  mask: onReload('live', z.array(polygonSchema).default([])),
 });
 
 export const detectSchema = z.strictObject({
@@ -37,7 +37,8 @@ export const detectSchema = z.strictObject({
 
 /** The keys a camera adds for motion (spread into the camera schema). */
 export const motionShape = {
-  motion: onReload('live', motionSchema.prefault({})),
+  // enabled restarts the camera (its detector comes and goes); the rest applies live.
+  motion: motionSchema.prefault({}),
   detect: onReload('live', detectSchema.prefault({})),
 };
 

@@ -3,7 +3,7 @@ import { createSource } from '../capture/create.js';
 import type { FrameSource } from '../capture/source.js';
 import { CameraKernels, type KernelWorker } from '../chains/index.js';
 import { chainFor } from '../config/chains.js';
-import { cameraChanges, configChanges } from '../config/reload-changes.js';
+import { configChanges } from '../config/reload-changes.js';
 import type { CameraConfig, Config } from '../config/schema.js';
 import type { Detection, PresenceEvent } from '../detection.js';
 import { isEdgecamError } from '../errors.js';
@@ -12,12 +12,9 @@ import type { EdgecamMetrics } from '../health/metrics.js';
 import type { Readiness } from '../health/readiness.js';
 import { cameraCheck, modelCheck } from '../health/readiness.js';
 import type { Detector } from '../inference/detector.js';
-import {
-  CameraPipeline,
-  type FrameReport,
-  type PipelineSettings,
-  type PipelineSink,
-} from '../pipeline/index.js';
+import type { MotionDetector } from '../motion/index.js';
+import type { MotionResult } from '../motion-result.js';
+import { CameraPipeline, type FrameReport, type PipelineSink } from '../pipeline/index.js';
 import type { CameraPublisher } from '../publish/camera-publisher.js';
 import { applyCommand, type Command } from '../publish/commands.js';
 import type { CameraHealth, CameraState } from '../publish/payloads.js';
@@ -28,11 +25,14 @@ import { waitOrReachable } from '../time/probed-wait.js';
 import type { LiveCameraStatus, StreamClient, StreamRequest, StreamWatch } from '../web/live-view-source.js';
 import { checkLabels, labelsOf, loadModel, modelOf } from './camera-model.js';
 import { cameraHealth, liveCameraStatus } from './camera-reports.js';
+import { createMotion, motionSettings, pipelineSettings } from './camera-settings.js';
 import { CameraStreams } from './camera-streams.js';
 import { encodeImage } from './encode.js';
 import { LiveImages } from './live-images.js';
 import { CameraSnapshots } from './snapshots.js';
 import type { Tasks } from './tasks.js';
+
+export { needsRestart, pipelineSettings } from './camera-settings.js';
 
 /** A failed camera (or model) is retried after about 1, 2, 4, ... s, then every 30 s. */
 const RETRY = doublingBackoff(1000, 30_000);
@@ -46,30 +46,6 @@ export interface RuntimeDeps {
   readonly tasks: Tasks;
   readonly clock: Clock;
   readonly onFrame: (report: FrameReport) => void;
-}
-
-/** The settings of a camera that apply without restarting it: its config with its live settings. */
-export function pipelineSettings(camera: CameraConfig, live: CameraState): PipelineSettings {
-  return {
-    enabled: live.enabled,
-    filter: {
-      threshold: live.threshold,
-      labels: camera.labels,
-      minArea: camera.minArea,
-      zones: camera.zones,
-    },
-    events: camera.events,
-  };
-}
-
-/**
- * Whether a camera must restart for a new config: a key of it whose declared reload policy is
- * `camera` changed (its source, capture settings or model; src/config/reload-policy.ts). Everything
- * else (thresholds, labels, zones, events, chains) applies live.
- * @example needsRestart(old, updated) // true when source.device changed
- */
-export function needsRestart(before: CameraConfig, after: CameraConfig): boolean {
-  return cameraChanges(before, after).some((change) => change.policy === 'camera');
 }
 
 /**
@@ -90,6 +66,8 @@ export class CameraRuntime {
   #live: CameraState;
   #publisher: CameraPublisher;
   readonly #kernels: CameraKernels;
+  /** Frame differencing, when the camera detects motion (its enabled restarts the camera). */
+  readonly #motion: MotionDetector | undefined;
   readonly #deps: RuntimeDeps;
   readonly #abort = new AbortController();
   #source: FrameSource | undefined;
@@ -119,6 +97,7 @@ export class CameraRuntime {
     this.live = new LiveImages(deps.clock, deps.tasks);
     const chains = { pre: chainFor(config, camera.preprocess), edges: chainFor(config, camera.edges) };
     this.#kernels = new CameraKernels(deps.kernels, camera.id, chains.pre, chains.edges);
+    this.#motion = createMotion(camera);
     this.#publisher = this.#register();
     const publisher = this.#publisher;
     this.#snapshots = new CameraSnapshots(
@@ -184,6 +163,7 @@ export class CameraRuntime {
     const thresholdChanged = this.#live.threshold !== camera.threshold;
     this.#live = { ...this.#live, threshold: camera.threshold };
     this.#pipeline?.configure(pipelineSettings(camera, this.#live));
+    this.#motion?.configure(motionSettings(camera));
     if (limitsChanged) this.#publisher.setLimits(config.mqtt);
     if (thresholdChanged) this.#publisher.publishState();
   }
@@ -253,6 +233,7 @@ export class CameraRuntime {
       model: { name: info?.name ?? 'none', version: info?.version ?? '0' },
       image: { width: this.#camera.width, height: this.#camera.height },
       labels: labelsOf(this.#camera, this.#detector),
+      motion: this.#motion !== undefined,
       settings: {
         get state() {
           return runtime.#live;
@@ -294,6 +275,7 @@ export class CameraRuntime {
         source,
         kernels: this.#kernels,
         ...(detector === undefined ? {} : { model: modelOf(detector) }),
+        ...(this.#motion === undefined ? {} : { motion: this.#motion }),
         sink: this.#sink(),
         settings: pipelineSettings(this.#camera, this.#live),
         metrics: this.#deps.metrics.camera(this.id),
@@ -390,6 +372,13 @@ export class CameraRuntime {
         } else this.#publisher.detections(frame, detections, inferenceMs);
         this.live.frame(frame, detections);
         this.#streams.frame(frame, detections);
+      },
+      motion: (frame: Frame, motion: MotionResult) => {
+        const m = this.#deps.metrics.camera(this.id);
+        m.motionShare.set(motion.share);
+        m.motionRegions.set(motion.regions.length);
+        if (motion.moving) m.motionFrames.inc();
+        this.#publisher.motion(frame, motion);
       },
       event: async (event: PresenceEvent, frame: Frame | undefined, detections: readonly Detection[]) => {
         await this.#publisher.event(event);

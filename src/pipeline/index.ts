@@ -13,6 +13,7 @@ export {
   type FrameReport,
   type FrameStream,
   type Model,
+  type MotionPort,
   type PipelineMetrics,
   type PipelineSettings,
   type PipelineSink,
@@ -21,5 +22,7 @@ export {
 } from './camera-pipeline.js';
 export { type EventSettings, PresenceTracker } from './events.js';
 export { type FilterSettings, filterDetections } from './filter.js';
+export { type DetectSettings, type ModelPlan, MotionGate } from './motion-gate.js';
+export { type CropRect, inCrops, mergeCropDetections, planCrops, toFrame } from './region-crops.js';
 export { ScoreSmoother, type SmoothingKernel, smoothingWeights } from './smoothing.js';
 export { insidePolygon, zonesOf } from './zones.js';
