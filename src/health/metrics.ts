@@ -295,6 +295,11 @@ function bindCamera(frames: ReturnType<typeof frameMetrics>, id: string): Camera
     corrupt[kind] = frames.framesCorrupt.labels(id, kind);
     corrupt[kind].inc(0);
   }
+  // Counted from 0, not absent until the first: increase() sees the first frame that moves.
+  const motionFrames = frames.motionFrames.labels(id);
+  const inferenceSkipped = frames.inferenceSkipped.labels(id);
+  motionFrames.inc(0);
+  inferenceSkipped.inc(0);
   return {
     captured: frames.framesCaptured.labels(id),
     decoded: frames.framesDecoded.labels(id),
@@ -312,8 +317,8 @@ function bindCamera(frames: ReturnType<typeof frameMetrics>, id: string): Camera
     streamClients: frames.streamClients.labels(id),
     motionShare: frames.motionShare.labels(id),
     motionRegions: frames.motionRegions.labels(id),
-    motionFrames: frames.motionFrames.labels(id),
-    inferenceSkipped: frames.inferenceSkipped.labels(id),
+    motionFrames,
+    inferenceSkipped,
   };
 }
 
