@@ -1,6 +1,6 @@
 import type { Detection } from '../detection.js';
 import type { MotionResult } from '../motion-result.js';
-import { type CropRect, inCrops, planCrops } from './region-crops.js';
+import { type CropRect, inCrops, iou, planCrops } from './region-crops.js';
 
 /**
  * Whether, and where, the model runs on a frame when the camera detects by motion
@@ -26,6 +26,8 @@ export type ModelPlan =
 
 const SKIP: ModelPlan = { kind: 'skip' };
 const FULL: ModelPlan = { kind: 'full' };
+/** Boxes of one label overlapping this much (IoU) are one object. */
+const SAME_OBJECT = 0.3;
 
 /**
  * @example const gate = new MotionGate(); const plan = gate.plan(frame, motion, settings, 320); ...; gate.settle(plan, found, frame)
@@ -64,7 +66,13 @@ export class MotionGate {
   ): readonly Detection[] {
     if (plan.kind === 'full') this.#held = found;
     else if (plan.kind === 'crops') {
-      const outside = this.#held.filter((d) => d.box !== undefined && !inCrops(d.box, plan.crops, image));
+      // A held object the crops cut through may be found again in one: the new sighting replaces it.
+      const outside = this.#held.filter(
+        (d) =>
+          d.box !== undefined &&
+          !inCrops(d.box, plan.crops, image) &&
+          !found.some((f) => f.label === d.label && f.box !== undefined && iou(f.box, d.box!) > SAME_OBJECT),
+      );
       this.#held = [...outside, ...found];
     }
     return this.#held;

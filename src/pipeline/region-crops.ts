@@ -84,7 +84,7 @@ export function toFrame(
 
 /**
  * The detections of several crops as one frame's: boxes mapped to the frame, then greedy
- * non-maximum suppression across crops (same label, IoU over `iou`: the better score stays), so
+ * non-maximum suppression across crops (same label, IoU over `sameObject`: the better score stays), so
  * an object seen in two overlapping crops is reported once.
  * @example mergeCropDetections([[stopInA], [stopInB]], [a, b], frame)
  */
@@ -92,7 +92,7 @@ export function mergeCropDetections(
   perCrop: readonly (readonly Detection[])[],
   crops: readonly CropRect[],
   frame: { readonly width: number; readonly height: number },
-  iou = 0.5,
+  sameObject = 0.5,
 ): Detection[] {
   const mapped: Detection[] = [];
   perCrop.forEach((found, i) => {
@@ -104,7 +104,7 @@ export function mergeCropDetections(
   for (const d of mapped) {
     if (
       d.box !== undefined &&
-      kept.some((k) => k.label === d.label && k.box !== undefined && iouOf(k.box, d.box!) > iou)
+      kept.some((k) => k.label === d.label && k.box !== undefined && iou(k.box, d.box!) > sameObject)
     )
       continue;
     kept.push(d);
@@ -151,7 +151,11 @@ function unionOf(a: CropRect, b: CropRect): { x: number; y: number; w: number; h
   return { x, y, w: Math.max(a.x + a.w, b.x + b.w) - x, h: Math.max(a.y + a.h, b.y + b.h) - y };
 }
 
-function iouOf(a: Box, b: Box): number {
+/**
+ * Intersection over union of two boxes; 0 when they do not meet.
+ * @example iou({ x: 0, y: 0, w: 2, h: 2 }, { x: 1, y: 0, w: 2, h: 2 }) // 1/3
+ */
+export function iou(a: Box, b: Box): number {
   const ix = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
   const iy = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
   if (ix <= 0 || iy <= 0) return 0;
