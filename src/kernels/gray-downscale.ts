@@ -5,14 +5,14 @@ import { checkShape } from './image.js';
 
 /**
  * A small gray copy of a camera frame, for work that needs the picture's layout but not its
- * detail (frame differencing): each output pixel is the mean of up to 4x4 gray samples spread over
- * its block of the input. Sampling, not reading every pixel, keeps a 1280x720 frame to ~0.2 M reads
- * at 160 px wide; the blur that follows smooths what sampling leaves. An I420 frame is read from
+ * detail (frame differencing): each output pixel is the mean of 2x2 gray samples spread over its
+ * block of the input. Sampling, not reading every pixel, keeps a frame to ~0.08 M reads at 160 px
+ * wide, whatever its size; the blur that follows smooths what sampling leaves. An I420 frame is read from
  * its Y plane (gray already, and its RGB is never made); an RGB frame through grayLevel.
  */
 
-/** At most this many samples per block along each axis. */
-const SAMPLES = 4;
+/** This many samples per block along each axis (the blur after it smooths what they miss). */
+const SAMPLES = 2;
 
 /** A downscale planned for one input size: sample tables built once, run per frame. */
 export interface GrayDownscale {
@@ -89,23 +89,28 @@ function sample(
 ): void {
   const W = input.width;
   const planes = input.channels === 3 && frame.i420 !== undefined;
-  // The Y plane comes first in I420; a gray frame's data is its Y already.
+  // The Y plane comes first in I420; a gray frame's data is its Y already. (`data` is read only
+  // when needed: an I420 frame converts its RGB on first read, kernels/i420.ts.)
   const luma = planes ? frame.i420! : input.channels === 1 ? frame.data : undefined;
-  // Read only when needed: an I420 frame converts its RGB on first read (kernels/i420.ts).
   const rgb = luma === undefined ? frame.data : luma;
   const n = SAMPLES * SAMPLES;
+  const half = n >> 1;
+  const OW = output.width;
   for (let oy = 0; oy < output.height; oy++) {
-    for (let ox = 0; ox < output.width; ox++) {
+    for (let ox = 0; ox < OW; ox++) {
       let sum = 0;
       for (let ky = 0; ky < SAMPLES; ky++) {
         const row = ys[oy * SAMPLES + ky]! * W;
         for (let kx = 0; kx < SAMPLES; kx++) {
           const p = row + xs[ox * SAMPLES + kx]!;
-          if (luma !== undefined) sum += luma[p]!;
-          else sum += grayLevel(rgb[p * 3]!, rgb[p * 3 + 1]!, rgb[p * 3 + 2]!);
+          sum += luma === undefined ? rgbGray(rgb, p * 3) : luma[p]!;
         }
       }
-      dst[oy * output.width + ox] = (sum + (n >> 1)) / n;
+      dst[oy * OW + ox] = (sum + half) / n;
     }
   }
+}
+
+function rgbGray(rgb: Uint8Array, s: number): number {
+  return grayLevel(rgb[s]!, rgb[s + 1]!, rgb[s + 2]!);
 }

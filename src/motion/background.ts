@@ -38,7 +38,7 @@ export class Background {
   }
 
   /** Takes `frame` as the background outright (the first frame, or a picture changed wholesale). */
-  reset(frame: Float32Array): void {
+  reset(frame: Uint8Array): void {
     this.values.set(frame);
     this.#primed = true;
   }
@@ -47,13 +47,14 @@ export class Background {
    * frame ~ gain * bg + offset over the pixels `mask` counts, leaving out in a second fit those
    * more than `outlier` off the first.
    */
-  fitLighting(frame: Float32Array, mask: Uint8Array, outlier: number): Lighting {
-    const first = leastSquares(this.values, frame, mask, { gain: 1, offset: 0 }, Number.POSITIVE_INFINITY);
-    return leastSquares(this.values, frame, mask, first, outlier);
+  fitLighting(frame: Uint8Array, mask: Uint8Array, outlier: number): Lighting {
+    // The first, rough fit reads every 4th pixel: its only job is to tell the outliers apart.
+    const first = leastSquares(this.values, frame, mask, { gain: 1, offset: 0 }, Number.POSITIVE_INFINITY, 4);
+    return leastSquares(this.values, frame, mask, first, outlier, 1);
   }
 
   /** Applies the frame's lighting to the background, then mixes `rate` of the frame into it. */
-  update(frame: Float32Array, lighting: Lighting, rate: number): void {
+  update(frame: Uint8Array, lighting: Lighting, rate: number): void {
     const bg = this.values;
     const { gain, offset } = lighting;
     const relit = Math.abs(gain - 1) > SAME_GAIN || Math.abs(offset) > SAME_OFFSET;
@@ -67,10 +68,11 @@ export class Background {
 /** Least squares of frame on bg over counted pixels within `outlier` of `prior`; the prior when too few or too flat. */
 function leastSquares(
   bg: Float32Array,
-  frame: Float32Array,
+  frame: Uint8Array,
   mask: Uint8Array,
   prior: Lighting,
   outlier: number,
+  step: number,
 ): Lighting {
   let n = 0;
   let sx = 0;
@@ -78,7 +80,7 @@ function leastSquares(
   let sxx = 0;
   let sxy = 0;
   let syy = 0;
-  for (let i = 0; i < bg.length; i++) {
+  for (let i = 0; i < bg.length; i += step) {
     if (mask[i] === 0) continue;
     const x = bg[i]!;
     const y = frame[i]!;

@@ -2,8 +2,8 @@ import type { Box } from '../detection.js';
 import type { CameraImage, Image } from '../frame.js';
 import { dilate } from '../kernels/dilate.js';
 import { createGrayDownscale, type GrayDownscale } from '../kernels/gray-downscale.js';
-import { defaultSigma, gaussian1d } from '../kernels/library.js';
-import { conv2dSeparable } from '../kernels/separable.js';
+import { resolveKernel } from '../kernels/library.js';
+import { createFilterPlan, type FilterPlan } from '../kernels/plan.js';
 import { type MotionResult, NO_MOTION } from '../motion-result.js';
 import type { Polygon } from '../polygon.js';
 import { Background } from './background.js';
@@ -12,7 +12,7 @@ import { type GridRegion, RegionLabeller } from './regions.js';
 
 /**
  * Motion in a camera's frames, by differencing against a running background: each frame becomes
- * a small gray copy (kernels' gray downscale), blurred (kernels' Gaussian, so sensor grain is not
+ * a small gray copy (kernels' gray downscale), blurred (a kernels filter plan, so sensor grain is not
  * motion), fitted to the background's lighting (background.ts), thresholded, dilated (kernels'
  * dilate, joining the parts of one mover) and labelled into regions (regions.ts) of at least the
  * minimum area. Everything per-size is planned at the first frame of a size and reused.
@@ -37,13 +37,15 @@ export interface MotionSettings {
  * camera moved or shook): the whole frame is one region, and the background starts over from it.
  */
 export const GLOBAL_SHARE = 0.4;
-const BLUR = 5;
+/** The kernel engine's 5x5 Gaussian: sensor grain and sampling noise are not motion. */
+const BLUR = 'gaussian5';
 
 interface Plan {
   readonly key: string;
   readonly downscale: GrayDownscale;
   readonly gray: Image<Uint8Array>;
-  readonly blurred: Image<Float32Array>;
+  readonly blur: FilterPlan;
+  readonly blurred: Image<Uint8Array>;
   readonly changed: Image<Uint8Array>;
   readonly grown: Image<Uint8Array>;
   readonly scratch: Uint8Array;
@@ -60,7 +62,6 @@ interface Plan {
 export class MotionDetector {
   #settings: MotionSettings;
   #plan: Plan | undefined;
-  readonly #blur = gaussian1d(BLUR, defaultSigma(BLUR));
 
   constructor(settings: MotionSettings) {
     this.#settings = settings;
@@ -76,7 +77,7 @@ export class MotionDetector {
     const plan = this.#planFor(frame);
     const s = this.#settings;
     plan.downscale.run(frame, plan.gray);
-    conv2dSeparable(plan.gray, this.#blur, this.#blur, { padding: 'same', border: 'edge' }, plan.blurred);
+    plan.blur.run(plan.gray, plan.blurred);
     const current = plan.blurred.data;
     const { background } = plan;
     if (!background.primed) {
@@ -135,7 +136,13 @@ export class MotionDetector {
       key,
       downscale,
       gray: image(new Uint8Array(n)),
-      blurred: image(new Float32Array(n)),
+      // Planned once per size, on the engine's WebAssembly SIMD pass where there is one.
+      blur: createFilterPlan(
+        resolveKernel(BLUR),
+        { width, height, channels: 1 },
+        { padding: 'same', border: 'edge' },
+      ),
+      blurred: image(new Uint8Array(n)),
       changed: image(new Uint8Array(n)),
       grown: image(new Uint8Array(n)),
       scratch: new Uint8Array(n),
