@@ -25,7 +25,7 @@ import type { Box, Detection } from '../src/detection.js';
 import type { Frame } from '../src/frame.js';
 import { createDetector, type Detector } from '../src/inference/detector.js';
 import { MotionDetector } from '../src/motion/index.js';
-import { CameraPipeline } from '../src/pipeline/index.js';
+import { CameraPipeline, DEFAULT_TRACKING } from '../src/pipeline/index.js';
 import { seededRandom } from '../src/random.js';
 
 const SAMPLES = 'models/signs/samples';
@@ -41,7 +41,8 @@ async function play(detector: Detector, frames: readonly Frame[], mode: Mode, mo
   const found: Detection[][] = [];
   const settings = {
     enabled: true,
-    filter: { threshold: THRESHOLD, labels: [], minArea: 0, zones: {} },
+    filter: { threshold: THRESHOLD, labels: [], minArea: 0, mask: [], zones: {} },
+    tracking: DEFAULT_TRACKING,
     events: { smoothing: { kernel: 'mean' as const, frames: 1 }, start: 0.5, end: 0.25 },
     detect: { mode, keepAlive: 10 },
   };

@@ -171,6 +171,7 @@ function addModelCommands(program: Command): void {
     .option('--out <file>', 'also write the image with boxes and labels drawn (.jpg, .png, .webp)')
     .option('--accelerator <name>', 'auto, cpu, cuda, tensorrt, webgpu or wasm', 'auto')
     .option('--threads <n>', 'ONNX Runtime threads; 0 = one per core', '0')
+    .option('--backend <package>', 'a backend plug-in package (or its path) to run the model on instead')
     .action(async (path: string, image: string, flags: ModelRunFlags) => {
       process.stdout.write(await runModelCommand(path, image, flags));
     });

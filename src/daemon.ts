@@ -1,23 +1,24 @@
 import { type Logger, pino } from 'pino';
 import sharp from 'sharp';
-import { KernelWorker } from './chains/index.js';
+import type { KernelWorker } from './chains/index.js';
 import { configChanges, reloadedConfig } from './config/reload-changes.js';
 import type { CameraConfig, Config } from './config/schema.js';
 import { BoardReadings } from './daemon/board-readings.js';
 import { CameraRuntime, needsRestart, type RuntimeDeps } from './daemon/camera-runtime.js';
+import { openStages } from './daemon/open-stages.js';
 import { addPublisherChecks } from './daemon/publisher-checks.js';
 import { Tasks } from './daemon/tasks.js';
-import { HealthServer } from './health/http.js';
-import { createMetrics, type EdgecamMetrics, publishStats } from './health/metrics.js';
-import { createNotifier, type Notifier } from './health/notify.js';
-import { Readiness } from './health/readiness.js';
+import type { HealthServer } from './health/http.js';
+import type { EdgecamMetrics } from './health/metrics.js';
+import type { Notifier } from './health/notify.js';
+import type { Readiness } from './health/readiness.js';
 import { Watchdog } from './health/watchdog.js';
 import { collectPeriodically, useFixedHeapGrowth } from './heap-growth.js';
 import type { FrameReport } from './pipeline/index.js';
-import { MqttPublisher } from './publish/publisher.js';
+import type { MqttPublisher } from './publish/publisher.js';
 import { EDGECAM_VERSION } from './publish/version.js';
 import { mosquittoSubCommand } from './publish/watch-command.js';
-import { type Clock, systemClock } from './time/clock.js';
+import type { Clock } from './time/clock.js';
 import { within } from './time/within.js';
 import { attachLiveView } from './web/live-view.js';
 import type { LiveStatus, LiveViewSource } from './web/live-view-source.js';
@@ -374,28 +375,4 @@ export class Daemon {
     const parts = [...this.#cameras.values()].map((c) => `${c.id} ${c.status().fps.toFixed(1)} fps`);
     return parts.length === 0 ? 'no cameras' : parts.join(', ');
   }
-}
-
-/**
- * Opens the stages every camera shares (health server, MQTT publisher, kernel worker, systemd
- * notifier), each with its closer pushed onto `closers`, in the order a failed start undoes them.
- */
-async function openStages(
-  config: Config,
-  options: DaemonOptions,
-  logger: Logger,
-  closers: (() => Promise<unknown>)[],
-) {
-  const clock = options.clock ?? systemClock;
-  const metrics = createMetrics();
-  const readiness = new Readiness();
-  const http = await HealthServer.start({ ...config.http, registry: metrics.registry, readiness, logger });
-  closers.push(() => http.stop());
-  const publisher = await MqttPublisher.start({ config, logger, clock, stats: publishStats(metrics) });
-  closers.push(() => publisher.stop());
-  const kernels = new KernelWorker();
-  closers.push(() => kernels.close());
-  const notifier = await createNotifier(options.env ?? process.env, logger);
-  closers.push(async () => notifier.close());
-  return { clock, metrics, readiness, http, publisher, kernels, notifier };
 }

@@ -1,6 +1,6 @@
 /**
  * The words every stage uses for what a model found and what the pipeline makes of it: the
- * inference stage produces Detections, the pipeline filters them and turns them into
+ * inference stage produces Detections, the pipeline filters and tracks them and turns them into
  * PresenceEvents, the publish stage serialises both. Declared once here, so that no stage needs
  * another's types.
  */
@@ -22,11 +22,26 @@ export interface Detection {
   readonly classId: number;
   readonly score: number;
   readonly box?: Box;
+  /**
+   * The tracked object's id (the pipeline's tracker): the same in every frame while the object
+   * stays in view, unique per camera across restarts; absent until the object is confirmed.
+   */
+  readonly id?: string;
+  /** Frames since the tracked object was first seen, this one included (missed frames count). */
+  readonly age?: number;
 }
 
 /** The kinds of presence event, as published in an event payload's `type`. */
 export const EVENT_TYPES = ['start', 'update', 'end'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * Why an event ended, as published in an end payload's `reason`: the label left the view (gone),
+ * its camera was paused by a command (disabled), the camera or edgecam stopped (stopped), or
+ * edgecam stopped uncleanly and ended the event at its next start (restart).
+ */
+export const END_REASONS = ['gone', 'disabled', 'stopped', 'restart'] as const;
+export type EndReason = (typeof END_REASONS)[number];
 
 /** A label becoming present, its count changing, or the label leaving. */
 export interface PresenceEvent {
@@ -41,4 +56,6 @@ export interface PresenceEvent {
   /** When the presence started (ms since the epoch). */
   readonly startedAt: number;
   readonly box?: Box;
+  /** Why it ended (end events only). */
+  readonly reason?: EndReason;
 }

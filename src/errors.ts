@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   EDGECAM_ERR_ACCELERATOR: 'The required accelerator (execution provider) is not available.',
   EDGECAM_ERR_ONNX_RUNTIME: 'Neither build of ONNX Runtime (onnxruntime-node, onnxruntime-web) can load.',
   EDGECAM_ERR_TFJS_MISSING: 'A tfjs model needs TensorFlow.js, which is not installed.',
+  EDGECAM_ERR_BACKEND: 'The backend plug-in inference.backend names is not installed, or is not a plug-in.',
   EDGECAM_ERR_INFERENCE: 'The inference runtime failed while running a model.',
   EDGECAM_ERR_QUANTIZE:
     'A model cannot be quantized (dynamic input shape, several inputs, old opset, already int8).',

@@ -28,6 +28,8 @@ export interface ModelRunFlags {
   out?: string;
   accelerator?: string;
   threads?: string;
+  /** A backend plug-in's package name or path (inference.backend). */
+  backend?: string;
 }
 
 /**
@@ -82,6 +84,7 @@ export async function runModelCommand(
     model: path,
     accelerator,
     threads,
+    backend: flags.backend,
     logger: { warn: (_f, message) => warnings.push(message), info: () => {} },
   });
   try {

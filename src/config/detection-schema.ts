@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { onReload } from './reload-policy.js';
+import { trackingSchema } from './tracking-schema.js';
 
 /**
  * A camera's detection keys: its model, which detections count (threshold, labels, minimum box
- * area, zones), how scores become events (temporal smoothing and hysteresis), and whether it runs.
+ * area, zones, mask), how scores become events (temporal smoothing and hysteresis), and whether it runs.
  * The pipeline reads them; each declares how a reload applies it (reload-policy.ts).
  */
 
@@ -14,8 +15,41 @@ export const ZONE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 const unit = z.number().min(0).max(1);
 
-/** A polygon in normalised frame coordinates: at least 3 [x, y] corners, each 0..1 (0, 0 is top-left). */
-export const polygonSchema = z.array(z.tuple([unit, unit])).min(3);
+const corner = z.tuple([z.number(), z.number()]).describe('a corner [x, y]');
+
+/**
+ * A polygon in normalised frame coordinates: at least 3 [x, y] corners, each 0..1 (0, 0 is
+ * top-left). Checked here rather than with min/max so that the likeliest mistakes (pixels for
+ * fractions, a corner too few) get a message that says so and how to fix it.
+ */
+export const polygonSchema = z
+  .array(corner)
+  .describe('a polygon: a list of 3 or more corners [x, y], x and y from 0 to 1')
+  .superRefine((polygon, ctx) => {
+    if (polygon.length < 3) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `a polygon needs at least 3 corners, received ${polygon.length}`,
+        params: { fix: 'list 3 or more corners [x, y], e.g. [[0, 0], [0.5, 0], [0.5, 1]]' },
+      });
+    }
+    polygon.forEach((point, i) => {
+      point.forEach((value, axis) => {
+        if (value >= 0 && value <= 1) return;
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, axis],
+          message: `${axis === 0 ? 'x' : 'y'} = ${value} is outside the frame: corners are fractions of the frame from 0 to 1 (0, 0 is the top-left)`,
+          params: {
+            fix: `divide pixels by the frame's ${axis === 0 ? 'width' : 'height'}, e.g. ${axis === 0 ? 'x 320 of 640 px is 0.5' : 'y 120 of 480 px is 0.25'}`,
+          },
+        });
+      });
+    });
+  });
+
+/** Polygons where detections are dropped (a box whose centre is in any): e.g. a poster, a parked car, a screen. */
+export const maskSchema = z.array(polygonSchema);
 
 const smoothingSchema = z.strictObject({
   kernel: z.enum(SMOOTHING_KERNELS).default('mean'),
@@ -49,6 +83,8 @@ export const detectionShape = {
   labels: onReload('live', z.array(z.string().min(1)).default([])),
   minArea: onReload('live', unit.default(0)),
   zones: onReload('live', z.record(z.string().regex(ZONE_NAME_PATTERN), polygonSchema).default({})),
+  mask: onReload('live', maskSchema.default([])),
+  tracking: onReload('live', trackingSchema.prefault({})),
   events: onReload('live', eventsSchema.prefault({})),
   /** false: the camera stops (true: it starts). */
   enabled: onReload('camera', z.boolean().default(true)),
@@ -56,3 +92,5 @@ export const detectionShape = {
 
 export type EventsConfig = z.infer<typeof eventsSchema>;
 export type ZonePolygon = z.infer<typeof polygonSchema>;
+/** A camera's detection mask: polygons, each in normalised coordinates. */
+export type MaskPolygons = z.infer<typeof maskSchema>;

@@ -21,6 +21,11 @@ export const inferenceSchema = z
     /** Threads per ONNX Runtime session (intra-op); 0: one per CPU core, in the daemon one per core but one. */
     threads: z.number().int().min(0).max(256).default(0),
     graphOptimizationLevel: z.enum(GRAPH_OPTIMIZATION_LEVELS).default('all'),
+    /**
+     * A backend plug-in (an npm package, or a path to one) that runs every model instead of the
+     * built-in backends; "" runs each model on the backend its manifest names (docs/backends.md).
+     */
+    backend: z.string().default(''),
   })
   .superRefine((s, ctx) => {
     if (s.required && s.accelerator === 'auto') {

@@ -1,8 +1,9 @@
+import type { CameraConfig } from '../config/schema.js';
 import type { Detection } from '../detection.js';
 import type { ModelInfo } from '../inference/model-info.js';
 import type { PipelineStatus } from '../pipeline/index.js';
 import type { CameraHealth } from '../publish/payloads.js';
-import type { LiveCameraStatus } from '../web/live-view-source.js';
+import type { CameraOverlays, LiveCameraStatus, Polygon } from '../web/live-view-source.js';
 
 /**
  * How a running camera reports itself: to the live view (its page's status) and in the health
@@ -18,11 +19,16 @@ interface CameraReadings {
 /** The camera on the live view's status. */
 export function liveCameraStatus(
   id: string,
-  r: CameraReadings & { readonly online: boolean; readonly shown: readonly Detection[] | undefined },
+  r: CameraReadings & {
+    readonly online: boolean;
+    readonly shown: readonly Detection[] | undefined;
+    readonly camera: CameraConfig;
+  },
 ): LiveCameraStatus {
   const s = r.pipeline;
   return {
     id,
+    ...cameraOverlays(r.camera),
     online: r.online,
     fps: s?.fps ?? 0,
     inferenceMs: s?.inferenceMs ?? null,
@@ -37,6 +43,19 @@ export function liveCameraStatus(
     })),
     events: [...(s?.events ?? [])],
     lastFrameAt: s?.lastFrameAt ?? null,
+  };
+}
+
+/**
+ * The polygons the live view draws over a camera's picture, from its config (as reloaded).
+ * `motion.mask` is read where the config has it (motion detection's key), else [].
+ * @example cameraOverlays(camera).masks.detections // camera.mask
+ */
+export function cameraOverlays(camera: CameraConfig): CameraOverlays {
+  const motion = (camera as { readonly motion?: { readonly mask?: readonly Polygon[] } }).motion;
+  return {
+    masks: { detections: [...camera.mask], motion: [...(motion?.mask ?? [])] },
+    zones: Object.entries(camera.zones).map(([name, polygon]) => ({ name, polygon })),
   };
 }
 

@@ -14,7 +14,7 @@ import { cameraCheck, modelCheck } from '../health/readiness.js';
 import type { Detector } from '../inference/detector.js';
 import type { MotionDetector } from '../motion/index.js';
 import type { MotionResult } from '../motion-result.js';
-import { CameraPipeline, type FrameReport, type PipelineSink } from '../pipeline/index.js';
+import { CameraPipeline, type FrameReport, type PipelineSink, type TrackIds } from '../pipeline/index.js';
 import type { CameraPublisher } from '../publish/camera-publisher.js';
 import { applyCommand, type Command } from '../publish/commands.js';
 import type { CameraHealth, CameraState } from '../publish/payloads.js';
@@ -24,15 +24,17 @@ import type { Clock } from '../time/clock.js';
 import { waitOrReachable } from '../time/probed-wait.js';
 import type { LiveCameraStatus, StreamClient, StreamRequest, StreamWatch } from '../web/live-view-source.js';
 import { checkLabels, labelsOf, loadModel, modelOf } from './camera-model.js';
+import { cameraOpenEvents } from './camera-open-events.js';
 import { cameraHealth, liveCameraStatus } from './camera-reports.js';
 import { createMotion, motionSettings, pipelineSettings } from './camera-settings.js';
 import { CameraStreams } from './camera-streams.js';
 import { encodeImage } from './encode.js';
 import { LiveImages } from './live-images.js';
+import type { OpenEventsStore } from './open-events-store.js';
 import { CameraSnapshots } from './snapshots.js';
+import { logSourceEvents } from './source-logs.js';
 import type { Tasks } from './tasks.js';
-
-export { needsRestart, pipelineSettings } from './camera-settings.js';
+import { trackIdsFor } from './track-run.js';
 
 /** A failed camera (or model) is retried after about 1, 2, 4, ... s, then every 30 s. */
 const RETRY = doublingBackoff(1000, 30_000);
@@ -47,6 +49,8 @@ export interface RuntimeDeps {
   readonly clock: Clock;
   readonly onFrame: (report: FrameReport) => void;
 }
+
+export { needsRestart } from './camera-settings.js';
 
 /**
  * One running camera: its source, model, kernel plans, pipeline and publisher, restarted with
@@ -80,6 +84,10 @@ export class CameraRuntime {
   readonly #snapshots: CameraSnapshots;
   /** The MJPEG streams' shared encoders, one per picture. */
   readonly #streams: CameraStreams;
+  /** The events open now, on disk for the next start should this run die (open-events-store.ts). */
+  readonly #openEvents: OpenEventsStore;
+  /** Track ids of this start of the camera: a pipeline restarted after a failure goes on counting. */
+  readonly #trackIds: TrackIds;
 
   private constructor(
     config: Config,
@@ -87,8 +95,10 @@ export class CameraRuntime {
     detector: Detector | undefined,
     deps: RuntimeDeps,
     live: CameraState,
+    trackIds: TrackIds,
   ) {
     this.id = camera.id;
+    this.#trackIds = trackIds;
     this.#config = config;
     this.#camera = camera;
     this.#detector = detector;
@@ -108,6 +118,7 @@ export class CameraRuntime {
       deps.metrics.camera(camera.id).snapshotsReplaced,
     );
     this.#streams = new CameraStreams(deps.metrics.camera(camera.id), deps.clock, deps.tasks);
+    this.#openEvents = cameraOpenEvents(config.stateDir, camera.id, () => publisher.writer.context, deps);
   }
 
   /**
@@ -131,7 +142,8 @@ export class CameraRuntime {
     }
     // A restart keeps what was commanded on, and like any reload sets the config's threshold.
     const live = { enabled: previous?.settings.enabled ?? true, threshold: camera.threshold };
-    const runtime = new CameraRuntime(config, camera, detector, deps, live);
+    const trackIds = await trackIdsFor(config.stateDir, camera.id, deps.logger);
+    const runtime = new CameraRuntime(config, camera, detector, deps, live, trackIds);
     runtime.#loop = runtime.#run();
     return runtime;
   }
@@ -186,6 +198,7 @@ export class CameraRuntime {
       info: this.#detector?.info,
       online: this.#source?.stats().online ?? false,
       shown: this.live.shownDetections(),
+      camera: this.#camera,
     });
   }
 
@@ -211,6 +224,7 @@ export class CameraRuntime {
   async stop(): Promise<void> {
     this.#abort.abort();
     await this.#loop;
+    await this.#openEvents.close();
     this.#streams.close();
     this.#snapshots.flush(); // the latest start's snapshot, if it waits: the daemon awaits the tasks
     this.#kernels.close();
@@ -266,7 +280,7 @@ export class CameraRuntime {
     let failures = 0;
     while (!signal.aborted) {
       const source = createSource(this.#camera, { ffmpegPath: this.#config.capture.ffmpegPath, clock });
-      this.#watch(source);
+      logSourceEvents(source, this.#deps.logger, this.#deps.metrics.camera(this.id).corrupt);
       this.#source = source;
       this.#counted = { frames: 0, dropped: 0 };
       const detector = this.#detector;
@@ -281,6 +295,7 @@ export class CameraRuntime {
         metrics: this.#deps.metrics.camera(this.id),
         onFrame: (report) => this.#onFrame(report),
         clock,
+        trackIds: this.#trackIds,
       });
       this.#pipeline = pipeline;
       try {
@@ -317,19 +332,6 @@ export class CameraRuntime {
       this.#detector = old;
       this.#deps.logger.error({ err, camera: this.id }, 'reloading the model failed; trying again later');
     }
-  }
-
-  #watch(source: FrameSource): void {
-    const { logger } = this.#deps;
-    source.events.on('online', (e) => logger.info(e, `camera "${e.camera}" online`));
-    source.events.on('offline', (e) => logger.warn(e, `camera "${e.camera}" offline: ${e.reason}`));
-    source.events.on('retry', (e) => logger.debug(e, `camera "${e.camera}" still offline`));
-    // Counted as they come, by reason (rare, unlike frames, whose counts are added per frame).
-    const corrupt = this.#deps.metrics.camera(this.id).corrupt;
-    source.events.on('corrupt', (e) => {
-      corrupt[e.kind].inc();
-      logger.debug(e, `camera "${e.camera}": a corrupt frame was skipped`);
-    });
   }
 
   #onFrame(report: FrameReport): void {
@@ -381,7 +383,7 @@ export class CameraRuntime {
         this.#publisher.motion(frame, motion);
       },
       event: async (event: PresenceEvent, frame: Frame | undefined, detections: readonly Detection[]) => {
-        await this.#publisher.event(event);
+        await this.#openEvents.record(event, () => this.#publisher.event(event));
         this.#deps.logger.debug(
           { camera: this.id, type: event.type, label: event.label, seq: event.frame.seq },
           'event',

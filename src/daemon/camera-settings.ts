@@ -5,23 +5,15 @@ import { MotionDetector, type MotionSettings } from '../motion/index.js';
 import type { PipelineSettings } from '../pipeline/index.js';
 import type { CameraState } from '../publish/payloads.js';
 
-/**
- * What a camera's config and live settings make of its pipeline and motion detection, and
- * whether a reload restarts it.
- */
-
 /** The settings of a camera that apply without restarting it: its config with its live settings. */
 export function pipelineSettings(camera: CameraConfig, live: CameraState): PipelineSettings {
+  const { labels, minArea, mask, zones, tracking, events, detect } = camera;
   return {
     enabled: live.enabled,
-    filter: {
-      threshold: live.threshold,
-      labels: camera.labels,
-      minArea: camera.minArea,
-      zones: camera.zones,
-    },
-    events: camera.events,
-    detect: camera.detect,
+    filter: { threshold: live.threshold, labels, minArea, mask, zones },
+    tracking,
+    events,
+    detect,
   };
 }
 
@@ -38,8 +30,8 @@ export function createMotion(camera: CameraConfig): MotionDetector | undefined {
 
 /**
  * Whether a camera must restart for a new config: a key of it whose declared reload policy is
- * `camera` changed (its source, capture settings or model; src/config/reload-policy.ts). Everything
- * else (thresholds, labels, zones, events, chains, motion tuning) applies live.
+ * `camera` changed (its source, capture settings, model or motion.enabled; src/config/reload-policy.ts).
+ * Everything else (thresholds, labels, zones, events, chains, motion tuning) applies live.
  * @example needsRestart(old, updated) // true when source.device changed
  */
 export function needsRestart(before: CameraConfig, after: CameraConfig): boolean {

@@ -4,6 +4,7 @@ import type { ConfigProblem } from '../config/problem.js';
 import { splitRemedy } from '../config/remedy.js';
 import type { CameraConfig, Config } from '../config/schema.js';
 import { type EdgecamError, isEdgecamError } from '../errors.js';
+import { loadBackendPlugin } from '../inference/backend-plugin.js';
 import type { Detector } from '../inference/detector.js';
 import { systemClock } from '../time/clock.js';
 import { labelFilterError, loadModel } from './camera-model.js';
@@ -43,17 +44,34 @@ export async function checkCamerasStart(
   options: StartupCheckOptions = {},
 ): Promise<StartupFindings> {
   const findings: StartupFindings = { problems: [], warnings: [] };
+  // A backend plug-in that does not load fails every model the same way: say it once, at its key.
+  const backend = await checkBackend(config, findings);
   const models = new ModelCache(config);
   try {
     for (const [index, camera] of config.cameras.entries()) {
       if (!camera.enabled) continue;
-      await checkModel(camera, index, models, findings);
+      if (backend) await checkModel(camera, index, models, findings);
       await checkSource(config, camera, index, options, findings);
     }
   } finally {
     await models.close();
   }
   return findings;
+}
+
+/** Whether the backend plug-in (if any) loads; a problem at inference.backend when it does not. */
+async function checkBackend(config: Config, findings: StartupFindings): Promise<boolean> {
+  const name = config.inference.backend;
+  if (name === '' || !config.cameras.some((c) => c.enabled && c.model !== '')) return true;
+  try {
+    await loadBackendPlugin(name);
+    return true;
+  } catch (err) {
+    if (!isEdgecamError(err)) throw err;
+    const fix = 'install the plug-in package next to edgecam, or set it to "" for the built-in backends';
+    findings.problems.push(problemOf('inference.backend', name, err, fix));
+    return false;
+  }
 }
 
 async function checkModel(

@@ -4,6 +4,7 @@ import { findOnPath } from '../capture/programs.js';
 import type { Config } from '../config/schema.js';
 import { firstLine } from '../errors.js';
 import { loadModelPackage } from '../inference/model.js';
+import { checkBackendPlugin } from './backend-plugin.js';
 import { checkTemperature, checkThrottling } from './board.js';
 import { checkCameras } from './cameras.js';
 import { type CheckResult, fail } from './check.js';
@@ -91,7 +92,7 @@ export async function runDoctor(
   overrides: Partial<DoctorOptions> = {},
 ): Promise<CheckResult[]> {
   const o = { ...boardOptions(), ...overrides };
-  const inference = config?.inference ?? { accelerator: 'auto', required: false };
+  const inference = config?.inference ?? { accelerator: 'auto', required: false, backend: '' };
   const cameras = config?.cameras ?? [];
   const onnx = guard('onnxruntime', async () =>
     checkOnnxRuntime({
@@ -99,10 +100,11 @@ export async function runDoctor(
       libDir: o.onnxLibDir,
       arch: o.arch,
       inference,
-      needsOnnx: await camerasNeedOnnx(config, o.cwd),
+      // A backend plug-in runs every model instead of ONNX Runtime.
+      needsOnnx: inference.backend === '' && (await camerasNeedOnnx(config, o.cwd)),
     }),
   );
-  const checks: Promise<CheckResult | undefined>[] = [
+  const checks: Promise<CheckResult | readonly CheckResult[] | undefined>[] = [
     guard('arch', () => checkArch(o)),
     guard('node', async () => checkNode(o)),
     guard('cpu', () => checkCpuFeatures(o.procRoot)),
@@ -121,6 +123,7 @@ export async function runDoctor(
         ? guard('webgpu', () => checkVulkan({ ...o, inference }))
         : undefined,
     ),
+    guard('backend', () => checkBackendPlugin(inference.backend, o.cwd)),
     guard('cameras', () => checkCameras({ devDir: o.devDir, path: o.path, cameras })),
     guard('ffmpeg', () =>
       checkFfmpeg({ configured: config?.capture.ffmpegPath ?? '', path: o.path, cameras }),
@@ -128,7 +131,7 @@ export async function runDoctor(
     config === undefined ? Promise.resolve(undefined) : guard('mqtt', () => checkBroker(config.mqtt)),
     config === undefined ? Promise.resolve(undefined) : guard('http', () => checkHttpPort(config.http)),
   ];
-  return (await Promise.all(checks)).filter((r): r is CheckResult => r !== undefined);
+  return (await Promise.all(checks)).flat().filter((r): r is CheckResult => r !== undefined);
 }
 
 /** Runs a check; one that throws is reported as its own failure instead of ending the others. */

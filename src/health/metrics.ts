@@ -40,6 +40,8 @@ export interface CameraMetrics {
   readonly motionFrames: { inc(n?: number): void };
   /** Frames the model did not run on, as nothing moved (detect.mode: motion). */
   readonly inferenceSkipped: { inc(n?: number): void };
+  /** Detections dropped by the camera's mask. */
+  readonly masked: { inc(n?: number): void };
 }
 
 export interface MetricsOptions {
@@ -75,6 +77,14 @@ export function createMetrics(options: MetricsOptions = {}) {
   );
   const mqtt = mqttMetrics(registers);
   const outbox = outboxMetrics(registers);
+  const openEventsErrors = counter(
+    registers,
+    'edgecam_open_events_errors_total',
+    'Failures of the open-events files in stateDir: read (a file left by an unclean stop that could not be read, set aside as .corrupt), write (a write or heartbeat that failed; the events still went out).',
+    ['op'],
+  );
+  // Both series start at 0, so increase() sees the first failure.
+  for (const op of ['read', 'write']) openEventsErrors.inc({ op }, 0);
   const board = boardMetrics(registers, thermalRoot, throttled);
   mqtt.mqttConnected.set(0);
 
@@ -85,6 +95,7 @@ export function createMetrics(options: MetricsOptions = {}) {
     inferenceInfo,
     ...mqtt,
     ...outbox,
+    openEventsErrors,
     ...board,
     /** A camera's metrics with the label bound (made once, then reused). */
     camera(id: string): CameraMetrics {
@@ -200,6 +211,12 @@ function frameMetrics(registers: Registry[]) {
       'Frames the model did not run on because nothing moved (detect.mode: motion).',
       ['camera'],
     ),
+    detectionsMasked: counter(
+      registers,
+      'edgecam_detections_masked_total',
+      "Detections dropped because their box's centre was inside one of the camera's mask polygons.",
+      ['camera'],
+    ),
     fps: gauge(
       registers,
       'edgecam_fps',
@@ -300,6 +317,8 @@ function bindCamera(frames: ReturnType<typeof frameMetrics>, id: string): Camera
   const inferenceSkipped = frames.inferenceSkipped.labels(id);
   motionFrames.inc(0);
   inferenceSkipped.inc(0);
+  const masked = frames.detectionsMasked.labels(id);
+  masked.inc(0); // 0, not absent, before the first masked detection (as corrupt above)
   return {
     captured: frames.framesCaptured.labels(id),
     decoded: frames.framesDecoded.labels(id),
@@ -319,6 +338,7 @@ function bindCamera(frames: ReturnType<typeof frameMetrics>, id: string): Camera
     motionRegions: frames.motionRegions.labels(id),
     motionFrames,
     inferenceSkipped,
+    masked,
   };
 }
 

@@ -18,6 +18,8 @@ export interface BackendOptions {
   /** Intra-op threads; 0 = one per core. */
   readonly threads: number;
   readonly graphOptimizationLevel: GraphOptimizationLevel;
+  /** A backend plug-in's package name or path (backend-plugin.ts); absent or "" for the built-ins. */
+  readonly backend?: string;
   /** The program that names the WebGPU adapter (webgpu-adapter.ts); tests pass a stand-in. Default vulkaninfo. */
   readonly vulkaninfo?: string;
 }

@@ -2,6 +2,7 @@ import type { Detection } from '../detection.js';
 import { EdgecamError } from '../errors.js';
 import type { CameraImage } from '../frame.js';
 import type { BackendOptions, BackendSession, InferenceLogger } from './backend.js';
+import { loadBackendPlugin } from './backend-plugin.js';
 import { BACKENDS } from './backends.js';
 import { inputMismatches, manifestInput } from './check.js';
 import { createDecoder, type Decoder } from './decode/index.js';
@@ -32,7 +33,11 @@ export async function loadEngine(
 ): Promise<InferenceEngine> {
   const pkg = typeof path === 'string' ? await loadModelPackage(path) : path;
   const { manifest } = pkg;
-  const session = await (await BACKENDS[manifest.backend]())(pkg, options, log);
+  const load =
+    options.backend === undefined || options.backend === ''
+      ? await BACKENDS[manifest.backend]()
+      : (await loadBackendPlugin(options.backend)).load;
+  const session = await load(pkg, options, log);
   try {
     const problems = inputMismatches(manifest.input, session.inputs, session.acceptDtypes);
     if (problems.length > 0) {

@@ -12,6 +12,7 @@ export const DEFAULT_INFERENCE_OPTIONS: Readonly<InferenceConfig> = Object.freez
   required: false,
   threads: 0,
   graphOptimizationLevel: 'all',
+  backend: '',
 });
 
 /**

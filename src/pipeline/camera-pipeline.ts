@@ -9,11 +9,17 @@ import { type FilterSettings, filterDetections } from './filter.js';
 import { FrameRate } from './frame-rate.js';
 import { runPlan } from './model-runs.js';
 import { type DetectSettings, type ModelPlan, MotionGate } from './motion-gate.js';
+import { type FrameReport, NO_METRICS, type PipelineMetrics } from './pipeline-metrics.js';
+import type { TrackingSettings } from './tracking/settings.js';
+import { TrackIds } from './tracking/track-ids.js';
+import { TrackedDetections } from './tracking/tracked-detections.js';
+
+export type { FrameReport, PipelineMetrics, TimedStage } from './pipeline-metrics.js';
 
 /**
  * One camera's pipeline: frames from its source (latest wins: the source's one-slot mailbox
  * drops what the pipeline was too slow for), its chains in the kernel worker, its model in the
- * inference worker, then filtering, smoothing and events on the main thread, and out through a
+ * inference worker, then filtering, tracking, smoothing and events on the main thread, and out through a
  * sink. While the model runs on frame N, frame N+1 is captured, decoded and filtered, and then
  * handed to the model's worker, which starts it the moment N ends: the model never waits for
  * this thread between frames. Nothing queues beyond that one frame; the next is taken from the
@@ -69,32 +75,10 @@ export interface PipelineSink {
   event(event: PresenceEvent, frame: Frame | undefined, detections: readonly Detection[]): Promise<void>;
 }
 
-export type TimedStage = 'capture' | 'kernels' | 'inference' | 'postprocess' | 'publish';
-
-/** The metrics a pipeline records (health's CameraMetrics fits). */
-export interface PipelineMetrics {
-  readonly stage: Readonly<Record<TimedStage, { observe(seconds: number): void }>>;
-  readonly endToEnd: { observe(seconds: number): void };
-  readonly fps: { set(value: number): void };
-  /** Frames the model did not run on, as nothing moved. */
-  readonly inferenceSkipped?: { inc(n?: number): void };
-}
-
-/** One processed frame's timings, for the watchdog and the benchmark. */
-export interface FrameReport {
-  readonly camera: string;
-  readonly seq: number;
-  /** Milliseconds per stage; capture is the frame's age when the pipeline took it. */
-  readonly stages: Readonly<Record<TimedStage, number>>;
-  /** From capture to published, ms. */
-  readonly endToEndMs: number;
-  /** The model's own run (undefined without a model). */
-  readonly modelRunMs: number | undefined;
-}
-
 export interface PipelineSettings {
   readonly enabled: boolean;
   readonly filter: FilterSettings;
+  readonly tracking: TrackingSettings;
   readonly events: EventSettings;
   /** Whether the model runs on every frame or where things move (default: every frame). */
   readonly detect?: DetectSettings;
@@ -112,6 +96,8 @@ export interface CameraPipelineOptions {
   readonly metrics?: PipelineMetrics;
   readonly onFrame?: (report: FrameReport) => void;
   readonly clock?: Clock;
+  /** Where a detector's track ids come from; the daemon's are unique across restarts (run 0 otherwise). */
+  readonly trackIds?: TrackIds;
 }
 
 /** What the live view and the health report show of a camera. */
@@ -130,17 +116,6 @@ export interface PipelineStatus {
 const RECENT_EVENTS = 20;
 const ALWAYS: DetectSettings = { mode: 'always', keepAlive: 0 };
 const DEFAULT_INPUT = 320;
-const NO_METRICS: PipelineMetrics = {
-  stage: {
-    capture: { observe() {} },
-    kernels: { observe() {} },
-    inference: { observe() {} },
-    postprocess: { observe() {} },
-    publish: { observe() {} },
-  },
-  endToEnd: { observe() {} },
-  fps: { set() {} },
-};
 
 /**
  * @example const pipeline = new CameraPipeline({ id, source, kernels, model, sink, settings }); await pipeline.run(signal)
@@ -151,7 +126,10 @@ export class CameraPipeline {
   readonly #clock: Clock;
   readonly #metrics: PipelineMetrics;
   readonly #tracker: PresenceTracker;
+  readonly #objects: TrackedDetections;
   #settings: PipelineSettings;
+  /** The filter at the tracker's floor (below the threshold down to `tracking.low`). */
+  #candidates: FilterSettings;
   readonly #rate = new FrameRate();
   #inferenceMs: number | null = null;
   #lastFrame: Frame | undefined;
@@ -168,12 +146,20 @@ export class CameraPipeline {
     this.#metrics = options.metrics ?? NO_METRICS;
     this.#settings = options.settings;
     this.#tracker = new PresenceTracker(options.settings.events);
+    this.#objects = new TrackedDetections(options.settings.tracking, options.trackIds ?? new TrackIds(0));
+    this.#candidates = this.#candidateFilter(options.settings);
+  }
+
+  #candidateFilter(settings: PipelineSettings): FilterSettings {
+    return { ...settings.filter, floor: this.#objects.floor(settings.filter.threshold) };
   }
 
   /** Applies new settings from the next frame on (a reload, or a command to the live settings). */
   configure(settings: PipelineSettings): void {
     this.#settings = settings;
     this.#tracker.configure(settings.events);
+    this.#objects.configure(settings.tracking);
+    this.#candidates = this.#candidateFilter(settings);
   }
 
   get enabled(): boolean {
@@ -279,11 +265,13 @@ export class CameraPipeline {
     this.#metrics.fps.set(0);
     const frame = this.#lastFrame;
     const at = { seq: frame?.seq ?? 0, timestamp: this.#clock.now() };
-    for (const event of this.#tracker.endAll(at)) await this.#emit(event, undefined);
+    this.#objects.reset();
+    for (const event of this.#tracker.endAll(at, 'stopped')) await this.#emit(event, undefined);
   }
 
   async #endAll(frame: Frame): Promise<void> {
-    for (const event of this.#tracker.endAll(frame)) await this.#emit(event, frame);
+    this.#objects.reset();
+    for (const event of this.#tracker.endAll(frame, 'disabled')) await this.#emit(event, frame);
   }
 
   async #after(previous: Promise<void> | undefined, then: () => Promise<void>): Promise<void> {
@@ -336,7 +324,16 @@ export class CameraPipeline {
     const inferenceMs = ran ?? 0;
     const { sink, model } = this.#options;
     const t0 = performance.now();
-    const kept = filterDetections(found, this.#settings.filter);
+    // A detector's boxes are tracked (ids, ages, order); a classifier's top-k is only filtered.
+    const masked = this.#metrics.masked;
+    const kept =
+      model?.task === 'detect'
+        ? this.#objects.update(
+            filterDetections(found, this.#candidates, masked),
+            this.#settings.filter.threshold,
+            frame,
+          )
+        : filterDetections(found, this.#settings.filter, masked);
     const events = model === undefined ? [] : this.#tracker.update(frame, kept);
     const t1 = performance.now();
     this.#lastFrame = frame;

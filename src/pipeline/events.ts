@@ -1,4 +1,4 @@
-import type { Box, Detection, PresenceEvent } from '../detection.js';
+import type { Box, Detection, EndReason, PresenceEvent } from '../detection.js';
 import { ScoreSmoother, type SmoothingKernel, smoothingWeights } from './smoothing.js';
 
 /**
@@ -118,7 +118,14 @@ export class PresenceTracker {
       }
       state.best = Math.max(state.best, score);
       if (score < end) {
-        events.push({ ...base, type: 'end', score: state.best, count: 0, startedAt: state.startedAt });
+        events.push({
+          ...base,
+          type: 'end',
+          score: state.best,
+          count: 0,
+          startedAt: state.startedAt,
+          reason: 'gone',
+        });
         this.#labels.delete(label);
       } else if (count >= 1 && count !== state.reported) {
         state.reported = count;
@@ -136,7 +143,7 @@ export class PresenceTracker {
   }
 
   /** Ends every present label (the camera stops or is disabled); the tracker is empty afterwards. */
-  endAll(frame: { readonly seq: number; readonly timestamp: number }): PresenceEvent[] {
+  endAll(frame: { readonly seq: number; readonly timestamp: number }, reason: EndReason): PresenceEvent[] {
     const events: PresenceEvent[] = [];
     for (const [label, state] of this.#labels) {
       if (!state.present) continue;
@@ -147,6 +154,7 @@ export class PresenceTracker {
         score: state.best,
         count: 0,
         startedAt: state.startedAt,
+        reason,
       });
     }
     this.#labels.clear();

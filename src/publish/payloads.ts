@@ -13,6 +13,18 @@ import type { MotionResult } from '../motion-result.js';
 /** Bumped when a payload changes incompatibly; subscribers can check it. */
 export const PAYLOAD_VERSION = 1;
 
+/**
+ * The event payload's own version (its schema's `v`): 2 added `reason` to `end` events, which a
+ * version 1 schema (no other properties allowed) rejects.
+ */
+export const EVENT_PAYLOAD_VERSION = 2;
+
+/**
+ * The detections payload's own version: 2 added each object's track `id` and `age` and ordered
+ * the objects (by size, or by distance to a point), which a version 1 schema rejects.
+ */
+export const DETECTIONS_PAYLOAD_VERSION = 2;
+
 export interface ModelRef {
   readonly name: string;
   readonly version: string;
@@ -107,16 +119,21 @@ function timeFields(seq: number, ts: number): string {
  */
 export class PayloadWriter {
   readonly #head: string;
+  readonly #eventHead: string;
+  readonly #detectionsHead: string;
 
   constructor(readonly context: CameraContext) {
     const { device, camera, model, image } = context;
-    this.#head =
-      `{"v":${PAYLOAD_VERSION},"device":${JSON.stringify(device)},"camera":${JSON.stringify(camera)},` +
+    const rest =
+      `"device":${JSON.stringify(device)},"camera":${JSON.stringify(camera)},` +
       `"model":${JSON.stringify({ name: model.name, version: model.version })},` +
       `"image":{"width":${image.width},"height":${image.height}},`;
+    this.#head = `{"v":${PAYLOAD_VERSION},${rest}`;
+    this.#eventHead = `{"v":${EVENT_PAYLOAD_VERSION},${rest}`;
+    this.#detectionsHead = `{"v":${DETECTIONS_PAYLOAD_VERSION},${rest}`;
   }
 
-  /** `<camera>/detections`: every detection of one frame, and the count per label. */
+  /** `<camera>/detections`: every detection of one frame (in the pipeline's order, with track id and age), and the count per label. */
   detections(frame: FrameRef, detections: readonly Detection[], inferenceMs: number): string {
     const counts = new Map<string, number>();
     let items = '';
@@ -125,13 +142,14 @@ export class PayloadWriter {
       counts.set(d.label, (counts.get(d.label) ?? 0) + 1);
       items +=
         `${i === 0 ? '' : ','}{"label":${JSON.stringify(d.label)},"classId":${d.classId},"score":${round4(d.score)}` +
-        `${d.box === undefined ? '' : `,"box":${boxJson(d.box)}`}}`;
+        `${d.box === undefined ? '' : `,"box":${boxJson(d.box)}`}` +
+        `${d.id === undefined ? '' : `,"id":${JSON.stringify(d.id)}`}${d.age === undefined ? '' : `,"age":${d.age}`}}`;
     }
     let countJson = '';
     for (const [label, n] of counts)
       countJson += `${countJson === '' ? '' : ','}${JSON.stringify(label)}:${n}`;
     return (
-      `${this.#head}${timeFields(frame.seq, frame.timestamp)},"inferenceMs":${round2(inferenceMs)},` +
+      `${this.#detectionsHead}${timeFields(frame.seq, frame.timestamp)},"inferenceMs":${round2(inferenceMs)},` +
       `"detections":[${items}],"counts":{${countJson}}}`
     );
   }
@@ -144,14 +162,18 @@ export class PayloadWriter {
     return `${this.#head}${timeFields(frame.seq, frame.timestamp)},"inferenceMs":${round2(inferenceMs)},"top":[${items}]}`;
   }
 
-  /** `<camera>/events`: a start, update or end, with an id that subscribers use to drop duplicates. */
+  /**
+   * `<camera>/events`: a start, update or end (with why it ended), with an id that subscribers use
+   * to drop duplicates.
+   */
   event(id: string, event: PresenceEvent): string {
     const { frame } = event;
     return (
-      `${this.#head}${timeFields(frame.seq, frame.timestamp)},"id":${JSON.stringify(id)},"type":"${event.type}",` +
+      `${this.#eventHead}${timeFields(frame.seq, frame.timestamp)},"id":${JSON.stringify(id)},"type":"${event.type}",` +
       `"label":${JSON.stringify(event.label)},"score":${round4(event.score)},"count":${event.count},` +
       `"startedAt":${event.startedAt},"durationMs":${Math.max(0, frame.timestamp - event.startedAt)}` +
-      `${event.box === undefined ? '' : `,"box":${boxJson(event.box)}`}}`
+      `${event.box === undefined ? '' : `,"box":${boxJson(event.box)}`}` +
+      `${event.reason === undefined ? '' : `,"reason":"${event.reason}"`}}`
     );
   }
 

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { type Logger, pino } from 'pino';
 import type { Config } from '../config/schema.js';
+import type { PresenceEvent } from '../detection.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import type { EmbeddedBroker } from './broker.js';
 import { type CameraChannels, type CameraInfo, CameraPublisher, cameraLimits } from './camera-publisher.js';
@@ -11,7 +13,7 @@ import { type DaemonHealth, HealthReports } from './health-reports.js';
 import { MqttConnection } from './mqtt.js';
 import type { Outbox } from './outbox.js';
 import type { OutboxPump } from './outbox-pump.js';
-import type { OutboxStatus } from './payloads.js';
+import { type CameraContext, type OutboxStatus, PayloadWriter } from './payloads.js';
 import {
   connectionOptions,
   openOutbox,
@@ -21,7 +23,7 @@ import {
   startBroker,
 } from './publisher-start.js';
 import { noStats, type PublishStats } from './stats.js';
-import { deviceTopics } from './topics.js';
+import { cameraTopics, deviceTopics } from './topics.js';
 import { VolatileWindow } from './volatile-window.js';
 
 /**
@@ -248,6 +250,26 @@ export class MqttPublisher {
       this.#refreshDiscovery();
     }
     return camera;
+  }
+
+  /**
+   * The `end` of an event that a run which stopped uncleanly left open, through the outbox, under
+   * the payload head it started with (the camera need not be registered, or exist any more).
+   * Resolves with its id once on disk. The id derives from the event, so that the same end
+   * published again (a crash before its record was removed) is a redelivery subscribers drop.
+   */
+  async endLeftOpen(
+    camera: string,
+    context: Pick<CameraContext, 'model' | 'image'>,
+    event: PresenceEvent,
+  ): Promise<string> {
+    const writer = new PayloadWriter({ device: this.device, camera, ...context });
+    const digest = createHash('sha256')
+      .update(JSON.stringify([this.device, camera, event.label, event.startedAt, event.reason]))
+      .digest('hex');
+    const id = `${digest.slice(0, 8)}-${digest.slice(8, 12)}-${digest.slice(12, 16)}-${digest.slice(16, 20)}-${digest.slice(20, 32)}`;
+    await this.#enqueue(cameraTopics(this.prefix, camera).events, writer.event(id, event), false, false);
+    return id;
   }
 
   /** Removes a camera: its Home Assistant entities go away, its retained state stays. */

@@ -3,4 +3,10 @@
  * annotated frame, its edge map, detections, events and numbers. No external assets.
  */
 export { attachLiveView, type LiveViewOptions, type RouteTable } from './live-view.js';
-export type { LiveCameraStatus, LiveStatus, LiveViewSource } from './live-view-source.js';
+export type {
+  CameraOverlays,
+  LiveCameraStatus,
+  LiveStatus,
+  LiveViewSource,
+  Polygon,
+} from './live-view-source.js';

@@ -3,7 +3,20 @@
  * pipeline): a status snapshot, and per camera the latest annotated frame and edge map.
  */
 
-export interface LiveCameraStatus {
+/** A polygon in normalised frame coordinates: [x, y] corners, (0, 0) the top-left, (1, 1) the bottom-right. */
+export type Polygon = readonly (readonly [number, number])[];
+
+/**
+ * The polygons the page draws over a camera's picture: where detections are dropped, where
+ * motion is ignored (each [] when the camera has none), and its named zones. Any stage's mask
+ * the config gains goes here as one more list, and the page draws it.
+ */
+export interface CameraOverlays {
+  masks: { detections: Polygon[]; motion: Polygon[] };
+  zones: { name: string; polygon: Polygon }[];
+}
+
+export interface LiveCameraStatus extends CameraOverlays {
   id: string;
   online: boolean;
   fps: number;

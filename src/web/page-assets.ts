@@ -16,6 +16,8 @@ const FILES = {
   '/': { file: 'index.html', contentType: 'text/html; charset=utf-8' },
   '/live-view.css': { file: 'live-view.css', contentType: 'text/css; charset=utf-8' },
   '/live-view.js': { file: 'live-view.js', contentType: 'text/javascript; charset=utf-8' },
+  '/mjpeg-reader.js': { file: 'mjpeg-reader.js', contentType: 'text/javascript; charset=utf-8' },
+  '/overlays.js': { file: 'overlays.js', contentType: 'text/javascript; charset=utf-8' },
 } as const;
 
 /**

@@ -17,13 +17,17 @@ export interface CliResult {
  * takes over 100 s is killed as hung (before the test's own timeout, so that its output shows);
  * on a busy machine a run takes many times what it does on an idle one.
  */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  options: { cwd?: string } = {},
+): Promise<CliResult> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [CLI, ...args],
-      { env: { ...cleanEnv(), ...env }, timeout: 100_000 },
+      { env: { ...cleanEnv(), ...env }, timeout: 100_000, ...options },
       (err, stdout, stderr) => {
         const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
         resolve({ code, stdout, stderr });

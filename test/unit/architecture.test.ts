@@ -46,7 +46,8 @@ const ALLOWED: Record<string, readonly string[]> = {
 function roomOf(file: string): string {
   const path = relative(SRC, file).split('/');
   if (path.length === 1) {
-    if (path[0] === 'index.ts') return 'api';
+    // The package's entry points: edgecam (index.ts) and edgecam/backend (backend.ts, for plug-ins).
+    if (path[0] === 'index.ts' || path[0] === 'backend.ts') return 'api';
     if (path[0] === 'cli.ts') return 'cli';
     if (path[0] === 'daemon.ts') return 'daemon';
     return 'ground';

@@ -1,12 +1,20 @@
-// The edgecam live view. It polls api/status, fetches each camera's latest annotated frame and
-// edge map, and draws them with the numbers beside them. Plain browser JavaScript with no
-// dependencies and nothing from the internet: a board on a home network often has none.
+// The edgecam live view. It polls api/status, plays each camera's MJPEG stream (annotated) with its
+// masks and zones drawn over it, fetches its edge map now and then, and shows the numbers beside
+// them. Plain browser JavaScript with no dependencies and nothing from the internet: a board on a
+// home network often has none.
 //
 // Token: when edgecam has http.token set, open the page as http://<board>:8080/#token=<token>.
 // The page keeps the token for this tab (sessionStorage), takes it off the address bar, and sends
-// it as "Authorization: Bearer" on every request; a URL fragment never reaches a server's log.
+// it as "Authorization: Bearer" on every request, the stream's included; a URL fragment never
+// reaches a server's log.
+
+import { playStream } from './mjpeg-reader.js';
+import { drawOverlays } from './overlays.js';
 
 const STATUS_EVERY_MS = 500;
+// What the stream asks for: detections drawn, at most this many frames a second (the camera's fps
+// caps it too). A phone on Wi-Fi keeps up with 5 and the board encodes no more than it must.
+const STREAM_QUERY = 'fps=5';
 // Edge maps are published every few seconds (mqtt.edges.interval); unchanged ones cost a 304.
 const EDGES_EVERY_MS = 2000;
 // A camera that delivered nothing for this long says so next to its name.
@@ -21,6 +29,7 @@ const cards = new Map(); // camera id -> the card's elements and what it shows
 let token = readToken();
 let timer;
 let polling = false;
+let needToken = false; // a 401 came: streams wait for the token to be typed in
 let serverOffsetMs = 0; // server clock - this device's clock: "4 s ago" even when a phone's clock is off
 
 function readToken() {
@@ -74,6 +83,8 @@ function showNotice(text) {
 }
 
 function askForToken() {
+  needToken = true;
+  stopStreams();
   showNotice(token === '' ? 'This edgecam needs its token.' : 'The token was not accepted.');
   byId('token-form').hidden = false;
   byId('token-input').focus();
@@ -97,6 +108,7 @@ function render(status) {
   }
   for (const [id, card] of cards) {
     if (!present.has(id)) {
+      card.player?.stop();
       card.root.remove();
       cards.delete(id);
     }
@@ -124,13 +136,61 @@ function addCard(main, id) {
     inference: pick('.inference'),
     provider: pick('.provider'),
     model: pick('.model'),
-    frame: imageView(pick('img.frame')),
+    live: liveView(pick('figure.live')),
+    player: null,
     edges: imageView(pick('img.edges')),
     detections: pick('.detections'),
     events: pick('.events'),
   };
   cards.set(id, card);
   return card;
+}
+
+function liveView(figure) {
+  const pick = (selector) => figure.querySelector(selector);
+  return {
+    placeholder: pick('.placeholder'),
+    picture: pick('.picture'),
+    canvas: pick('canvas.frame'),
+    overlays: pick('svg.overlays'),
+    state: pick('.stream-state'),
+    legend: pick('.legend-list'),
+  };
+}
+
+/** Plays the camera's stream unless it already plays, or the page waits for its token or is hidden. */
+function ensureStream(card, id) {
+  if (card.player !== null || needToken || document.hidden) return;
+  const { live } = card;
+  card.player = playStream({
+    url: `api/cameras/${encodeURIComponent(id)}/stream.mjpeg?${STREAM_QUERY}`,
+    canvas: live.canvas,
+    headers: () => (token === '' ? {} : { authorization: `Bearer ${token}` }),
+    onFrame: () => {
+      live.picture.hidden = false;
+      live.placeholder.hidden = true;
+    },
+    onState: (state) => {
+      live.state.dataset.state = state.kind;
+      live.state.textContent =
+        state.kind === 'playing'
+          ? 'live'
+          : state.kind === 'connecting'
+            ? 'connecting to the stream…'
+            : `stream stopped (${state.reason}); reconnecting in ${Math.round(state.retryInMs / 1000)} s`;
+    },
+    onUnauthorized: () => {
+      card.player = null;
+      askForToken();
+    },
+  });
+}
+
+function stopStreams() {
+  for (const card of cards.values()) {
+    card.player?.stop();
+    card.player = null;
+  }
 }
 
 function imageView(img) {
@@ -157,19 +217,24 @@ function updateCard(card, camera) {
   card.model.title = camera.model ?? '';
   if (camera.frameSize !== null) {
     // The picture's size before it loads, so the layout does not jump when it arrives.
-    for (const view of [card.frame, card.edges]) {
-      view.img.width = camera.frameSize.width;
-      view.img.height = camera.frameSize.height;
-      view.placeholder.style.aspectRatio = `${camera.frameSize.width} / ${camera.frameSize.height}`;
+    const { width, height } = camera.frameSize;
+    const { canvas } = card.live;
+    if (canvas.dataset.frames === undefined && (canvas.width !== width || canvas.height !== height)) {
+      canvas.width = width;
+      canvas.height = height;
+    }
+    card.edges.img.width = width;
+    card.edges.img.height = height;
+    for (const placeholder of [card.live.placeholder, card.edges.placeholder]) {
+      placeholder.style.aspectRatio = `${width} / ${height}`;
     }
   }
+  drawOverlays(card.live.overlays, card.live.legend, camera);
   renderDetections(card.detections, camera.detections);
   renderEvents(card.events, camera.events, now);
+  ensureStream(card, camera.id);
 
   const base = `cameras/${encodeURIComponent(camera.id)}`;
-  if (camera.lastFrameAt !== null && camera.lastFrameAt !== card.frame.at) {
-    refreshImage(card.frame, `${base}/frame.jpg`, camera.lastFrameAt);
-  }
   if (
     camera.lastFrameAt !== null &&
     (card.edges.at === null || Date.now() - card.edges.at >= EDGES_EVERY_MS)
@@ -278,11 +343,15 @@ byId('token-form').addEventListener('submit', (event) => {
   token = byId('token-input').value;
   sessionStorage.setItem(TOKEN_KEY, token);
   byId('token-form').hidden = true;
+  needToken = false;
   showNotice('');
   schedule(0);
 });
 document.addEventListener('visibilitychange', () => {
-  if (document.hidden) clearTimeout(timer);
-  else schedule(0);
+  // Hidden: no polling and no streams (a phone in a pocket); shown again, both resume.
+  if (document.hidden) {
+    clearTimeout(timer);
+    stopStreams();
+  } else schedule(0);
 });
 schedule(0);

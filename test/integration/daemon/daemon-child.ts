@@ -26,7 +26,7 @@ export interface DaemonChild {
  * `edgecam run --config FILE` as users run it (the built CLI), with stdout's JSON log lines parsed.
  * @example const child = startDaemon(configFile); await child.waitForLog((l) => l.msg === 'edgecam running', 'start')
  */
-export function startDaemon(configFile: string): DaemonChild {
+export function startDaemon(configFile: string, options: { cwd?: string } = {}): DaemonChild {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env))
@@ -34,6 +34,7 @@ export function startDaemon(configFile: string): DaemonChild {
   const child = spawn(process.execPath, [CLI, 'run', '--config', configFile], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...options,
   });
   const lines: LogLine[] = [];
   const listeners = new Set<() => void>();

@@ -134,6 +134,20 @@ describe('edgecam run', () => {
     expect((await sharp(snapshot.payload).metadata()).format).toBe('jpeg');
   });
 
+  it('tracks the yield sign that is in every frame: one id (of run 1: a fresh stateDir), its age growing', async () => {
+    type Tracked = { label: string; id?: string; age?: number };
+    const yieldOf = (m: Received) => (json(m).detections as Tracked[]).find((d) => d.label === 'yield');
+    await sub.waitFor((m) => m.topic === `${PREFIX}/cam/detections` && (yieldOf(m)?.age ?? 0) >= 5);
+    const seen = sub.messages.filter((m) => m.topic === `${PREFIX}/cam/detections`);
+    expect(seen.every((m) => json(m).v === 2)).toBe(true);
+    const yields = seen.map(yieldOf).filter((d) => d !== undefined);
+    const ids = new Set(yields.flatMap((d) => (d.id === undefined ? [] : [d.id])));
+    expect(ids.size).toBe(1);
+    expect([...ids][0]).toMatch(/^1-[0-9]+$/);
+    const ages = yields.map((d) => d.age!);
+    expect(ages.slice(0, 5)).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('publishes an edge map PNG of the frame size, the health report and Home Assistant discovery', async () => {
     const edges = await sub.waitFor((m) => m.topic === `${PREFIX}/cam/edges`);
     const meta = await sharp(edges.payload).metadata();

@@ -235,7 +235,7 @@ describe('MqttPublisher against mosquitto (TLS, password)', () => {
     const detections = json((await sub.waitFor((m) => m.topic === 'edgecam/pi/front/detections')).payload);
     expect(schemaErrors('detections', detections)).toEqual([]);
     expect(detections).toMatchObject({
-      v: 1,
+      v: 2,
       device: 'pi',
       camera: 'front',
       seq: 41,

@@ -5,7 +5,7 @@ import type { Detection } from '../../../src/detection.js';
 import type { HealthServer } from '../../../src/health/http.js';
 import { attachLiveView } from '../../../src/web/live-view.js';
 import { missingTool } from '../system-tools.js';
-import { ARTIFACTS, CHROMIUM, collectProblems, launchChromium } from './browser.js';
+import { ARTIFACTS, CHROMIUM, canvasPixels, collectProblems, launchChromium } from './browser.js';
 import { startHealthServer } from './health-server.js';
 import { SceneSource } from './scene-source.js';
 
@@ -61,16 +61,9 @@ async function frontCamera(source: SceneSource, index: number): Promise<Detectio
   return source.showFrame('front', index, NOW - 80);
 }
 
-/** The RGB of pixel (x, y) of the camera's frame as the page drew it. */
+/** The RGB of pixel (x, y) of the camera's frame as the page drew it (from its stream, on a canvas). */
 function pixelsOnPage(page: Page, camera: string, points: { x: number; y: number }[]): Promise<number[][]> {
-  return page.locator(`[data-camera="${camera}"] img.frame`).evaluate((img, at) => {
-    const canvas = img.ownerDocument.createElement('canvas');
-    canvas.width = img.naturalWidth;
-    canvas.height = img.naturalHeight;
-    const context = canvas.getContext('2d', { willReadFrequently: true });
-    context.drawImage(img, 0, 0);
-    return at.map(({ x, y }) => [...context.getImageData(x, y, 1, 1).data.slice(0, 3)]);
-  }, points);
+  return canvasPixels(page.locator(`[data-camera="${camera}"] canvas.frame`), points);
 }
 
 function rgb(hex: string): number[] {
@@ -91,16 +84,20 @@ describe('the live view in Chromium', () => {
 
     await page.goto(`${server.url}/`);
     const front = page.locator('[data-camera="front"]');
-    await front.locator(`img.frame[data-at="${NOW - 80}"]`).waitFor();
+    await front.locator('canvas.frame[data-frames]').waitFor();
     await front.locator('img.edges[data-at]').waitFor();
 
-    const sizes = await front
-      .locator('img')
-      .evaluateAll((imgs) => imgs.map((img) => [img.naturalWidth, img.naturalHeight]));
+    const sizes = await front.locator('canvas.frame, img.edges').evaluateAll((elements) =>
+      elements.map((e) => {
+        const { width, height, naturalWidth, naturalHeight } = e as unknown as Record<string, number>;
+        return e.tagName === 'CANVAS' ? [width, height] : [naturalWidth, naturalHeight];
+      }),
+    );
     expect(sizes).toEqual([
       [640, 480],
       [640, 480],
     ]);
+    expect(await front.locator('.stream-state').textContent()).toBe('live');
     // The middle of each box's left edge, on the page, has the box's colour; the camera's own
     // picture there does not.
     const { width, height } = source.scene;
@@ -146,7 +143,7 @@ describe('the live view in Chromium', () => {
     const { page, problems } = await open();
     await page.goto(`${server.url}/`);
     const front = page.locator('[data-camera="front"]');
-    await front.locator(`img.frame[data-at="${NOW - 80}"]`).waitFor();
+    await front.locator('canvas.frame[data-frames]').waitFor();
 
     const later = await source.showFrame('front', 40, NOW - 10);
     source.cameras.get('front')!.status.detections = [{ label: 'no-entry', score: 0.87 }];
@@ -155,7 +152,8 @@ describe('the live view in Chromium', () => {
     source.addCamera('porch', { fps: 1 });
 
     await front.locator('.detections li', { hasText: 'no-entry87%' }).waitFor();
-    await front.locator(`img.frame[data-at="${NOW - 10}"]`).waitFor();
+    // The new frame comes by the stream (its X-Frame-Seq is the synthetic frame's index).
+    await front.locator('canvas.frame[data-seq="40"]').waitFor();
     expect(later.length).toBeGreaterThan(0);
     expect(await front.locator('.detections li').allTextContents()).toEqual(['no-entry87%']);
     expect(await front.locator('.events li').first().textContent()).toBe('startno-entryjust now');
@@ -167,18 +165,80 @@ describe('the live view in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it("draws every mask and zone the status carries (motion's too), and redraws them on a reload", async () => {
+    const source = new SceneSource();
+    await frontCamera(source, 0);
+    const status = source.cameras.get('front')!.status;
+    status.masks = {
+      detections: [
+        [
+          [0, 0],
+          [0.2, 0],
+          [0.2, 0.2],
+        ],
+      ],
+      motion: [
+        [
+          [0.5, 0.5],
+          [1, 0.5],
+          [1, 1],
+          [0.5, 1],
+        ],
+      ],
+    };
+    status.zones = [
+      {
+        name: 'driveway',
+        polygon: [
+          [0, 0.6],
+          [0.4, 0.6],
+          [0.4, 1],
+        ],
+      },
+    ];
+    const server = await serve(source);
+    const { page, problems } = await open();
+    await page.goto(`${server.url}/`);
+    const front = page.locator('[data-camera="front"]');
+    await front.locator('canvas.frame[data-frames]').waitFor();
+    const drawn = () =>
+      front
+        .locator('svg.overlays polygon')
+        .evaluateAll((all) =>
+          all.map((p) => [p.getAttribute('class'), p.getAttribute('points'), p.textContent]),
+        );
+    expect(await drawn()).toEqual([
+      ['mask detections', '0,0 0.2,0 0.2,0.2', 'detection mask'],
+      ['mask motion', '0.5,0.5 1,0.5 1,1 0.5,1', 'motion mask'],
+      ['zone', '0,0.6 0.4,0.6 0.4,1', 'zone driveway'],
+    ]);
+    expect(await front.locator('.legend').allTextContents()).toEqual([
+      'detection mask',
+      'motion mask',
+      'zone',
+    ]);
+
+    // A reload that takes the motion mask and the zone away: the page draws what is left.
+    status.masks = { detections: status.masks.detections, motion: [] };
+    status.zones = [];
+    await front.locator('svg.overlays polygon.zone').waitFor({ state: 'detached' });
+    expect(await drawn()).toEqual([['mask detections', '0,0 0.2,0 0.2,0.2', 'detection mask']]);
+    await page.screenshot({ path: fileURLToPath(new URL('live-view-overlays.png', ARTIFACTS)) });
+    expect(problems).toEqual([]);
+  });
+
   it('fits a phone held upright: no sideways scrolling, pictures one under the other', async () => {
     const source = new SceneSource();
     await frontCamera(source, 0);
     const server = await serve(source);
     const { page, problems } = await open({ width: 390, height: 844 });
     await page.goto(`${server.url}/`);
-    await page.locator('img.frame[data-at]').waitFor();
+    await page.locator('canvas.frame[data-frames]').waitFor();
     const widths = await page
       .locator('html')
       .evaluate((root) => ({ scroll: root.scrollWidth, window: root.ownerDocument.defaultView.innerWidth }));
     expect(widths.scroll).toBeLessThanOrEqual(widths.window);
-    const frame = (await page.locator('img.frame').boundingBox())!;
+    const frame = (await page.locator('canvas.frame').boundingBox())!;
     const edges = (await page.locator('img.edges').boundingBox())!;
     expect(frame.width).toBeGreaterThan(300);
     expect(edges.y).toBeGreaterThanOrEqual(frame.y + frame.height);
@@ -193,7 +253,7 @@ describe('the live view in Chromium', () => {
     const { page, problems } = await open();
 
     await page.goto(`${server.url}/#token=s3cret-token`);
-    await page.locator('[data-camera="front"] img.frame[data-at]').waitFor();
+    await page.locator('[data-camera="front"] canvas.frame[data-frames]').waitFor();
     await page.locator('[data-camera="front"] img.edges[data-at]').waitFor();
     expect(page.url()).toBe(`${server.url}/`);
     expect(await page.locator('#token-form').isHidden()).toBe(true);
@@ -211,7 +271,7 @@ describe('the live view in Chromium', () => {
     expect(await page.locator('#notice').textContent()).toBe('This edgecam needs its token.');
     await page.locator('#token-input').fill('s3cret-token');
     await page.locator('#token-form button').click();
-    await page.locator('[data-camera="front"] img.frame[data-at]').waitFor();
+    await page.locator('[data-camera="front"] canvas.frame[data-frames]').waitFor();
     expect(await page.locator('#notice').isHidden()).toBe(true);
     // The one 401 before the token was typed in is the browser's to report; nothing else.
     expect(problems).toEqual([expect.stringMatching(/401/)]);

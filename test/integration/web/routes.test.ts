@@ -5,6 +5,7 @@ import { attachLiveView } from '../../../src/web/live-view.js';
 import { startHealthServer } from './health-server.js';
 import { SceneSource } from './scene-source.js';
 
+const PAGE_FILES = ['index.html', 'live-view.css', 'live-view.js', 'mjpeg-reader.js', 'overlays.js'];
 const servers: HealthServer[] = [];
 afterEach(async () => {
   for (const server of servers.splice(0)) await server.stop();
@@ -35,6 +36,8 @@ describe('the live view routes', () => {
     expect(html).toContain('<script type="module" src="live-view.js">');
     for (const [path, type] of [
       ['/live-view.js', 'text/javascript; charset=utf-8'],
+      ['/mjpeg-reader.js', 'text/javascript; charset=utf-8'],
+      ['/overlays.js', 'text/javascript; charset=utf-8'],
       ['/live-view.css', 'text/css; charset=utf-8'],
     ] as const) {
       const res = await fetch(`${server.url}${path}`);
@@ -44,7 +47,7 @@ describe('the live view routes', () => {
   });
 
   it('ships the page in the built package (npm run build copies it to dist/web/page/)', async () => {
-    for (const file of ['index.html', 'live-view.css', 'live-view.js']) {
+    for (const file of PAGE_FILES) {
       const built = await readFile(new URL(`../../../dist/web/page/${file}`, import.meta.url), 'utf8');
       expect(built, file).toBe(
         await readFile(new URL(`../../../src/web/page/${file}`, import.meta.url), 'utf8'),
@@ -55,7 +58,7 @@ describe('the live view routes', () => {
   it('names no external asset in any of the page files', async () => {
     const dir = new URL('../../../src/web/page/', import.meta.url);
     const files = await readdir(dir);
-    expect(files.sort()).toEqual(['index.html', 'live-view.css', 'live-view.js']);
+    expect(files.sort()).toEqual(PAGE_FILES);
     for (const file of files) {
       const text = await readFile(new URL(file, dir), 'utf8');
       // Comments may mention an address; no src=, href=, url() or import may point off the board.
@@ -121,10 +124,17 @@ describe('the live view routes', () => {
     const bearer = { headers: { authorization: 'Bearer s3cret' } };
     expect((await fetch(`${server.url}/`)).status).toBe(200);
     expect((await fetch(`${server.url}/live-view.js`)).status).toBe(200);
-    for (const path of ['/api/status', '/cameras/front/frame.jpg', '/cameras/front/edges.png']) {
+    for (const path of [
+      '/api/status',
+      '/cameras/front/frame.jpg',
+      '/cameras/front/edges.png',
+      '/api/cameras/front/stream.mjpeg',
+    ]) {
       expect((await fetch(`${server.url}${path}`)).status, path).toBe(401);
       expect((await fetch(`${server.url}${path}?token=s3cret`)).status, `${path}?token=`).toBe(401);
-      expect((await fetch(`${server.url}${path}`, bearer)).status, path).toBe(200);
+      const res = await fetch(`${server.url}${path}`, bearer);
+      expect(res.status, path).toBe(200);
+      await res.body?.cancel(); // the stream's body never ends by itself
     }
   });
 });

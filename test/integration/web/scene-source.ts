@@ -88,6 +88,8 @@ export class SceneSource implements LiveViewSource {
       detections: [],
       events: [],
       lastFrameAt: null,
+      masks: { detections: [], motion: [] },
+      zones: [],
       ...status,
     };
     this.cameras.set(id, { status: camera });

@@ -74,6 +74,18 @@ describe('configChanges', () => {
         },
       }),
     ],
+    [
+      'cameras[front].mask',
+      front({
+        mask: [
+          [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+          ],
+        ],
+      }),
+    ],
     ['cameras[front].events', front({ events: { start: 0.6 } })],
     ['cameras[front].preprocess', front({ preprocess: 'denoise' })],
     ['cameras[front].edges', front({ edges: 'edges' })],

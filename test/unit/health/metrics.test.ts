@@ -46,6 +46,7 @@ describe('metrics', () => {
     stats.command(false);
     stats.commandsCoalesced(4);
     stats.outboxRefused('snapshot', 'superseded', 1);
+    metrics.openEventsErrors.inc({ op: 'read' });
     const text = await metrics.registry.metrics();
     for (const line of [
       'edgecam_frames_captured_total{camera="front"} 2',
@@ -65,6 +66,8 @@ describe('metrics', () => {
       'edgecam_outbox_messages 3',
       'edgecam_outbox_bytes 1200',
       'edgecam_outbox_dropped_total 2',
+      'edgecam_open_events_errors_total{op="read"} 1',
+      'edgecam_open_events_errors_total{op="write"} 0',
       'edgecam_board_temperature_celsius{zone="cpu-thermal"} 48.312',
       'edgecam_board_throttled 327685',
     ]) {

@@ -3,12 +3,13 @@ import { configSchema } from '../../../src/config/schema.js';
 import { pipelineThreadCount, threadCount } from '../../../src/inference/options.js';
 
 describe('the inference: config section', () => {
-  it('defaults to auto, not required, threads chosen from the cores (0), full graph optimisation', () => {
+  it('defaults to auto, not required, threads chosen from the cores (0), full graph optimisation, the built-in backends', () => {
     expect(configSchema.parse({}).inference).toEqual({
       accelerator: 'auto',
       required: false,
       threads: 0,
       graphOptimizationLevel: 'all',
+      backend: '',
     });
   });
 

@@ -3,7 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Detection } from '../../../src/detection.js';
 import type { Frame, Image } from '../../../src/frame.js';
-import { CameraPipeline, type Model, type PipelineSink } from '../../../src/pipeline/index.js';
+import {
+  CameraPipeline,
+  DEFAULT_TRACKING,
+  type Model,
+  type PipelineSink,
+} from '../../../src/pipeline/index.js';
 import { ManualClock } from '../time/manual-clock.js';
 
 const frame = (seq: number): Frame => ({
@@ -70,7 +75,8 @@ function sink(results: string[]): PipelineSink {
 
 const settings = {
   enabled: true,
-  filter: { threshold: 0.5, labels: [], minArea: 0, zones: {} },
+  filter: { threshold: 0.5, labels: [], minArea: 0, mask: [], zones: {} },
+  tracking: DEFAULT_TRACKING,
   events: { smoothing: { kernel: 'mean' as const, frames: 1 }, start: 0.5, end: 0.25 },
 };
 const noKernels = {
@@ -144,6 +150,7 @@ describe('CameraPipeline frame rate', () => {
         },
         endToEnd: { observe() {} },
         fps: { set: (value) => (gauge = value) },
+        masked: { inc() {} },
       },
     });
     await pipeline.run(new AbortController().signal);
@@ -155,5 +162,58 @@ describe('CameraPipeline frame rate', () => {
     expect(pipeline.status().fps).toBe(0);
     await pipeline.stop();
     expect(gauge).toBe(0);
+  });
+});
+
+describe('CameraPipeline end reasons', () => {
+  const always: Model = {
+    task: 'detect',
+    lastTimings: undefined,
+    run: async () => [{ label: 'stop', classId: 0, score: 0.9 }],
+  };
+  const recording = (events: string[]): PipelineSink => ({
+    ...sink([]),
+    event: async (e) => {
+      events.push(`${e.type} ${e.label}${e.reason === undefined ? '' : ` ${e.reason}`}`);
+    },
+  });
+
+  it("ends what is present with reason 'stopped' when the camera stops", async () => {
+    const events: string[] = [];
+    const pipeline = new CameraPipeline({
+      id: 'test',
+      source: frames(3),
+      kernels: noKernels,
+      model: always,
+      sink: recording(events),
+      settings,
+    });
+    await pipeline.run(new AbortController().signal);
+    await pipeline.stop();
+    expect(events).toEqual(['start stop', 'end stop stopped']);
+  });
+
+  it("ends what is present with reason 'disabled' when a command pauses the camera", async () => {
+    const events: string[] = [];
+    let pipeline: CameraPipeline | undefined;
+    const pausedAfterTwo = {
+      async *frames() {
+        for (let seq = 1; seq <= 4; seq++) {
+          if (seq === 3) pipeline?.configure({ ...settings, enabled: false });
+          yield frame(seq);
+        }
+      },
+    };
+    pipeline = new CameraPipeline({
+      id: 'test',
+      source: pausedAfterTwo,
+      kernels: noKernels,
+      model: always,
+      sink: recording(events),
+      settings,
+    });
+    await pipeline.run(new AbortController().signal);
+    await pipeline.stop();
+    expect(events).toEqual(['start stop', 'end stop disabled']);
   });
 });

@@ -44,6 +44,8 @@ describe('presence events with hysteresis', () => {
     expect(start.startedAt).toBe(1200);
     expect(start.box).toEqual({ x: 0.1, y: 0.1, w: 0.2, h: 0.2 });
     expect(end.startedAt).toBe(1200);
+    expect(end.reason).toBe('gone');
+    expect(start.reason).toBeUndefined();
     expect(end.score).toBeCloseTo(0.8, 6);
     expect(end.frame.seq).toBe(6);
   });
@@ -61,8 +63,11 @@ describe('presence events with hysteresis', () => {
     const y: Detection = { label: 'yield', classId: 1, score: 0.9 };
     run(tracker, [[stop(0.9), y], [stop(0.9), y], [stop(0.9), y], [stop(0.9)]]);
     expect(tracker.present).toEqual(['stop', 'yield']);
-    const ended = tracker.endAll({ seq: 9, timestamp: 5000 });
-    expect(ended.map((e) => `${e.type} ${e.label}`).sort()).toEqual(['end stop', 'end yield']);
+    const ended = tracker.endAll({ seq: 9, timestamp: 5000 }, 'stopped');
+    expect(ended.map((e) => `${e.type} ${e.label} ${e.reason}`).sort()).toEqual([
+      'end stop stopped',
+      'end yield stopped',
+    ]);
     expect(tracker.present).toEqual([]);
   });
 

@@ -39,7 +39,7 @@ describe('filterDetections', () => {
     { label: 'yield', classId: 1, score: 0.8, box: { x: 0.5, y: 0.1, w: 0.2, h: 0.2 } },
     { label: 'yield', classId: 1, score: 0.8, box: { x: 0.5, y: 0.7, w: 0.01, h: 0.01 } },
   ];
-  const none = { threshold: 0, labels: [], minArea: 0, zones: {} };
+  const none = { threshold: 0, labels: [], minArea: 0, mask: [], zones: {} };
 
   it('keeps scores at or above the threshold', () => {
     expect(filterDetections(found, { ...none, threshold: 0.5 })).toHaveLength(3);

@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import type { Detection } from '../../../src/detection.js';
 import type { CameraImage, Frame } from '../../../src/frame.js';
 import { type MotionResult, NO_MOTION } from '../../../src/motion-result.js';
-import { CameraPipeline, type Model, type PipelineSink } from '../../../src/pipeline/index.js';
+import {
+  CameraPipeline,
+  DEFAULT_TRACKING,
+  type Model,
+  type PipelineSink,
+} from '../../../src/pipeline/index.js';
 
 const W = 640;
 const H = 360;
@@ -35,7 +40,8 @@ class ScriptedModel implements Model {
 
 const settings = (mode: 'always' | 'motion') => ({
   enabled: true,
-  filter: { threshold: 0.5, labels: [], minArea: 0, zones: {} },
+  filter: { threshold: 0.5, labels: [], minArea: 0, mask: [], zones: {} },
+  tracking: DEFAULT_TRACKING,
   events: { smoothing: { kernel: 'mean' as const, frames: 1 }, start: 0.5, end: 0.25 },
   detect: { mode, keepAlive: 1 },
 });

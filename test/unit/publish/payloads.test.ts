@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { END_REASONS } from '../../../src/detection.js';
 import { ADAPTER_TYPES } from '../../../src/gpu-adapter.js';
 import { healthPayload, PayloadWriter } from '../../../src/publish/payloads.js';
 import { schemaErrors } from '../../integration/publish/schemas.js';
@@ -39,6 +40,30 @@ describe('payloads', () => {
     });
   });
 
+  it('writes each tracked detection with its id and age, as detections payload v2 (v1 had neither)', () => {
+    const box = { x: 0.1, y: 0.2, w: 0.3, h: 0.4 };
+    const payload = JSON.parse(
+      writer.detections(
+        frame,
+        [
+          { label: 'stop', classId: 0, score: 0.9, box, id: '3-17', age: 12 },
+          // Tentative (not yet born): an age, no id.
+          { label: 'yield', classId: 1, score: 0.7, box, age: 1 },
+        ],
+        1,
+      ),
+    );
+    expect(payload.v).toBe(2);
+    expect(payload.detections.map((d: { id?: string; age?: number }) => [d.id, d.age])).toEqual([
+      ['3-17', 12],
+      [undefined, 1],
+    ]);
+    expect(schemaErrors('detections', payload)).toEqual([]);
+    expect(schemaErrors('detections', { ...payload, v: 1 })).not.toEqual([]);
+    const badAge = { ...payload, detections: [{ ...payload.detections[0], age: 0 }] };
+    expect(schemaErrors('detections', badAge)).not.toEqual([]);
+  });
+
   it('writes an empty frame as no detections and no counts', () => {
     const payload = JSON.parse(writer.detections(frame, [], 1));
     expect(payload.detections).toEqual([]);
@@ -46,7 +71,7 @@ describe('payloads', () => {
     expect(schemaErrors('detections', payload)).toEqual([]);
   });
 
-  it('writes events with their id and duration, and schemas reject what is not a payload', () => {
+  it('writes events with their id, duration and why they ended, and schemas reject what is not a payload', () => {
     const event = JSON.parse(
       writer.event('id-1', {
         type: 'end',
@@ -55,13 +80,34 @@ describe('payloads', () => {
         score: 0.8,
         count: 0,
         startedAt: frame.timestamp - 1500,
+        reason: 'restart',
       }),
     );
     expect(schemaErrors('event', event)).toEqual([]);
-    expect(event).toMatchObject({ id: 'id-1', type: 'end', durationMs: 1500, count: 0 });
+    expect(event).toMatchObject({
+      v: 2,
+      id: 'id-1',
+      type: 'end',
+      durationMs: 1500,
+      count: 0,
+      reason: 'restart',
+    });
+    const { reason: _reason, ...noReason } = event;
+    expect(schemaErrors('event', noReason)).not.toEqual([]);
+    expect(schemaErrors('event', { ...event, type: 'start' })).not.toEqual([]);
+    expect(schemaErrors('event', { ...noReason, type: 'start' })).toEqual([]);
+    expect(schemaErrors('event', { ...event, reason: 'crashed' })).not.toEqual([]);
+    expect(schemaErrors('event', { ...event, v: 1 })).not.toEqual([]);
     expect(schemaErrors('event', { ...event, type: 'begin' })).not.toEqual([]);
     expect(schemaErrors('event', { ...event, extra: 1 })).not.toEqual([]);
     expect(schemaErrors('detections', { ...event })).not.toEqual([]);
+  });
+
+  it('lists every end reason in the event schema, and only those', () => {
+    const schema = JSON.parse(
+      readFileSync(new URL('../../../src/publish/schemas/event.schema.json', import.meta.url), 'utf8'),
+    ) as { properties: { reason: { enum: string[] } } };
+    expect(schema.properties.reason.enum).toEqual([...END_REASONS]);
   });
 
   it('writes state and health payloads that validate', () => {

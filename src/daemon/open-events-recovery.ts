@@ -1,0 +1,97 @@
+import { readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { PresenceEvent } from '../detection.js';
+import { type EventContext, readOpenEvents } from './open-events-store.js';
+
+/**
+ * At start, before any camera runs: the events a run that stopped uncleanly left open
+ * (open-events-store.ts) each get an `end` with reason `restart`, through the outbox, so that a
+ * subscriber never sees a label start again without the end of its previous event. A clean stop
+ * ends its events itself and leaves no file, so it costs nothing here.
+ */
+
+/** Publishes an end for an event left open (MqttPublisher.endLeftOpen fits). */
+export interface LeftOpenSink {
+  endLeftOpen(camera: string, context: EventContext, event: PresenceEvent): Promise<unknown>;
+}
+
+export interface RecoveryOptions {
+  /** openEventsDir(stateDir). */
+  readonly dir: string;
+  readonly sink: LeftOpenSink;
+  readonly logger: Logger;
+  /** A file that could not be read or was not one (corrupt): it is logged once and set aside. */
+  readonly unreadable: { inc(): void };
+}
+
+/**
+ * Ends every event left open in `dir`, then removes its file; returns how many it ended. A file it
+ * cannot read is logged (one warning), counted and renamed `<camera>.json.corrupt`, and the others
+ * go on. An end is stored in the outbox before the file goes, so a crash in between repeats the
+ * end with the same id (a redelivery subscribers drop), never loses it.
+ * @example await endEventsLeftOpen({ dir: openEventsDir(config.stateDir), sink: publisher, logger, unreadable })
+ */
+export async function endEventsLeftOpen(options: RecoveryOptions): Promise<number> {
+  const { dir, logger } = options;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
+  }
+  let ended = 0;
+  for (const name of names.sort()) {
+    const file = join(dir, name);
+    // A write cut short by the crash: the file it was to replace is whole beside it.
+    if (name.endsWith('.json.tmp')) await rm(file, { force: true });
+    if (!name.endsWith('.json')) continue;
+    try {
+      ended += await endFile(file, options);
+    } catch (err) {
+      // The outbox refused the end: the file stays, for the next start to try again.
+      logger.error({ err, file }, `cannot publish the end of the events left open in ${file}`);
+    }
+  }
+  if (ended > 0)
+    logger.info({ ended }, `ended ${ended} event(s) left open by an unclean stop (reason "restart")`);
+  return ended;
+}
+
+async function endFile(file: string, options: RecoveryOptions): Promise<number> {
+  const { sink, logger, unreadable } = options;
+  let left: Awaited<ReturnType<typeof readOpenEvents>>;
+  try {
+    left = await readOpenEvents(file);
+  } catch (err) {
+    unreadable.inc();
+    logger.warn(
+      { err, file },
+      `the open events in ${file} cannot be read; they get no "end" (the file is kept as ${file}.corrupt)`,
+    );
+    await rename(file, `${file}.corrupt`).catch((renameErr: unknown) =>
+      logger.warn({ err: renameErr, file }, 'cannot set the unreadable open-events file aside'),
+    );
+    return 0;
+  }
+  const { camera, model, image, seenAt } = left;
+  for (const open of left.events) {
+    await sink.endLeftOpen(
+      camera,
+      { model, image },
+      {
+        type: 'end',
+        label: open.label,
+        // The last time it was known open: its file's last write or heartbeat.
+        frame: { seq: open.seq, timestamp: Math.max(seenAt, open.startedAt) },
+        score: open.score,
+        count: 0,
+        startedAt: open.startedAt,
+        reason: 'restart',
+      },
+    );
+  }
+  await rm(file, { force: true });
+  return left.events.length;
+}
