@@ -11,7 +11,7 @@ import { checkShape } from './image.js';
  * its Y plane (gray already, and its RGB is never made); an RGB frame through grayLevel.
  */
 
-/** This many samples per block along each axis (the blur after it smooths what they miss). */
+/** This many samples per block along each axis (the blur after it smooths what they miss); the loops below assume 2. */
 const SAMPLES = 2;
 
 /** A downscale planned for one input size: sample tables built once, run per frame. */
@@ -92,21 +92,29 @@ function sample(
   // The Y plane comes first in I420; a gray frame's data is its Y already. (`data` is read only
   // when needed: an I420 frame converts its RGB on first read, kernels/i420.ts.)
   const luma = planes ? frame.i420! : input.channels === 1 ? frame.data : undefined;
-  const rgb = luma === undefined ? frame.data : luma;
-  const n = SAMPLES * SAMPLES;
-  const half = n >> 1;
   const OW = output.width;
+  if (luma !== undefined) {
+    // Gray already: the 2x2 samples' mean, unrolled (the common case, an I420 camera).
+    for (let oy = 0; oy < output.height; oy++) {
+      const r0 = ys[oy * 2]! * W;
+      const r1 = ys[oy * 2 + 1]! * W;
+      for (let ox = 0; ox < OW; ox++) {
+        const x0 = xs[ox * 2]!;
+        const x1 = xs[ox * 2 + 1]!;
+        dst[oy * OW + ox] = (luma[r0 + x0]! + luma[r0 + x1]! + luma[r1 + x0]! + luma[r1 + x1]! + 2) >> 2;
+      }
+    }
+    return;
+  }
+  const rgb = frame.data;
   for (let oy = 0; oy < output.height; oy++) {
     for (let ox = 0; ox < OW; ox++) {
       let sum = 0;
       for (let ky = 0; ky < SAMPLES; ky++) {
         const row = ys[oy * SAMPLES + ky]! * W;
-        for (let kx = 0; kx < SAMPLES; kx++) {
-          const p = row + xs[ox * SAMPLES + kx]!;
-          sum += luma === undefined ? rgbGray(rgb, p * 3) : luma[p]!;
-        }
+        for (let kx = 0; kx < SAMPLES; kx++) sum += rgbGray(rgb, (row + xs[ox * SAMPLES + kx]!) * 3);
       }
-      dst[oy * OW + ox] = (sum + half) / n;
+      dst[oy * OW + ox] = (sum + 2) >> 2;
     }
   }
 }

@@ -53,15 +53,33 @@ export class Background {
     return leastSquares(this.values, frame, mask, first, outlier, 1);
   }
 
-  /** Applies the frame's lighting to the background, then mixes `rate` of the frame into it. */
-  update(frame: Uint8Array, lighting: Lighting, rate: number): void {
+  /**
+   * In one pass: marks in `changed` (1, else 0) the pixels `mask` counts that are more than
+   * `threshold` off the background in the frame's lighting, and moves the background there (the
+   * new lighting at once, then `rate` of the frame mixed in). Returns how many were marked.
+   */
+  compare(
+    frame: Uint8Array,
+    lighting: Lighting,
+    mask: Uint8Array,
+    threshold: number,
+    rate: number,
+    changed: Uint8Array,
+  ): number {
     const bg = this.values;
-    const { gain, offset } = lighting;
-    const relit = Math.abs(gain - 1) > SAME_GAIN || Math.abs(offset) > SAME_OFFSET;
+    const relit = Math.abs(lighting.gain - 1) > SAME_GAIN || Math.abs(lighting.offset) > SAME_OFFSET;
+    const gain = relit ? lighting.gain : 1;
+    const offset = relit ? lighting.offset : 0;
+    let count = 0;
     for (let i = 0; i < bg.length; i++) {
-      const b = relit ? gain * bg[i]! + offset : bg[i]!;
-      bg[i] = b + rate * (frame[i]! - b);
+      const b = gain * bg[i]! + offset;
+      const d = frame[i]! - b;
+      const moved = (d > threshold || d < -threshold) && mask[i] !== 0 ? 1 : 0;
+      changed[i] = moved;
+      count += moved;
+      bg[i] = b + rate * d;
     }
+    return count;
   }
 }
 

@@ -85,35 +85,25 @@ export class MotionDetector {
       return NO_MOTION;
     }
     const lighting = background.fitLighting(current, plan.mask, s.threshold);
-    const share = this.#threshold(plan, lighting);
+    const count = background.compare(
+      current,
+      lighting,
+      plan.mask,
+      s.threshold,
+      s.adaptation,
+      plan.changed.data,
+    );
+    const share = plan.counted === 0 ? 0 : count / plan.counted;
     if (share > GLOBAL_SHARE) {
       background.reset(current);
       return { moving: true, regions: [{ x: 0, y: 0, w: 1, h: 1 }], share, global: true };
     }
-    background.update(current, lighting, s.adaptation);
     if (share === 0) return { ...NO_MOTION, share };
     dilate(plan.changed, plan.radius, plan.grown, plan.scratch);
     const { width: W, height: H } = plan.gray;
     const minPixels = Math.max(1, s.minArea * W * H);
     const regions = plan.labeller.regions(plan.grown.data, minPixels).map((r) => toBox(r, W, H));
     return { moving: regions.length > 0, regions, share, global: false };
-  }
-
-  /** Marks the pixels off the fitted background by more than the threshold; returns their share. */
-  #threshold(plan: Plan, lighting: { gain: number; offset: number }): number {
-    const current = plan.blurred.data;
-    const bg = plan.background.values;
-    const out = plan.changed.data;
-    const { mask } = plan;
-    const { gain, offset } = lighting;
-    const t = this.#settings.threshold;
-    let changed = 0;
-    for (let i = 0; i < out.length; i++) {
-      const moved = mask[i] !== 0 && Math.abs(current[i]! - (gain * bg[i]! + offset)) > t;
-      out[i] = moved ? 1 : 0;
-      if (moved) changed++;
-    }
-    return plan.counted === 0 ? 0 : changed / plan.counted;
   }
 
   #planFor(frame: CameraImage): Plan {
