@@ -35,6 +35,7 @@ export async function loadModel(
 export function modelOf(detector: Detector) {
   return {
     task: detector.info.task,
+    input: { width: detector.info.input.width, height: detector.info.input.height },
     run: (image: Image<Uint8Array>) => detector.run(image),
     get lastTimings() {
       return detector.lastTimings;

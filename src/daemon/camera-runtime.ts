@@ -12,6 +12,8 @@ import type { EdgecamMetrics } from '../health/metrics.js';
 import type { Readiness } from '../health/readiness.js';
 import { cameraCheck, modelCheck } from '../health/readiness.js';
 import type { Detector } from '../inference/detector.js';
+import type { MotionDetector } from '../motion/index.js';
+import type { MotionResult } from '../motion-result.js';
 import { CameraPipeline, type FrameReport, type PipelineSink, type TrackIds } from '../pipeline/index.js';
 import type { CameraPublisher } from '../publish/camera-publisher.js';
 import { applyCommand, type Command } from '../publish/commands.js';
@@ -24,7 +26,7 @@ import type { LiveCameraStatus, StreamClient, StreamRequest, StreamWatch } from 
 import { checkLabels, labelsOf, loadModel, modelOf } from './camera-model.js';
 import { cameraOpenEvents } from './camera-open-events.js';
 import { cameraHealth, liveCameraStatus } from './camera-reports.js';
-import { pipelineSettings } from './camera-settings.js';
+import { createMotion, motionSettings, pipelineSettings } from './camera-settings.js';
 import { CameraStreams } from './camera-streams.js';
 import { encodeImage } from './encode.js';
 import { LiveImages } from './live-images.js';
@@ -68,6 +70,8 @@ export class CameraRuntime {
   #live: CameraState;
   #publisher: CameraPublisher;
   readonly #kernels: CameraKernels;
+  /** Frame differencing, when the camera detects motion (its enabled restarts the camera). */
+  readonly #motion: MotionDetector | undefined;
   readonly #deps: RuntimeDeps;
   readonly #abort = new AbortController();
   #source: FrameSource | undefined;
@@ -103,6 +107,7 @@ export class CameraRuntime {
     this.live = new LiveImages(deps.clock, deps.tasks);
     const chains = { pre: chainFor(config, camera.preprocess), edges: chainFor(config, camera.edges) };
     this.#kernels = new CameraKernels(deps.kernels, camera.id, chains.pre, chains.edges);
+    this.#motion = createMotion(camera);
     this.#publisher = this.#register();
     const publisher = this.#publisher;
     this.#snapshots = new CameraSnapshots(
@@ -170,6 +175,7 @@ export class CameraRuntime {
     const thresholdChanged = this.#live.threshold !== camera.threshold;
     this.#live = { ...this.#live, threshold: camera.threshold };
     this.#pipeline?.configure(pipelineSettings(camera, this.#live));
+    this.#motion?.configure(motionSettings(camera));
     if (limitsChanged) this.#publisher.setLimits(config.mqtt);
     if (thresholdChanged) this.#publisher.publishState();
   }
@@ -241,6 +247,7 @@ export class CameraRuntime {
       model: { name: info?.name ?? 'none', version: info?.version ?? '0' },
       image: { width: this.#camera.width, height: this.#camera.height },
       labels: labelsOf(this.#camera, this.#detector),
+      motion: this.#motion !== undefined,
       settings: {
         get state() {
           return runtime.#live;
@@ -282,6 +289,7 @@ export class CameraRuntime {
         source,
         kernels: this.#kernels,
         ...(detector === undefined ? {} : { model: modelOf(detector) }),
+        ...(this.#motion === undefined ? {} : { motion: this.#motion }),
         sink: this.#sink(),
         settings: pipelineSettings(this.#camera, this.#live),
         metrics: this.#deps.metrics.camera(this.id),
@@ -366,6 +374,13 @@ export class CameraRuntime {
         } else this.#publisher.detections(frame, detections, inferenceMs);
         this.live.frame(frame, detections);
         this.#streams.frame(frame, detections);
+      },
+      motion: (frame: Frame, motion: MotionResult) => {
+        const m = this.#deps.metrics.camera(this.id);
+        m.motionShare.set(motion.share);
+        m.motionRegions.set(motion.regions.length);
+        if (motion.moving) m.motionFrames.inc();
+        this.#publisher.motion(frame, motion);
       },
       event: async (event: PresenceEvent, frame: Frame | undefined, detections: readonly Detection[]) => {
         await this.#openEvents.record(event, () => this.#publisher.event(event));

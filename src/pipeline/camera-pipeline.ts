@@ -2,13 +2,19 @@ import { performance } from 'node:perf_hooks';
 import type { Detection, PresenceEvent } from '../detection.js';
 import type { CameraImage, Frame, Image } from '../frame.js';
 import type { KernelOutput } from '../kernel-output.js';
+import type { MotionResult } from '../motion-result.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import { type EventSettings, PresenceTracker } from './events.js';
 import { type FilterSettings, filterDetections } from './filter.js';
 import { FrameRate } from './frame-rate.js';
+import { runPlan } from './model-runs.js';
+import { type DetectSettings, type ModelPlan, MotionGate } from './motion-gate.js';
+import { type FrameReport, NO_METRICS, type PipelineMetrics } from './pipeline-metrics.js';
 import type { TrackingSettings } from './tracking/settings.js';
 import { TrackIds } from './tracking/track-ids.js';
 import { TrackedDetections } from './tracking/tracked-detections.js';
+
+export type { FrameReport, PipelineMetrics, TimedStage } from './pipeline-metrics.js';
 
 /**
  * One camera's pipeline: frames from its source (latest wins: the source's one-slot mailbox
@@ -29,6 +35,8 @@ export interface FrameStream {
 /** A model (an inference Detector fits, with its task). */
 export interface Model {
   readonly task: 'detect' | 'classify';
+  /** The model's input size: a crop around a moving region is at least this (default 320). */
+  readonly input?: { readonly width: number; readonly height: number };
   run(image: CameraImage): Promise<readonly Detection[]>;
   /**
    * The last settled run's own timings in the model's thread: runMs is the model's run alone,
@@ -48,6 +56,11 @@ export interface FrameKernels {
   run(frame: Frame, want: { preprocess: boolean; edges: boolean }): Promise<KernelOutput>;
 }
 
+/** A camera's motion detection (the motion stage's MotionDetector fits). */
+export interface MotionPort {
+  detect(frame: Frame): MotionResult;
+}
+
 /** Where results go (the daemon publishes them and keeps what the live view shows). */
 export interface PipelineSink {
   /** Whether the next frame's edge map is wanted (a rate limit is due, or someone watches). */
@@ -56,31 +69,10 @@ export interface PipelineSink {
   edges(map: Image<Uint8Array>, frame: Frame): void;
   /** A processed frame's detections (filtered); classifiers give label scores without boxes. */
   results(frame: Frame, detections: readonly Detection[], inferenceMs: number): void;
+  /** A frame's motion, when the camera detects motion (before its model runs, if it does). */
+  motion?(frame: Frame, motion: MotionResult): void;
   /** An event; the pipeline waits for it to be stored (the outbox) before the next frame's. */
   event(event: PresenceEvent, frame: Frame | undefined, detections: readonly Detection[]): Promise<void>;
-}
-
-export type TimedStage = 'capture' | 'kernels' | 'inference' | 'postprocess' | 'publish';
-
-/** The metrics a pipeline records (health's CameraMetrics fits). */
-export interface PipelineMetrics {
-  readonly stage: Readonly<Record<TimedStage, { observe(seconds: number): void }>>;
-  readonly endToEnd: { observe(seconds: number): void };
-  readonly fps: { set(value: number): void };
-  /** Detections dropped by the camera's mask. */
-  readonly masked: { inc(n?: number): void };
-}
-
-/** One processed frame's timings, for the watchdog and the benchmark. */
-export interface FrameReport {
-  readonly camera: string;
-  readonly seq: number;
-  /** Milliseconds per stage; capture is the frame's age when the pipeline took it. */
-  readonly stages: Readonly<Record<TimedStage, number>>;
-  /** From capture to published, ms. */
-  readonly endToEndMs: number;
-  /** The model's own run (undefined without a model). */
-  readonly modelRunMs: number | undefined;
 }
 
 export interface PipelineSettings {
@@ -88,6 +80,8 @@ export interface PipelineSettings {
   readonly filter: FilterSettings;
   readonly tracking: TrackingSettings;
   readonly events: EventSettings;
+  /** Whether the model runs on every frame or where things move (default: every frame). */
+  readonly detect?: DetectSettings;
 }
 
 export interface CameraPipelineOptions {
@@ -95,6 +89,8 @@ export interface CameraPipelineOptions {
   readonly source: FrameStream;
   readonly kernels: FrameKernels;
   readonly model?: Model;
+  /** The camera's motion detection, if it has it: with detect.mode motion, it gates the model. */
+  readonly motion?: MotionPort;
   readonly sink: PipelineSink;
   readonly settings: PipelineSettings;
   readonly metrics?: PipelineMetrics;
@@ -111,23 +107,15 @@ export interface PipelineStatus {
   readonly lastFrameAt: number | null;
   readonly frameSize: { width: number; height: number } | null;
   readonly detections: readonly Detection[];
+  /** The last frame's motion (null without motion detection, or before a frame). */
+  readonly motion: MotionResult | null;
   /** Newest first, at most RECENT_EVENTS. */
   readonly events: readonly { type: PresenceEvent['type']; label: string; at: number }[];
 }
 
 const RECENT_EVENTS = 20;
-const NO_METRICS: PipelineMetrics = {
-  stage: {
-    capture: { observe() {} },
-    kernels: { observe() {} },
-    inference: { observe() {} },
-    postprocess: { observe() {} },
-    publish: { observe() {} },
-  },
-  endToEnd: { observe() {} },
-  fps: { set() {} },
-  masked: { inc() {} },
-};
+const ALWAYS: DetectSettings = { mode: 'always', keepAlive: 0 };
+const DEFAULT_INPUT = 320;
 
 /**
  * @example const pipeline = new CameraPipeline({ id, source, kernels, model, sink, settings }); await pipeline.run(signal)
@@ -146,6 +134,8 @@ export class CameraPipeline {
   #inferenceMs: number | null = null;
   #lastFrame: Frame | undefined;
   #detections: readonly Detection[] = [];
+  #motion: MotionResult | null = null;
+  readonly #gate = new MotionGate();
   #events: { type: PresenceEvent['type']; label: string; at: number }[] = [];
   #failure: { error: unknown } | undefined;
 
@@ -191,6 +181,7 @@ export class CameraPipeline {
       lastFrameAt: frame?.timestamp ?? null,
       frameSize: frame === undefined ? null : { width: frame.width, height: frame.height },
       detections: this.#detections,
+      motion: this.#motion,
       events: this.#events,
     };
   }
@@ -212,8 +203,10 @@ export class CameraPipeline {
         await this.#endAll(frame);
         continue;
       }
+      const plan = this.#plan(frame);
+      const runModel = model !== undefined && plan.kind !== 'skip';
       const wantEdges = kernels.hasEdges && sink.edgesWanted();
-      const out = await kernels.run(frame, { preprocess: model !== undefined, edges: wantEdges });
+      const out = await kernels.run(frame, { preprocess: runModel, edges: wantEdges });
       const kernelsMs = performance.now() - takenAt;
       if (out.edges !== undefined) sink.edges(out.edges, frame);
       if (this.#failure !== undefined) break;
@@ -223,7 +216,9 @@ export class CameraPipeline {
       inflight.push(
         model === undefined
           ? this.#after(previous, () => this.#finish(frame, [], stages, 0, undefined))
-          : this.#infer(model, frame, out.preprocessed, stages, previous),
+          : runModel
+            ? this.#infer(model, frame, out.preprocessed, stages, previous, plan)
+            : this.#skip(frame, plan, stages, previous),
       );
       // Take the next frame once the model has started this one: the newest frame waits for the
       // model, not one that was the newest a run ago.
@@ -231,6 +226,37 @@ export class CameraPipeline {
     }
     await Promise.all(inflight);
     if (this.#failure !== undefined) throw this.#failure.error;
+  }
+
+  /** Nothing moved: the frame reports what the model saw before (held by the gate). */
+  #skip(
+    frame: Frame,
+    plan: ModelPlan,
+    stages: { capture: number; kernels: number },
+    previous: Promise<void> | undefined,
+  ) {
+    this.#metrics.inferenceSkipped?.inc();
+    return this.#after(previous, () =>
+      this.#finish(frame, this.#gate.settle(plan, [], frame), stages, undefined, undefined),
+    );
+  }
+
+  /**
+   * The frame's motion (published through the sink) and what the model does with the frame: the
+   * whole frame without motion detection or in detect.mode always; else the motion gate's plan.
+   */
+  #plan(frame: Frame): ModelPlan {
+    const { motion, model, sink } = this.#options;
+    const found = motion?.detect(frame);
+    if (found !== undefined) {
+      this.#motion = found;
+      sink.motion?.(frame, found);
+    }
+    const settings = this.#settings.detect ?? ALWAYS;
+    const minSide = Math.max(model?.input?.width ?? DEFAULT_INPUT, model?.input?.height ?? DEFAULT_INPUT);
+    const plan = this.#gate.plan(frame, frame.timestamp, found, settings, minSide);
+    // A classifier labels the whole picture: a crop of it is another picture.
+    return plan.kind === 'crops' && model?.task === 'classify' ? { kind: 'full' } : plan;
   }
 
   /** Ends every present label with 'end' events (the camera stops); resolves once they are stored. */
@@ -264,15 +290,15 @@ export class CameraPipeline {
     image: Image<Uint8Array>,
     stages: { capture: number; kernels: number },
     previous: Promise<void> | undefined,
+    plan: ModelPlan,
   ) {
     const submitted = performance.now();
     let found: readonly Detection[];
     let timings: Model['lastTimings'];
     let settledAt: number;
     try {
-      found = await model.run(image);
-      // Read at once: the run queued behind this one settles next and replaces them.
-      timings = model.lastTimings;
+      // One run on the frame, or one per crop, mapped back to the frame (model-runs.ts).
+      ({ found, timings } = await runPlan(model, image, plan));
       settledAt = performance.now();
     } catch (error) {
       this.#failure ??= { error };
@@ -284,16 +310,18 @@ export class CameraPipeline {
     // latency only); a model that reports no timings gets the time from submitted to settled.
     const inferenceMs =
       timings === undefined ? settledAt - submitted : timings.preprocessMs + timings.runMs + timings.decodeMs;
-    await this.#finish(frame, found, stages, inferenceMs, timings?.runMs);
+    await this.#finish(frame, this.#gate.settle(plan, found, image), stages, inferenceMs, timings?.runMs);
   }
 
   async #finish(
     frame: Frame,
     found: readonly Detection[],
     stages: { capture: number; kernels: number },
-    inferenceMs: number,
+    /** undefined: the model did not run on this frame (nothing moved). */
+    ran: number | undefined,
     modelRunMs: number | undefined,
   ): Promise<void> {
+    const inferenceMs = ran ?? 0;
     const { sink, model } = this.#options;
     const t0 = performance.now();
     // A detector's boxes are tracked (ids, ages, order); a classifier's top-k is only filtered.
@@ -311,7 +339,7 @@ export class CameraPipeline {
     this.#lastFrame = frame;
     this.#detections = kept;
     if (model !== undefined) {
-      this.#inferenceMs = inferenceMs;
+      if (ran !== undefined) this.#inferenceMs = ran;
       sink.results(frame, kept, inferenceMs);
     }
     try {
@@ -332,7 +360,7 @@ export class CameraPipeline {
     const m = this.#metrics;
     m.stage.capture.observe(report.stages.capture / 1000);
     m.stage.kernels.observe(report.stages.kernels / 1000);
-    if (model !== undefined) m.stage.inference.observe(inferenceMs / 1000);
+    if (model !== undefined && ran !== undefined) m.stage.inference.observe(inferenceMs / 1000);
     m.stage.postprocess.observe(report.stages.postprocess / 1000);
     m.stage.publish.observe(report.stages.publish / 1000);
     m.endToEnd.observe(report.endToEndMs / 1000);

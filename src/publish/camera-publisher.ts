@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import type { Detection, PresenceEvent } from '../detection.js';
+import type { MotionResult } from '../motion-result.js';
 import type { Clock } from '../time/clock.js';
 import { type CameraSettings, type Command, heldSettings } from './commands.js';
 import {
@@ -26,6 +27,8 @@ export interface CameraInfo {
   readonly image: { readonly width: number; readonly height: number };
   /** Labels the model can report (Home Assistant gets a sensor per label). */
   readonly labels?: readonly string[];
+  /** Whether the camera detects motion (Home Assistant gets a motion sensor). */
+  readonly motion?: boolean;
   /** The camera's live settings and what its commands act on (default: settings it keeps itself). */
   readonly settings?: CameraSettings;
 }
@@ -72,6 +75,11 @@ export function cameraLimits(mqtt: Config['mqtt'], clock: Clock): CameraLimits {
   };
 }
 
+/** Motion turns off this long after the last frame with motion (one still frame is not the end of it). */
+export const MOTION_OFF_DELAY_MS = 2000;
+/** While motion is on, its regions are published at most this often. */
+const MOTION_INTERVAL_MS = 1000;
+
 /**
  * One camera's publishing.
  * @example const front = publisher.camera('front', { model: { name: 'signs', version: '1' }, image: { width: 640, height: 480 } })
@@ -85,6 +93,10 @@ export class CameraPublisher {
   readonly #channels: CameraChannels;
   #settings: CameraSettings;
   #labels: readonly string[];
+  #detectsMotion: boolean;
+  #motionOn: boolean | undefined;
+  #lastMovingAt = Number.NEGATIVE_INFINITY;
+  readonly #motionLimit: MinInterval;
   #stateSeq = 0;
   /** The state last published, if any. */
   #published: CameraState | undefined;
@@ -102,6 +114,8 @@ export class CameraPublisher {
     this.#channels = parts.channels;
     this.#settings = info.settings ?? heldSettings();
     this.#labels = info.labels ?? [];
+    this.#detectsMotion = info.motion ?? false;
+    this.#motionLimit = new MinInterval(MOTION_INTERVAL_MS, parts.clock);
   }
 
   /** Writes this camera's payloads (its head built once per model and frame size). */
@@ -120,13 +134,21 @@ export class CameraPublisher {
     const changed =
       labels !== undefined &&
       (labels.length !== this.#labels.length || labels.some((l, i) => l !== this.#labels[i]));
+    const motionChanged = (info.motion ?? false) !== this.#detectsMotion;
+    this.#detectsMotion = info.motion ?? false;
     if (changed) this.setLabels(labels);
+    else if (motionChanged) this.#channels.labelsChanged();
     if (info.settings !== undefined) this.setSettings(info.settings);
   }
 
   /** The camera's live settings, as their owner has them now. */
   get state(): CameraState {
     return this.#settings.state;
+  }
+
+  /** Whether the camera detects motion (Home Assistant gets a motion binary sensor). */
+  get detectsMotion(): boolean {
+    return this.#detectsMotion;
   }
 
   get labels(): readonly string[] {
@@ -183,6 +205,29 @@ export class CameraPublisher {
       this.#limits.detectionsQos,
       false,
     );
+  }
+
+  /**
+   * A frame's motion, retained (QoS 1): published when it turns on or off (off once no frame has
+   * moved for MOTION_OFF_DELAY_MS), and while on when it moves, at most once a second; false when
+   * nothing was sent.
+   */
+  motion(frame: FrameRef, motion: MotionResult): boolean {
+    const now = this.#clock.now();
+    if (motion.moving) this.#lastMovingAt = now;
+    const on = now - this.#lastMovingAt < MOTION_OFF_DELAY_MS;
+    const changed = on !== this.#motionOn;
+    if (!changed && !(on && motion.moving && this.#motionLimit.take())) return false;
+    const sent = this.#channels.send(
+      'motion',
+      this.topics.motion,
+      this.#writer.motion(frame, on, motion),
+      1,
+      true,
+    );
+    // Unsent (offline), the change is tried again with the next frame.
+    if (sent) this.#motionOn = on;
+    return sent;
   }
 
   /** Whether an edge map would be published now (so that the caller encodes one only then). */

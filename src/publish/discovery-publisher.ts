@@ -17,6 +17,8 @@ import { EDGECAM_VERSION } from './version.js';
 export interface DiscoveredCamera {
   readonly id: string;
   readonly labels: readonly string[];
+  /** Whether it detects motion (a motion binary sensor). */
+  readonly detectsMotion?: boolean;
 }
 
 export interface DiscoveryOptions {
@@ -56,7 +58,11 @@ export class DiscoveryPublisher {
   refresh(client: Pick<MqttClient, 'publishAsync'>): void {
     const { homeAssistant, device, prefix, logger } = this.options;
     if (!homeAssistant.enabled || !this.#announced) return;
-    const cameras = [...this.options.cameras()].map((c) => ({ id: c.id, labels: c.labels }));
+    const cameras = [...this.options.cameras()].map((c) => ({
+      id: c.id,
+      labels: c.labels,
+      motion: c.detectsMotion ?? false,
+    }));
     const messages = discoveryMessages({
       haPrefix: homeAssistant.prefix,
       device,

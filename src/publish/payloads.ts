@@ -8,6 +8,7 @@
 
 import type { Box, Detection, PresenceEvent } from '../detection.js';
 import type { GpuAdapter } from '../gpu-adapter.js';
+import type { MotionResult } from '../motion-result.js';
 
 /** Bumped when a payload changes incompatibly; subscribers can check it. */
 export const PAYLOAD_VERSION = 1;
@@ -173,6 +174,15 @@ export class PayloadWriter {
       `"startedAt":${event.startedAt},"durationMs":${Math.max(0, frame.timestamp - event.startedAt)}` +
       `${event.box === undefined ? '' : `,"box":${boxJson(event.box)}`}` +
       `${event.reason === undefined ? '' : `,"reason":"${event.reason}"`}}`
+    );
+  }
+
+  /** `<camera>/motion`: on or off, the changed share and the moving regions (retained). */
+  motion(frame: FrameRef, on: boolean, motion: MotionResult): string {
+    const regions = on ? motion.regions.map(boxJson).join(',') : '';
+    return (
+      `${this.#head}${timeFields(frame.seq, frame.timestamp)},"state":"${on ? 'on' : 'off'}",` +
+      `"share":${round4(motion.share)},"global":${motion.global},"regions":[${regions}]}`
     );
   }
 

@@ -14,6 +14,8 @@ export interface CameraTopics {
   readonly edges: string;
   readonly snapshot: string;
   readonly state: string;
+  /** Retained: whether something moves, and where. */
+  readonly motion: string;
   /** `<prefix>/<camera>/set/` + a setting name. */
   readonly setPrefix: string;
 }
@@ -64,6 +66,7 @@ export function cameraTopics(prefix: string, camera: string): CameraTopics {
     edges: `${base}/edges`,
     snapshot: `${base}/snapshot`,
     state: `${base}/state`,
+    motion: `${base}/motion`,
     setPrefix: `${base}/set/`,
   };
 }
