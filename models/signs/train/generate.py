@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from hardneg import hard_scene  # noqa: E402
 from signs import CLASSES, scene, use_photos, write_jpeg, yolo_lines  # noqa: E402
 
 
@@ -35,7 +36,9 @@ def main() -> None:
     ap.add_argument('--end', type=int, default=None, help='one past the last index of this shard')
     ap.add_argument('--photos', type=Path, default=None, help='the photo pool photos.py wrote')
     ap.add_argument('--split', choices=['train', 'heldout'], default='train', help='which photos to draw on')
+    ap.add_argument('--hard', action='store_true', help='scenes of hard negatives (hardneg.py) instead')
     args = ap.parse_args()
+    draw = hard_scene if args.hard else scene
     use_photos(args.photos, args.split)
     end = args.count if args.end is None else min(args.end, args.count)
     (args.out / 'images').mkdir(parents=True, exist_ok=True)
@@ -43,7 +46,7 @@ def main() -> None:
     (args.out / 'labels.txt').write_text('\n'.join(CLASSES) + '\n')
     t0 = time.time()
     for i in range(args.start, end):
-        img, boxes = scene(np.random.default_rng([args.seed, i]))
+        img, boxes = draw(np.random.default_rng([args.seed, i]))
         h, w = img.shape[:2]
         write_jpeg(args.out / 'images' / f'{i:06d}.jpg', img)
         (args.out / 'labels' / f'{i:06d}.txt').write_text(yolo_lines(boxes, w, h))

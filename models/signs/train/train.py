@@ -9,7 +9,9 @@ the IoU of the predicted box, so scores rank boxes well for NMS and mAP). Box lo
         --out /tmp/signs/ckpt.pt --size 320 --epochs 10
 
 The first run letterboxes the training images once into DIR/cache-<size>.u8 (a memory map), so
-epochs do no JPEG decoding.
+epochs do no JPEG decoding. Several folders may be given (e.g. the training set and a set of hard
+negatives, generate.py --hard): each keeps its own cache and every epoch shuffles them together.
+After each epoch the weights go to --out and to OUT-eN.pt beside it, so a run can be stopped early.
 
 With --init MODEL.float.onnx, training starts from an exported model's weights (fine-tuning) instead
 of from scratch: the export folded BatchNorm into the convolutions, so each BatchNorm starts as the
@@ -98,6 +100,25 @@ def build_cache(data: Path, size: int):
     images.flush()
     np.savez(meta_path, boxes=np.array(boxes, dtype=object), content=content)
     return images, boxes, content
+
+
+class Caches:
+    """Several letterbox caches seen as one array of images, indexed by sorted index arrays."""
+
+    def __init__(self, parts):
+        self.parts = parts
+        self.starts = np.cumsum([0] + [len(p) for p in parts])
+
+    def __len__(self):
+        return int(self.starts[-1])
+
+    def __getitem__(self, idx):
+        out = []
+        for part, lo, hi in zip(self.parts, self.starts[:-1], self.starts[1:]):
+            sel = idx[(idx >= lo) & (idx < hi)] - lo
+            if len(sel):
+                out.append(part[sel])
+        return np.concatenate(out)
 
 
 _RANGES: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}
@@ -206,7 +227,7 @@ def batches(images, boxes, content, order, batch, rng: np.random.Generator):
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('data', type=Path)
+    ap.add_argument('data', type=Path, nargs='+', help='one or more generated folders')
     ap.add_argument('--test', type=Path, required=True)
     ap.add_argument('--out', type=Path, required=True)
     ap.add_argument('--size', type=int, default=320)
@@ -216,6 +237,8 @@ def main() -> None:
     ap.add_argument('--batch', type=int, default=32)
     ap.add_argument('--lr', type=float, default=3e-3)
     ap.add_argument('--limit', type=int, default=None, help='use only the first N training images (smoke runs)')
+    ap.add_argument('--epoch-size', type=int, default=None,
+                    help='images an epoch draws at random from all folders (default: all of them)')
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--log-every', type=int, default=100, help='steps between progress lines')
@@ -227,7 +250,10 @@ def main() -> None:
     random.seed(args.seed)
     rng = np.random.default_rng(args.seed)
     torch.set_num_threads(args.threads)
-    images, boxes, content = build_cache(args.data, args.size)
+    parts = [build_cache(d, args.size) for d in args.data]
+    images = Caches([p[0] for p in parts])
+    boxes = [b for p in parts for b in p[1]]
+    content = np.concatenate([p[2] for p in parts])
     n = len(boxes) if args.limit is None else min(args.limit, len(boxes))
     # channels-last: oneDNN's fastest layout for these convolutions on the CPU
     net = SignNet(len(CLASSES), args.width, args.neck).to(memory_format=torch.channels_last)
@@ -236,7 +262,8 @@ def main() -> None:
     elif args.init is not None:
         load_onnx_weights(net, args.init)
     points, strides = grid_points(args.size)
-    steps_per_epoch = n // args.batch
+    per_epoch = n if args.epoch_size is None else min(args.epoch_size, n)
+    steps_per_epoch = per_epoch // args.batch
     total = steps_per_epoch * args.epochs
     warmup = min(300, total // 10)
     decay, no_decay = [], []
@@ -246,7 +273,7 @@ def main() -> None:
                             lr=args.lr)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: (s + 1) / warmup if s < warmup else 0.5 * (1 + math.cos(math.pi * (s - warmup) / (total - warmup))))
-    print(f'{n} images, {args.epochs} epochs, {total} steps of {args.batch}; '
+    print(f'{n} images, {per_epoch} an epoch, {args.epochs} epochs, {total} steps of {args.batch}; '
           f'params {sum(p.numel() for p in net.parameters())}', flush=True)
     t0 = time.time()
     step = 0
@@ -255,7 +282,7 @@ def main() -> None:
         net.train()
         if args.init is not None:
             freeze_batchnorm(net)
-        order = rng.permutation(n)
+        order = rng.permutation(n)[:per_epoch]
         for x, targets in batches(images, boxes, content, order, args.batch, rng):
             loss, lc, lb = loss_fn(net(x), targets, points, strides, args.size, len(CLASSES))
             opt.zero_grad(set_to_none=True)
@@ -273,7 +300,9 @@ def main() -> None:
                       f'{step * args.batch / el:.0f} img/s, eta {el / step * (total - step) / 60:.1f} min', flush=True)
                 run_cls = run_box = 0.0
         arch = {'width': args.width, 'neck': args.neck}
-        torch.save({'model': net.state_dict(), 'arch': arch, 'size': args.size, 'epoch': epoch + 1}, args.out)
+        state = {'model': net.state_dict(), 'arch': arch, 'size': args.size, 'epoch': epoch + 1}
+        torch.save(state, args.out)
+        torch.save(state, args.out.with_name(f'{args.out.stem}-e{epoch + 1}{args.out.suffix}'))
         if epoch + 1 in (args.epochs // 2, args.epochs) or args.epochs <= 2:
             m, _, k, _ = evaluate(net, args.test, args.size, limit=300 if epoch + 1 < args.epochs else None)
             print(f'epoch {epoch + 1}: mAP@0.5 {m:.4f} on {k} test images; {(time.time() - t0) / 60:.1f} min',
