@@ -25,8 +25,15 @@ export interface DiscoveryInput {
 
 /** Home Assistant ids take letters, digits, "_" and "-". */
 const slug = (text: string) => text.replace(/[^A-Za-z0-9_-]+/g, '_');
-/** An entity id's object part takes lower-case letters, digits and "_" only. */
-const entitySlug = (text: string) => text.toLowerCase().replace(/[^a-z0-9_]+/g, '_');
+/**
+ * An entity id's object part: lower-case letters, digits and single "_", none at either end (Home
+ * Assistant's VALID_ENTITY_ID rejects "__" and edge "_", which a device or label ending in "-" or ")" gave).
+ */
+const entitySlug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
 
 /** Adds one entity's config: its component (sensor, switch, ...), object id and fields. */
 type AddEntity = (component: string, object: string, config: Record<string, unknown>) => void;
