@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import type { Detection, PresenceEvent } from '../detection.js';
+import type { CameraEvent, Detection } from '../detection.js';
 import type { CameraImage, Frame, Image } from '../frame.js';
 import type { KernelOutput } from '../kernel-output.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import { type EventSettings, PresenceTracker } from './events.js';
 import { type FilterSettings, filterDetections } from './filter.js';
 import { FrameRate } from './frame-rate.js';
+import { type ObjectEventSettings, ObjectEvents } from './object-events.js';
 import type { TrackingSettings } from './tracking/settings.js';
 import { TrackIds } from './tracking/track-ids.js';
 import { TrackedDetections } from './tracking/tracked-detections.js';
@@ -56,8 +57,8 @@ export interface PipelineSink {
   edges(map: Image<Uint8Array>, frame: Frame): void;
   /** A processed frame's detections (filtered); classifiers give label scores without boxes. */
   results(frame: Frame, detections: readonly Detection[], inferenceMs: number): void;
-  /** An event; the pipeline waits for it to be stored (the outbox) before the next frame's. */
-  event(event: PresenceEvent, frame: Frame | undefined, detections: readonly Detection[]): Promise<void>;
+  /** An event (a label's or an object's); the pipeline waits for it to be stored (the outbox) before the next frame's. */
+  event(event: CameraEvent, frame: Frame | undefined, detections: readonly Detection[]): Promise<void>;
 }
 
 export type TimedStage = 'capture' | 'kernels' | 'inference' | 'postprocess' | 'publish';
@@ -87,7 +88,12 @@ export interface PipelineSettings {
   readonly enabled: boolean;
   readonly filter: FilterSettings;
   readonly tracking: TrackingSettings;
-  readonly events: EventSettings;
+  readonly events: EventSettings & {
+    /** label (the default): presence per label; object: per tracked object (detectors only; fixed for the pipeline's life). */
+    readonly level?: 'label' | 'object';
+    /** Object level: seconds between two better-score updates of one object (default 5). */
+    readonly snapshotInterval?: number;
+  };
 }
 
 export interface CameraPipelineOptions {
@@ -112,7 +118,7 @@ export interface PipelineStatus {
   readonly frameSize: { width: number; height: number } | null;
   readonly detections: readonly Detection[];
   /** Newest first, at most RECENT_EVENTS. */
-  readonly events: readonly { type: PresenceEvent['type']; label: string; at: number }[];
+  readonly events: readonly { type: CameraEvent['type']; label: string; at: number }[];
 }
 
 const RECENT_EVENTS = 20;
@@ -139,6 +145,8 @@ export class CameraPipeline {
   readonly #metrics: PipelineMetrics;
   readonly #tracker: PresenceTracker;
   readonly #objects: TrackedDetections;
+  /** Per-object events, when the camera's events.level is object and it runs a detector. */
+  readonly #objectEvents: ObjectEvents | undefined;
   #settings: PipelineSettings;
   /** The filter at the tracker's floor (below the threshold down to `tracking.low`). */
   #candidates: FilterSettings;
@@ -146,7 +154,7 @@ export class CameraPipeline {
   #inferenceMs: number | null = null;
   #lastFrame: Frame | undefined;
   #detections: readonly Detection[] = [];
-  #events: { type: PresenceEvent['type']; label: string; at: number }[] = [];
+  #events: { type: CameraEvent['type']; label: string; at: number }[] = [];
   #failure: { error: unknown } | undefined;
 
   constructor(options: CameraPipelineOptions) {
@@ -158,6 +166,10 @@ export class CameraPipeline {
     this.#tracker = new PresenceTracker(options.settings.events);
     this.#objects = new TrackedDetections(options.settings.tracking, options.trackIds ?? new TrackIds(0));
     this.#candidates = this.#candidateFilter(options.settings);
+    this.#objectEvents =
+      options.settings.events.level === 'object' && options.model?.task === 'detect'
+        ? new ObjectEvents(objectEventSettings(options.settings))
+        : undefined;
   }
 
   #candidateFilter(settings: PipelineSettings): FilterSettings {
@@ -169,6 +181,7 @@ export class CameraPipeline {
     this.#settings = settings;
     this.#tracker.configure(settings.events);
     this.#objects.configure(settings.tracking);
+    this.#objectEvents?.configure(objectEventSettings(settings));
     this.#candidates = this.#candidateFilter(settings);
   }
 
@@ -240,12 +253,24 @@ export class CameraPipeline {
     const frame = this.#lastFrame;
     const at = { seq: frame?.seq ?? 0, timestamp: this.#clock.now() };
     this.#objects.reset();
-    for (const event of this.#tracker.endAll(at, 'stopped')) await this.#emit(event, undefined);
+    for (const event of this.#endEvents(at, 'stopped')) await this.#emit(event, undefined);
   }
 
   async #endAll(frame: Frame): Promise<void> {
     this.#objects.reset();
-    for (const event of this.#tracker.endAll(frame, 'disabled')) await this.#emit(event, frame);
+    for (const event of this.#endEvents(frame, 'disabled')) await this.#emit(event, frame);
+  }
+
+  #endEvents(at: { seq: number; timestamp: number }, reason: 'stopped' | 'disabled'): CameraEvent[] {
+    return this.#objectEvents?.endAll(at, reason) ?? this.#tracker.endAll(at, reason);
+  }
+
+  /** A processed frame's events: its objects' (after the tracker's update) or its labels'. */
+  #decide(frame: Frame, kept: readonly Detection[]): CameraEvent[] {
+    if (this.#options.model === undefined) return [];
+    if (this.#objectEvents === undefined) return this.#tracker.update(frame, kept);
+    const { tracker } = this.#objects;
+    return this.#objectEvents.update(frame, tracker.tracks, tracker.ended);
   }
 
   async #after(previous: Promise<void> | undefined, then: () => Promise<void>): Promise<void> {
@@ -306,7 +331,7 @@ export class CameraPipeline {
             frame,
           )
         : filterDetections(found, this.#settings.filter, masked);
-    const events = model === undefined ? [] : this.#tracker.update(frame, kept);
+    const events = this.#decide(frame, kept);
     const t1 = performance.now();
     this.#lastFrame = frame;
     this.#detections = kept;
@@ -340,9 +365,13 @@ export class CameraPipeline {
     this.#options.onFrame?.(report);
   }
 
-  async #emit(event: PresenceEvent, frame: Frame | undefined): Promise<void> {
+  async #emit(event: CameraEvent, frame: Frame | undefined): Promise<void> {
     this.#events.unshift({ type: event.type, label: event.label, at: event.frame.timestamp });
     if (this.#events.length > RECENT_EVENTS) this.#events.length = RECENT_EVENTS;
     await this.#options.sink.event(event, frame, this.#detections);
   }
+}
+
+function objectEventSettings(settings: PipelineSettings): ObjectEventSettings {
+  return { zones: settings.filter.zones, snapshotInterval: settings.events.snapshotInterval ?? 5 };
 }
