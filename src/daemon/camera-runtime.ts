@@ -5,7 +5,7 @@ import { CameraKernels, type KernelWorker } from '../chains/index.js';
 import { chainFor } from '../config/chains.js';
 import { configChanges } from '../config/reload-changes.js';
 import type { CameraConfig, Config } from '../config/schema.js';
-import type { Detection, PresenceEvent } from '../detection.js';
+import { type CameraEvent, type Detection, isObjectEvent } from '../detection.js';
 import { isEdgecamError } from '../errors.js';
 import type { Frame, Image } from '../frame.js';
 import type { EdgecamMetrics } from '../health/metrics.js';
@@ -29,7 +29,7 @@ import { CameraStreams } from './camera-streams.js';
 import { encodeImage } from './encode.js';
 import { LiveImages } from './live-images.js';
 import type { OpenEventsStore } from './open-events-store.js';
-import { CameraSnapshots } from './snapshots.js';
+import { CameraSnapshots, snapshotBoxes, snapshotWorthy } from './snapshots.js';
 import { logSourceEvents } from './source-logs.js';
 import type { Tasks } from './tasks.js';
 import { trackIdsFor } from './track-run.js';
@@ -367,14 +367,15 @@ export class CameraRuntime {
         this.live.frame(frame, detections);
         this.#streams.frame(frame, detections);
       },
-      event: async (event: PresenceEvent, frame: Frame | undefined, detections: readonly Detection[]) => {
+      event: async (event: CameraEvent, frame: Frame | undefined, detections: readonly Detection[]) => {
         await this.#openEvents.record(event, () => this.#publisher.event(event));
+        const object = isObjectEvent(event) ? event.objectId : undefined;
         this.#deps.logger.debug(
-          { camera: this.id, type: event.type, label: event.label, seq: event.frame.seq },
+          { camera: this.id, type: event.type, label: event.label, object, seq: event.frame.seq },
           'event',
         );
-        if (event.type === 'start' && frame !== undefined)
-          this.#snapshots.eventStarted({ frame, detections });
+        if (frame !== undefined && snapshotWorthy(event))
+          this.#snapshots.eventStarted({ frame, detections: snapshotBoxes(event, detections) });
       },
     };
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.js';
-import type { Detection, PresenceEvent } from '../detection.js';
+import type { CameraEvent, Detection } from '../detection.js';
 import type { Clock } from '../time/clock.js';
 import { type CameraSettings, type Command, heldSettings } from './commands.js';
 import {
@@ -195,8 +195,8 @@ export class CameraPublisher {
     return this.#channels.send('edges', this.topics.edges, image, 0, false);
   }
 
-  /** A presence event, through the outbox (QoS 1); resolves with its id once it is on disk. */
-  async event(event: PresenceEvent): Promise<string> {
+  /** A label's or an object's event, through the outbox (QoS 1); resolves with its id once it is on disk. */
+  async event(event: CameraEvent): Promise<string> {
     const id = randomUUID();
     await this.#channels.enqueue(this.topics.events, this.#writer.event(id, event), false, false);
     return id;

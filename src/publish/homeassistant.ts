@@ -124,11 +124,12 @@ function addLabelEntities(add: AddEntity, id: string, label: string, t: CameraTo
     value_template: `{{ value_json.counts.get(${quoted}, 0) }}`,
     state_class: 'measurement',
   });
-  // Events of other labels render as "" and Home Assistant ignores them.
+  // Events of other labels render as "" and Home Assistant ignores them. An end turns it off only
+  // when nothing of the label is left open (a label's end has count 0; an object's, the others open).
   add('binary_sensor', `${id}_${label}_occupancy`, {
     name: `${id} ${label}`,
     state_topic: t.events,
-    value_template: `{% if value_json.label == ${quoted} %}{{ 'OFF' if value_json.type == 'end' else 'ON' }}{% endif %}`,
+    value_template: `{% if value_json.label == ${quoted} %}{{ 'OFF' if value_json.type == 'end' and value_json.count == 0 else 'ON' }}{% endif %}`,
     payload_on: 'ON',
     payload_off: 'OFF',
     device_class: 'occupancy',

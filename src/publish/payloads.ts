@@ -6,7 +6,7 @@
  * payload that never changes is serialised once, at start-up.
  */
 
-import type { Box, Detection, PresenceEvent } from '../detection.js';
+import { type Box, type CameraEvent, type Detection, isObjectEvent, type ObjectEvent } from '../detection.js';
 import type { GpuAdapter } from '../gpu-adapter.js';
 
 /** Bumped when a payload changes incompatibly; subscribers can check it. */
@@ -14,9 +14,10 @@ export const PAYLOAD_VERSION = 1;
 
 /**
  * The event payload's own version (its schema's `v`): 2 added `reason` to `end` events, which a
- * version 1 schema (no other properties allowed) rejects.
+ * version 1 schema (no other properties allowed) rejects; 3 added `level` to every event and the
+ * object events (`objectId`, `zones`, `changed`, `path`).
  */
-export const EVENT_PAYLOAD_VERSION = 2;
+export const EVENT_PAYLOAD_VERSION = 3;
 
 /**
  * The detections payload's own version: 2 added each object's track `id` and `age` and ordered
@@ -165,13 +166,17 @@ export class PayloadWriter {
    * `<camera>/events`: a start, update or end (with why it ended), with an id that subscribers use
    * to drop duplicates.
    */
-  event(id: string, event: PresenceEvent): string {
+  event(id: string, event: CameraEvent): string {
     const { frame } = event;
+    const object = isObjectEvent(event);
     return (
-      `${this.#eventHead}${timeFields(frame.seq, frame.timestamp)},"id":${JSON.stringify(id)},"type":"${event.type}",` +
+      `${this.#eventHead}${timeFields(frame.seq, frame.timestamp)},"id":${JSON.stringify(id)},` +
+      `"level":"${object ? 'object' : 'label'}","type":"${event.type}",` +
+      `${object ? `"objectId":${JSON.stringify(event.objectId)},` : ''}` +
       `"label":${JSON.stringify(event.label)},"score":${round4(event.score)},"count":${event.count},` +
       `"startedAt":${event.startedAt},"durationMs":${Math.max(0, frame.timestamp - event.startedAt)}` +
       `${event.box === undefined ? '' : `,"box":${boxJson(event.box)}`}` +
+      `${object ? objectFields(event) : ''}` +
       `${event.reason === undefined ? '' : `,"reason":"${event.reason}"`}}`
     );
   }
@@ -180,6 +185,21 @@ export class PayloadWriter {
   state(seq: number, ts: number, state: CameraState): string {
     return `${this.#head}${timeFields(seq, ts)},"enabled":${state.enabled},"threshold":${round4(state.threshold)}}`;
   }
+}
+
+/** An object event's own fields after its box: its zones, what changed (update) and its path (end). */
+function objectFields(event: ObjectEvent): string {
+  const { changed, path } = event;
+  return (
+    `,"zones":${JSON.stringify(event.zones)}` +
+    `${changed === undefined ? '' : `,"changed":${JSON.stringify(changed)}`}` +
+    `${
+      event.type !== 'end'
+        ? ''
+        : `,"path":{"firstBox":${boxJson(path.firstBox)},"lastBox":${boxJson(path.lastBox)},` +
+          `"zones":${JSON.stringify(path.zones)},"bestScore":${round4(path.bestScore)},"bestBox":${boxJson(path.bestBox)}}`
+    }`
+  );
 }
 
 /**
