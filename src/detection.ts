@@ -116,3 +116,16 @@ export type CameraEvent = PresenceEvent | ObjectEvent;
 export function isObjectEvent(event: CameraEvent): event is ObjectEvent {
   return 'objectId' in event;
 }
+
+/** Which way an object crossed a counting line: `in` from the left of its from -> to to its right (as seen in the picture), `out` back. */
+export type CrossingDirection = 'in' | 'out';
+
+/** A tracked object crossing a counting line. */
+export interface LineCrossing {
+  readonly line: string;
+  readonly objectId: string;
+  readonly label: string;
+  readonly direction: CrossingDirection;
+  /** The frame it was seen on the far side in (a Frame fits). */
+  readonly frame: { readonly seq: number; readonly timestamp: number };
+}

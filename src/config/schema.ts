@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CHAIN_NAME_PATTERN, chainRefSchema, chainSchema } from './chain-schema.js';
 import { detectionShape } from './detection-schema.js';
 import { inferenceSchema } from './inference-schema.js';
+import { linesShape } from './lines-schema.js';
 import { checkHttpSection, checkMqttSection, httpAccessShape, mqttClientShape } from './publish-schema.js';
 import { onReload } from './reload-policy.js';
 import { cropSchema, FLIPS, ROTATIONS, sourceSchema } from './source-schema.js';
@@ -91,6 +92,8 @@ export const cameraSchema = z.strictObject({
   edges: onReload('live', chainRefSchema.optional()),
   // model, threshold, labels, minArea, zones, events, enabled (detection-schema.ts).
   ...detectionShape,
+  // lines, countsReset (lines-schema.ts).
+  ...linesShape,
 });
 
 /** The chains a config gets when it names none (fresh objects on every call). */

@@ -1,12 +1,21 @@
 import { performance } from 'node:perf_hooks';
 import type { CameraEvent, Detection } from '../detection.js';
-import type { CameraImage, Frame, Image } from '../frame.js';
-import type { KernelOutput } from '../kernel-output.js';
+import type { Frame, Image } from '../frame.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import { type EventSettings, PresenceTracker } from './events.js';
 import { type FilterSettings, filterDetections } from './filter.js';
 import { FrameRate } from './frame-rate.js';
+import { type CountingLine, LineCrossings } from './line-crossings.js';
 import { type ObjectEventSettings, ObjectEvents } from './object-events.js';
+import {
+  type FrameKernels,
+  type FrameReport,
+  type FrameStream,
+  type Model,
+  NO_METRICS,
+  type PipelineMetrics,
+  type PipelineSink,
+} from './ports.js';
 import type { TrackingSettings } from './tracking/settings.js';
 import { TrackIds } from './tracking/track-ids.js';
 import { TrackedDetections } from './tracking/tracked-detections.js';
@@ -22,67 +31,15 @@ import { TrackedDetections } from './tracking/tracked-detections.js';
  * the daemon hands it a source, a model and a sink.
  */
 
-/** Where frames come from (a capture FrameSource fits). */
-export interface FrameStream {
-  frames(signal: AbortSignal): AsyncIterable<Frame>;
-}
-
-/** A model (an inference Detector fits, with its task). */
-export interface Model {
-  readonly task: 'detect' | 'classify';
-  run(image: CameraImage): Promise<readonly Detection[]>;
-  /**
-   * The last settled run's own timings in the model's thread: runMs is the model's run alone,
-   * with the input's preprocessing and the output's decoding beside it.
-   */
-  readonly lastTimings:
-    | { readonly preprocessMs: number; readonly runMs: number; readonly decodeMs: number }
-    | undefined;
-}
-
-/**
- * A camera's chains (the chains stage's CameraKernels fits): the preprocessed frame for the
- * model, the edge map when asked.
- */
-export interface FrameKernels {
-  readonly hasEdges: boolean;
-  run(frame: Frame, want: { preprocess: boolean; edges: boolean }): Promise<KernelOutput>;
-}
-
-/** Where results go (the daemon publishes them and keeps what the live view shows). */
-export interface PipelineSink {
-  /** Whether the next frame's edge map is wanted (a rate limit is due, or someone watches). */
-  edgesWanted(): boolean;
-  /** The edge map of `frame`: a view valid only during the call (copy what you keep). */
-  edges(map: Image<Uint8Array>, frame: Frame): void;
-  /** A processed frame's detections (filtered); classifiers give label scores without boxes. */
-  results(frame: Frame, detections: readonly Detection[], inferenceMs: number): void;
-  /** An event (a label's or an object's); the pipeline waits for it to be stored (the outbox) before the next frame's. */
-  event(event: CameraEvent, frame: Frame | undefined, detections: readonly Detection[]): Promise<void>;
-}
-
-export type TimedStage = 'capture' | 'kernels' | 'inference' | 'postprocess' | 'publish';
-
-/** The metrics a pipeline records (health's CameraMetrics fits). */
-export interface PipelineMetrics {
-  readonly stage: Readonly<Record<TimedStage, { observe(seconds: number): void }>>;
-  readonly endToEnd: { observe(seconds: number): void };
-  readonly fps: { set(value: number): void };
-  /** Detections dropped by the camera's mask. */
-  readonly masked: { inc(n?: number): void };
-}
-
-/** One processed frame's timings, for the watchdog and the benchmark. */
-export interface FrameReport {
-  readonly camera: string;
-  readonly seq: number;
-  /** Milliseconds per stage; capture is the frame's age when the pipeline took it. */
-  readonly stages: Readonly<Record<TimedStage, number>>;
-  /** From capture to published, ms. */
-  readonly endToEndMs: number;
-  /** The model's own run (undefined without a model). */
-  readonly modelRunMs: number | undefined;
-}
+export type {
+  FrameKernels,
+  FrameReport,
+  FrameStream,
+  Model,
+  PipelineMetrics,
+  PipelineSink,
+  TimedStage,
+} from './ports.js';
 
 export interface PipelineSettings {
   readonly enabled: boolean;
@@ -94,6 +51,8 @@ export interface PipelineSettings {
     /** Object level: seconds between two better-score updates of one object (default 5). */
     readonly snapshotInterval?: number;
   };
+  /** Counting lines (detectors only; fixed for the pipeline's life: a change restarts the camera). */
+  readonly lines?: readonly CountingLine[];
 }
 
 export interface CameraPipelineOptions {
@@ -122,18 +81,6 @@ export interface PipelineStatus {
 }
 
 const RECENT_EVENTS = 20;
-const NO_METRICS: PipelineMetrics = {
-  stage: {
-    capture: { observe() {} },
-    kernels: { observe() {} },
-    inference: { observe() {} },
-    postprocess: { observe() {} },
-    publish: { observe() {} },
-  },
-  endToEnd: { observe() {} },
-  fps: { set() {} },
-  masked: { inc() {} },
-};
 
 /**
  * @example const pipeline = new CameraPipeline({ id, source, kernels, model, sink, settings }); await pipeline.run(signal)
@@ -147,6 +94,8 @@ export class CameraPipeline {
   readonly #objects: TrackedDetections;
   /** Per-object events, when the camera's events.level is object and it runs a detector. */
   readonly #objectEvents: ObjectEvents | undefined;
+  /** The camera's counting lines, when it has any and runs a detector. */
+  readonly #lines: LineCrossings | undefined;
   #settings: PipelineSettings;
   /** The filter at the tracker's floor (below the threshold down to `tracking.low`). */
   #candidates: FilterSettings;
@@ -170,6 +119,8 @@ export class CameraPipeline {
       options.settings.events.level === 'object' && options.model?.task === 'detect'
         ? new ObjectEvents(objectEventSettings(options.settings))
         : undefined;
+    const lines = options.settings.lines ?? [];
+    this.#lines = lines.length > 0 && options.model?.task === 'detect' ? new LineCrossings(lines) : undefined;
   }
 
   #candidateFilter(settings: PipelineSettings): FilterSettings {
@@ -253,11 +204,13 @@ export class CameraPipeline {
     const frame = this.#lastFrame;
     const at = { seq: frame?.seq ?? 0, timestamp: this.#clock.now() };
     this.#objects.reset();
+    this.#lines?.reset();
     for (const event of this.#endEvents(at, 'stopped')) await this.#emit(event, undefined);
   }
 
   async #endAll(frame: Frame): Promise<void> {
     this.#objects.reset();
+    this.#lines?.reset();
     for (const event of this.#endEvents(frame, 'disabled')) await this.#emit(event, frame);
   }
 
@@ -332,6 +285,8 @@ export class CameraPipeline {
           )
         : filterDetections(found, this.#settings.filter, masked);
     const events = this.#decide(frame, kept);
+    const { tracker } = this.#objects;
+    const crossings = this.#lines?.update(frame, tracker.tracks, tracker.ended);
     const t1 = performance.now();
     this.#lastFrame = frame;
     this.#detections = kept;
@@ -341,6 +296,7 @@ export class CameraPipeline {
     }
     try {
       for (const event of events) await this.#emit(event, frame);
+      if (crossings !== undefined) for (const crossing of crossings) await sink.crossing?.(crossing);
     } catch (error) {
       this.#failure ??= { error };
     }
