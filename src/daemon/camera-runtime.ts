@@ -5,7 +5,7 @@ import { CameraKernels, type KernelWorker } from '../chains/index.js';
 import { chainFor } from '../config/chains.js';
 import { configChanges } from '../config/reload-changes.js';
 import type { CameraConfig, Config } from '../config/schema.js';
-import { type CameraEvent, type Detection, isObjectEvent } from '../detection.js';
+import { type CameraEvent, type Detection, isObjectEvent, type LineCrossing } from '../detection.js';
 import { isEdgecamError } from '../errors.js';
 import type { Frame, Image } from '../frame.js';
 import type { EdgecamMetrics } from '../health/metrics.js';
@@ -21,12 +21,14 @@ import { backoffDelay, doublingBackoff } from '../time/backoff.js';
 import type { Clock } from '../time/clock.js';
 import { waitOrReachable } from '../time/probed-wait.js';
 import type { LiveCameraStatus, StreamClient, StreamRequest, StreamWatch } from '../web/live-view-source.js';
+import { cameraCounts, countedLines } from './camera-counts.js';
 import { checkLabels, labelsOf, loadModel, modelOf } from './camera-model.js';
 import { cameraOpenEvents } from './camera-open-events.js';
 import { cameraHealth, liveCameraStatus } from './camera-reports.js';
 import { pipelineSettings } from './camera-settings.js';
 import { CameraStreams } from './camera-streams.js';
 import { encodeImage } from './encode.js';
+import type { CameraLineTotals } from './line-totals.js';
 import { LiveImages } from './live-images.js';
 import type { OpenEventsStore } from './open-events-store.js';
 import { CameraSnapshots, snapshotBoxes, snapshotWorthy } from './snapshots.js';
@@ -84,6 +86,8 @@ export class CameraRuntime {
   readonly #openEvents: OpenEventsStore;
   /** Track ids of this start of the camera: a pipeline restarted after a failure goes on counting. */
   readonly #trackIds: TrackIds;
+  /** The totals of its counting lines, if it has any (kept in stateDir). */
+  #totals: CameraLineTotals | undefined;
 
   private constructor(
     config: Config,
@@ -139,6 +143,7 @@ export class CameraRuntime {
     const live = { enabled: previous?.settings.enabled ?? true, threshold: camera.threshold };
     const trackIds = await trackIdsFor(config.stateDir, camera.id, deps.logger);
     const runtime = new CameraRuntime(config, camera, detector, deps, live, trackIds);
+    runtime.#totals = await cameraCounts(config.stateDir, camera, () => runtime.#publisher, deps);
     runtime.#loop = runtime.#run();
     return runtime;
   }
@@ -181,6 +186,10 @@ export class CameraRuntime {
       if (latest !== undefined) this.#snapshots.requested(latest);
       return;
     }
+    if (command.setting === 'reset_counts') {
+      if (this.#totals !== undefined) this.#deps.tasks.run('resetting the line totals', this.#totals.reset());
+      return;
+    }
     this.#live = applyCommand(this.#live, command);
     this.#pipeline?.configure(pipelineSettings(this.#camera, this.#live));
   }
@@ -219,6 +228,7 @@ export class CameraRuntime {
     this.#abort.abort();
     await this.#loop;
     await this.#openEvents.close();
+    await this.#totals?.close();
     this.#streams.close();
     this.#snapshots.flush(); // the latest start's snapshot, if it waits: the daemon awaits the tasks
     this.#kernels.close();
@@ -241,6 +251,7 @@ export class CameraRuntime {
       model: { name: info?.name ?? 'none', version: info?.version ?? '0' },
       image: { width: this.#camera.width, height: this.#camera.height },
       labels: labelsOf(this.#camera, this.#detector),
+      lines: countedLines(this.#camera),
       settings: {
         get state() {
           return runtime.#live;
@@ -376,6 +387,10 @@ export class CameraRuntime {
         );
         if (frame !== undefined && snapshotWorthy(event))
           this.#snapshots.eventStarted({ frame, detections: snapshotBoxes(event, detections) });
+      },
+      crossing: async (crossing: LineCrossing) => {
+        await this.#publisher.count(crossing);
+        await this.#totals?.add(crossing);
       },
     };
   }

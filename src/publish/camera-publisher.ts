@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.js';
-import type { CameraEvent, Detection } from '../detection.js';
+import type { CameraEvent, Detection, LineCrossing } from '../detection.js';
 import type { Clock } from '../time/clock.js';
 import { type CameraSettings, type Command, heldSettings } from './commands.js';
+import type { CountedLine } from './homeassistant.js';
 import {
   type CameraContext,
   type CameraState,
   type ClassScore,
   type FrameRef,
+  type LineTotals,
   type ModelRef,
   PayloadWriter,
 } from './payloads.js';
@@ -26,6 +28,8 @@ export interface CameraInfo {
   readonly image: { readonly width: number; readonly height: number };
   /** Labels the model can report (Home Assistant gets a sensor per label). */
   readonly labels?: readonly string[];
+  /** Its counting lines (Home Assistant gets their totals and a reset button). */
+  readonly lines?: readonly CountedLine[];
   /** The camera's live settings and what its commands act on (default: settings it keeps itself). */
   readonly settings?: CameraSettings;
 }
@@ -85,7 +89,9 @@ export class CameraPublisher {
   readonly #channels: CameraChannels;
   #settings: CameraSettings;
   #labels: readonly string[];
+  #lines: readonly CountedLine[];
   #stateSeq = 0;
+  #countsSeq = 0;
   /** The state last published, if any. */
   #published: CameraState | undefined;
 
@@ -102,6 +108,7 @@ export class CameraPublisher {
     this.#channels = parts.channels;
     this.#settings = info.settings ?? heldSettings();
     this.#labels = info.labels ?? [];
+    this.#lines = info.lines ?? [];
   }
 
   /** Writes this camera's payloads (its head built once per model and frame size). */
@@ -120,7 +127,11 @@ export class CameraPublisher {
     const changed =
       labels !== undefined &&
       (labels.length !== this.#labels.length || labels.some((l, i) => l !== this.#labels[i]));
+    const lines = info.lines ?? [];
+    const linesChanged = JSON.stringify(lines) !== JSON.stringify(this.#lines);
+    this.#lines = lines;
     if (changed) this.setLabels(labels);
+    else if (linesChanged) this.#channels.labelsChanged();
     if (info.settings !== undefined) this.setSettings(info.settings);
   }
 
@@ -131,6 +142,10 @@ export class CameraPublisher {
 
   get labels(): readonly string[] {
     return this.#labels;
+  }
+
+  get lines(): readonly CountedLine[] {
+    return this.#lines;
   }
 
   /** Sets the labels the model reports (Home Assistant gets a count and an occupancy sensor per label). */
@@ -200,6 +215,19 @@ export class CameraPublisher {
     const id = randomUUID();
     await this.#channels.enqueue(this.topics.events, this.#writer.event(id, event), false, false);
     return id;
+  }
+
+  /** A crossing of a counting line, through the outbox (QoS 1); resolves with its id once it is on disk. */
+  async count(crossing: LineCrossing): Promise<string> {
+    const id = randomUUID();
+    await this.#channels.enqueue(this.topics.count, this.#writer.count(id, crossing), false, false);
+    return id;
+  }
+
+  /** A line's totals, retained, through the outbox (QoS 1), in order with its counts. */
+  async counts(line: string, totals: LineTotals): Promise<void> {
+    const payload = this.#writer.counts(this.#countsSeq++, this.#clock.now(), line, totals);
+    await this.#channels.enqueue(`${this.topics.countsPrefix}${line}`, payload, true, false);
   }
 
   /**

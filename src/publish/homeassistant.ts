@@ -4,7 +4,8 @@ import { type CameraTopics, cameraTopics, deviceTopics } from './topics.js';
  * Home Assistant MQTT discovery: retained config messages under `<haPrefix>/<component>/<node>/<object>/config`
  * that make edgecam appear as one device with, per camera, a camera entity for the snapshot and one
  * for the edge map, a count sensor and an occupancy binary sensor per label, fps and inference-time
- * sensors, and a switch, number and button for the command topics. Availability follows the
+ * sensors, a switch, number and button for the command topics, and per counting line a total
+ * sensor per direction it counts with a button that resets the totals. Availability follows the
  * retained status topic. discovery-publisher.ts publishes them and removes those that went away.
  */
 
@@ -14,7 +15,21 @@ export interface DiscoveryInput {
   /** edgecam's topic prefix. */
   readonly prefix: string;
   readonly version: string;
-  readonly cameras: readonly { readonly id: string; readonly labels: readonly string[] }[];
+  readonly cameras: readonly DiscoveryCamera[];
+}
+
+/** A camera's part in discovery: its labels and counting lines. */
+export interface DiscoveryCamera {
+  readonly id: string;
+  readonly labels: readonly string[];
+  /** Its counting lines, and which directions each counts (none: no line entities). */
+  readonly lines?: readonly CountedLine[];
+}
+
+/** A counting line as discovery sees it. */
+export interface CountedLine {
+  readonly name: string;
+  readonly direction: 'both' | 'in' | 'out';
 }
 
 /** Home Assistant ids take letters, digits, "_" and "-". */
@@ -50,6 +65,15 @@ export function discoveryMessages(input: DiscoveryInput): Map<string, string> {
     const topics = cameraTopics(prefix, camera.id);
     addCameraEntities(add, camera.id, topics, deviceTopics(prefix).health);
     for (const label of camera.labels) addLabelEntities(add, camera.id, label, topics);
+    const lines = camera.lines ?? [];
+    for (const line of lines) addLineEntities(add, camera.id, line, topics);
+    if (lines.length > 0) {
+      add('button', `${camera.id}_reset_counts`, {
+        name: `${camera.id} reset counts`,
+        command_topic: `${topics.setPrefix}reset_counts`,
+        payload_press: 'PRESS',
+      });
+    }
   }
   return out;
 }
@@ -134,4 +158,24 @@ function addLabelEntities(add: AddEntity, id: string, label: string, t: CameraTo
     payload_off: 'OFF',
     device_class: 'occupancy',
   });
+}
+
+/**
+ * A counting line's totals: one sensor per direction it counts (all labels together), with the
+ * totals per label as attributes. total_increasing: Home Assistant takes the drop at a reset as a
+ * new cycle, not as a negative count.
+ */
+function addLineEntities(add: AddEntity, id: string, line: CountedLine, t: CameraTopics): void {
+  const topic = `${t.countsPrefix}${line.name}`;
+  const directions = line.direction === 'both' ? (['in', 'out'] as const) : [line.direction];
+  for (const direction of directions) {
+    add('sensor', `${id}_${line.name}_${direction}`, {
+      name: `${id} ${line.name} ${direction}`,
+      state_topic: topic,
+      value_template: `{{ value_json.total.${direction} }}`,
+      json_attributes_topic: topic,
+      json_attributes_template: `{{ value_json.totals.${direction} | tojson }}`,
+      state_class: 'total_increasing',
+    });
+  }
 }

@@ -6,7 +6,14 @@
  * payload that never changes is serialised once, at start-up.
  */
 
-import { type Box, type CameraEvent, type Detection, isObjectEvent, type ObjectEvent } from '../detection.js';
+import {
+  type Box,
+  type CameraEvent,
+  type Detection,
+  isObjectEvent,
+  type LineCrossing,
+  type ObjectEvent,
+} from '../detection.js';
 import type { GpuAdapter } from '../gpu-adapter.js';
 
 /** Bumped when a payload changes incompatibly; subscribers can check it. */
@@ -57,6 +64,13 @@ export interface CameraState {
   readonly enabled: boolean;
   /** Minimum score for a detection to count, 0..1. */
   readonly threshold: number;
+}
+
+/** A counting line's totals since `since` (ms since the epoch): per direction, per label. */
+export interface LineTotals {
+  readonly since: number;
+  readonly in: Readonly<Record<string, number>>;
+  readonly out: Readonly<Record<string, number>>;
 }
 
 /** One camera in the health payload. */
@@ -178,6 +192,27 @@ export class PayloadWriter {
       `${event.box === undefined ? '' : `,"box":${boxJson(event.box)}`}` +
       `${object ? objectFields(event) : ''}` +
       `${event.reason === undefined ? '' : `,"reason":"${event.reason}"`}}`
+    );
+  }
+
+  /** `<camera>/count`: an object crossing a counting line, with an id to drop duplicates by. */
+  count(id: string, crossing: LineCrossing): string {
+    const { frame } = crossing;
+    return (
+      `${this.#head}${timeFields(frame.seq, frame.timestamp)},"id":${JSON.stringify(id)},` +
+      `"line":${JSON.stringify(crossing.line)},"objectId":${JSON.stringify(crossing.objectId)},` +
+      `"label":${JSON.stringify(crossing.label)},"direction":"${crossing.direction}"}`
+    );
+  }
+
+  /** `<camera>/counts/<line>`: a line's totals per direction and label, and over all labels (retained). */
+  counts(seq: number, ts: number, line: string, totals: LineTotals): string {
+    const sum = (byLabel: Readonly<Record<string, number>>) =>
+      Object.values(byLabel).reduce((a, b) => a + b, 0);
+    return (
+      `${this.#head}${timeFields(seq, ts)},"line":${JSON.stringify(line)},"since":${totals.since},` +
+      `"totals":${JSON.stringify({ in: totals.in, out: totals.out })},` +
+      `"total":{"in":${sum(totals.in)},"out":${sum(totals.out)}}}`
     );
   }
 
