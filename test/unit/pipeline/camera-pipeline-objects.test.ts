@@ -100,4 +100,37 @@ describe('CameraPipeline at events.level object', () => {
     const top = [{ label: 'stop', classId: 0, score: 0.9 }];
     expect(await events('object', 'classify', [top, top])).toEqual(['start stop', 'end stop stopped']);
   });
+
+  it('hands each crossing of a counting line to the sink, at events.level label too', async () => {
+    // A sign moving right across a vertical line drawn upwards (in: moving right), then back.
+    const xs = [0.2, 0.25, 0.3, 0.35, 0.4, 0.35, 0.3];
+    const seen: string[] = [];
+    const pipeline = new CameraPipeline({
+      id: 'test',
+      source: {
+        async *frames() {
+          for (let seq = 1; seq <= xs.length; seq++) yield frame(seq);
+        },
+      },
+      kernels: { hasEdges: false, run: async (f: Frame) => ({ preprocessed: f, edges: undefined }) },
+      model: scripted(
+        'detect',
+        xs.map((x) => [stop(x)]),
+      ),
+      sink: {
+        edgesWanted: () => false,
+        edges() {},
+        results() {},
+        event: async () => {},
+        crossing: async (c) => void seen.push(`${c.line} ${c.direction} ${c.objectId} @${c.frame.seq}`),
+      },
+      settings: {
+        ...settings('label'),
+        lines: [{ name: 'middle', from: [0.42, 1], to: [0.42, 0], direction: 'both' }],
+      },
+    });
+    await pipeline.run(new AbortController().signal);
+    // Anchors (box centre x) 0.3, 0.35, 0.4, 0.45 (in, frame 4), 0.5, 0.45, 0.4 (out, frame 7).
+    expect(seen).toEqual(['middle in 0-1 @4', 'middle out 0-1 @7']);
+  });
 });
