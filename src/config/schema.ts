@@ -3,6 +3,7 @@ import { CHAIN_NAME_PATTERN, chainRefSchema, chainSchema } from './chain-schema.
 import { detectionShape } from './detection-schema.js';
 import { inferenceSchema } from './inference-schema.js';
 import { linesShape } from './lines-schema.js';
+import { motionShape } from './motion-schema.js';
 import { checkHttpSection, checkMqttSection, httpAccessShape, mqttClientShape } from './publish-schema.js';
 import { onReload } from './reload-policy.js';
 import { cropSchema, FLIPS, ROTATIONS, sourceSchema } from './source-schema.js';
@@ -94,6 +95,8 @@ export const cameraSchema = z.strictObject({
   ...detectionShape,
   // lines, countsReset (lines-schema.ts).
   ...linesShape,
+  // motion (differencing and its mask) and detect (mode, keepAlive) (motion-schema.ts).
+  ...motionShape,
 });
 
 /** The chains a config gets when it names none (fresh objects on every call). */

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { CameraConfig } from '../config/schema.js';
+import type { LineCrossing } from '../detection.js';
 import type { CameraPublisher } from '../publish/camera-publisher.js';
 import type { CountedLine } from '../publish/homeassistant.js';
 import type { Clock } from '../time/clock.js';
@@ -13,17 +14,27 @@ export function countedLines(camera: CameraConfig): CountedLine[] {
   return Object.entries(camera.lines).map(([name, line]) => ({ name, direction: line.direction }));
 }
 
+/** A camera's counting: each crossing published and added to the line's totals. */
+export interface LineCounter {
+  /** Publishes the crossing (through the outbox), then counts it in its line's totals. */
+  crossed(crossing: LineCrossing): Promise<void>;
+  /** Every line's totals from 0, now (the reset_counts command). */
+  reset(): Promise<void>;
+  /** Stops the midnight reset and waits for the last write. */
+  close(): Promise<void>;
+}
+
 /**
- * The totals of a camera's counting lines (undefined when it has none), read from `stateDir` and
- * published once (retained), whose file failures are logged: the first at warn, the rest at debug.
- * @example const totals = await cameraCounts(config.stateDir, camera, () => publisher, deps)
+ * The counting of a camera's lines (undefined when it has none): their totals read from
+ * `stateDir` and published once (retained), file failures logged, the first at warn, the rest at debug.
+ * @example const counts = await cameraCounts(config.stateDir, camera, () => publisher, deps); await counts?.crossed(crossing)
  */
 export async function cameraCounts(
   stateDir: string,
   camera: CameraConfig,
   publisher: () => CameraPublisher,
   deps: { readonly clock: Clock; readonly logger: Logger },
-): Promise<CameraLineTotals | undefined> {
+): Promise<LineCounter | undefined> {
   const lines = Object.keys(camera.lines);
   if (lines.length === 0) return undefined;
   let warned = false;
@@ -41,5 +52,12 @@ export async function cameraCounts(
     },
   });
   await totals.publishAll();
-  return totals;
+  return {
+    crossed: async (crossing) => {
+      await publisher().count(crossing);
+      await totals.add(crossing);
+    },
+    reset: () => totals.reset(),
+    close: () => totals.close(),
+  };
 }

@@ -12,6 +12,8 @@ import type { EdgecamMetrics } from '../health/metrics.js';
 import type { Readiness } from '../health/readiness.js';
 import { cameraCheck, modelCheck } from '../health/readiness.js';
 import type { Detector } from '../inference/detector.js';
+import type { MotionDetector } from '../motion/index.js';
+import type { MotionResult } from '../motion-result.js';
 import { CameraPipeline, type FrameReport, type PipelineSink, type TrackIds } from '../pipeline/index.js';
 import type { CameraPublisher } from '../publish/camera-publisher.js';
 import { applyCommand, type Command } from '../publish/commands.js';
@@ -21,14 +23,13 @@ import { backoffDelay, doublingBackoff } from '../time/backoff.js';
 import type { Clock } from '../time/clock.js';
 import { waitOrReachable } from '../time/probed-wait.js';
 import type { LiveCameraStatus, StreamClient, StreamRequest, StreamWatch } from '../web/live-view-source.js';
-import { cameraCounts, countedLines } from './camera-counts.js';
-import { checkLabels, labelsOf, loadModel, modelOf } from './camera-model.js';
+import { cameraCounts, countedLines, type LineCounter } from './camera-counts.js';
+import { checkLabels, labelsOf, loadModel, modelOf, reloadModel } from './camera-model.js';
 import { cameraOpenEvents } from './camera-open-events.js';
 import { cameraHealth, liveCameraStatus } from './camera-reports.js';
-import { pipelineSettings } from './camera-settings.js';
+import { createMotion, motionSettings, pipelineSettings } from './camera-settings.js';
 import { CameraStreams } from './camera-streams.js';
 import { encodeImage } from './encode.js';
-import type { CameraLineTotals } from './line-totals.js';
 import { LiveImages } from './live-images.js';
 import type { OpenEventsStore } from './open-events-store.js';
 import { CameraSnapshots, snapshotBoxes, snapshotWorthy } from './snapshots.js';
@@ -70,6 +71,8 @@ export class CameraRuntime {
   #live: CameraState;
   #publisher: CameraPublisher;
   readonly #kernels: CameraKernels;
+  /** Frame differencing, when the camera detects motion (its enabled restarts the camera). */
+  readonly #motion: MotionDetector | undefined;
   readonly #deps: RuntimeDeps;
   readonly #abort = new AbortController();
   #source: FrameSource | undefined;
@@ -86,8 +89,8 @@ export class CameraRuntime {
   readonly #openEvents: OpenEventsStore;
   /** Track ids of this start of the camera: a pipeline restarted after a failure goes on counting. */
   readonly #trackIds: TrackIds;
-  /** The totals of its counting lines, if it has any (kept in stateDir). */
-  #totals: CameraLineTotals | undefined;
+  /** Its counting lines' crossings and totals (kept in stateDir), if it has lines. */
+  #counts: LineCounter | undefined;
 
   private constructor(
     config: Config,
@@ -107,6 +110,7 @@ export class CameraRuntime {
     this.live = new LiveImages(deps.clock, deps.tasks);
     const chains = { pre: chainFor(config, camera.preprocess), edges: chainFor(config, camera.edges) };
     this.#kernels = new CameraKernels(deps.kernels, camera.id, chains.pre, chains.edges);
+    this.#motion = createMotion(camera);
     this.#publisher = this.#register();
     const publisher = this.#publisher;
     this.#snapshots = new CameraSnapshots(
@@ -143,7 +147,7 @@ export class CameraRuntime {
     const live = { enabled: previous?.settings.enabled ?? true, threshold: camera.threshold };
     const trackIds = await trackIdsFor(config.stateDir, camera.id, deps.logger);
     const runtime = new CameraRuntime(config, camera, detector, deps, live, trackIds);
-    runtime.#totals = await cameraCounts(config.stateDir, camera, () => runtime.#publisher, deps);
+    runtime.#counts = await cameraCounts(config.stateDir, camera, () => runtime.#publisher, deps);
     runtime.#loop = runtime.#run();
     return runtime;
   }
@@ -175,6 +179,7 @@ export class CameraRuntime {
     const thresholdChanged = this.#live.threshold !== camera.threshold;
     this.#live = { ...this.#live, threshold: camera.threshold };
     this.#pipeline?.configure(pipelineSettings(camera, this.#live));
+    this.#motion?.configure(motionSettings(camera));
     if (limitsChanged) this.#publisher.setLimits(config.mqtt);
     if (thresholdChanged) this.#publisher.publishState();
   }
@@ -187,7 +192,7 @@ export class CameraRuntime {
       return;
     }
     if (command.setting === 'reset_counts') {
-      if (this.#totals !== undefined) this.#deps.tasks.run('resetting the line totals', this.#totals.reset());
+      if (this.#counts !== undefined) this.#deps.tasks.run('resetting the line totals', this.#counts.reset());
       return;
     }
     this.#live = applyCommand(this.#live, command);
@@ -228,7 +233,7 @@ export class CameraRuntime {
     this.#abort.abort();
     await this.#loop;
     await this.#openEvents.close();
-    await this.#totals?.close();
+    await this.#counts?.close();
     this.#streams.close();
     this.#snapshots.flush(); // the latest start's snapshot, if it waits: the daemon awaits the tasks
     this.#kernels.close();
@@ -251,6 +256,7 @@ export class CameraRuntime {
       model: { name: info?.name ?? 'none', version: info?.version ?? '0' },
       image: { width: this.#camera.width, height: this.#camera.height },
       labels: labelsOf(this.#camera, this.#detector),
+      motion: this.#motion !== undefined,
       lines: countedLines(this.#camera),
       settings: {
         get state() {
@@ -293,6 +299,7 @@ export class CameraRuntime {
         source,
         kernels: this.#kernels,
         ...(detector === undefined ? {} : { model: modelOf(detector) }),
+        ...(this.#motion === undefined ? {} : { motion: this.#motion }),
         sink: this.#sink(),
         settings: pipelineSettings(this.#camera, this.#live),
         metrics: this.#deps.metrics.camera(this.id),
@@ -325,16 +332,8 @@ export class CameraRuntime {
   /** The model's worker died: load it again (or, failing that, try again at the next restart). */
   async #reloadModel(): Promise<void> {
     const old = this.#detector;
-    this.#detector = undefined;
-    await old
-      ?.close()
-      .catch((err: unknown) => this.#deps.logger.warn({ err, camera: this.id }, 'closing the failed model'));
-    try {
-      this.#detector = await loadModel(this.#config, this.#camera, this.#deps.logger);
-    } catch (err) {
-      this.#detector = old;
-      this.#deps.logger.error({ err, camera: this.id }, 'reloading the model failed; trying again later');
-    }
+    this.#detector = undefined; // not ready meanwhile
+    this.#detector = await reloadModel(old, this.#config, this.#camera, this.#deps.logger);
   }
 
   #onFrame(report: FrameReport): void {
@@ -378,20 +377,22 @@ export class CameraRuntime {
         this.live.frame(frame, detections);
         this.#streams.frame(frame, detections);
       },
+      motion: (frame: Frame, motion: MotionResult) => {
+        const m = this.#deps.metrics.camera(this.id);
+        m.motionShare.set(motion.share);
+        m.motionRegions.set(motion.regions.length);
+        if (motion.moving) m.motionFrames.inc();
+        this.#publisher.motion(frame, motion);
+      },
       event: async (event: CameraEvent, frame: Frame | undefined, detections: readonly Detection[]) => {
         await this.#openEvents.record(event, () => this.#publisher.event(event));
+        const { type, label, frame: at } = event;
         const object = isObjectEvent(event) ? event.objectId : undefined;
-        this.#deps.logger.debug(
-          { camera: this.id, type: event.type, label: event.label, object, seq: event.frame.seq },
-          'event',
-        );
+        this.#deps.logger.debug({ camera: this.id, type, label, object, seq: at.seq }, 'event');
         if (frame !== undefined && snapshotWorthy(event))
           this.#snapshots.eventStarted({ frame, detections: snapshotBoxes(event, detections) });
       },
-      crossing: async (crossing: LineCrossing) => {
-        await this.#publisher.count(crossing);
-        await this.#totals?.add(crossing);
-      },
+      crossing: async (crossing: LineCrossing) => this.#counts?.crossed(crossing),
     };
   }
 }

@@ -50,8 +50,18 @@ export async function endEventsLeftOpen(options: RecoveryOptions): Promise<numbe
     try {
       ended += await endFile(file, options);
     } catch (err) {
-      // The outbox refused the end: the file stays, for the next start to try again.
-      logger.error({ err, file }, `cannot publish the end of the events left open in ${file}`);
+      // The outbox refused an end: the events stay for the next start to try again, under a name
+      // of their own, since the camera's store is about to write <camera>.json afresh. Ends that
+      // went out before the refusal go again with the same ids, which subscribers drop.
+      const unsent = file.replace(/\.json$/, `.unsent-${Date.now()}.json`);
+      const kept = await rename(file, unsent).then(
+        () => unsent,
+        () => file,
+      );
+      logger.error(
+        { err, file: kept },
+        `cannot publish the end of the events left open in ${file}; kept in ${kept}`,
+      );
     }
   }
   if (ended > 0)

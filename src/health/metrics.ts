@@ -32,6 +32,14 @@ export interface CameraMetrics {
   readonly streamSkipped: { inc(n?: number): void };
   /** MJPEG stream clients connected. */
   readonly streamClients: { inc(n?: number): void; dec(n?: number): void };
+  /** The share of the picture that changed in the last frame (motion detection). */
+  readonly motionShare: { set(value: number): void };
+  /** Moving regions in the last frame. */
+  readonly motionRegions: { set(value: number): void };
+  /** Frames in which something moved. */
+  readonly motionFrames: { inc(n?: number): void };
+  /** Frames the model did not run on, as nothing moved (detect.mode: motion). */
+  readonly inferenceSkipped: { inc(n?: number): void };
   /** Detections dropped by the camera's mask. */
   readonly masked: { inc(n?: number): void };
 }
@@ -185,6 +193,24 @@ function frameMetrics(registers: Registry[]) {
       ['camera'],
     ),
     streamClients: gauge(registers, 'edgecam_stream_clients', 'MJPEG stream clients connected.', ['camera']),
+    motionShare: gauge(
+      registers,
+      'edgecam_motion_share',
+      'The share (0..1) of the picture that changed in the last frame, after the lighting fit and outside the motion mask.',
+      ['camera'],
+    ),
+    motionRegions: gauge(registers, 'edgecam_motion_regions', 'Moving regions in the last frame.', [
+      'camera',
+    ]),
+    motionFrames: counter(registers, 'edgecam_motion_frames_total', 'Frames in which something moved.', [
+      'camera',
+    ]),
+    inferenceSkipped: counter(
+      registers,
+      'edgecam_inference_skipped_total',
+      'Frames the model did not run on because nothing moved (detect.mode: motion).',
+      ['camera'],
+    ),
     detectionsMasked: counter(
       registers,
       'edgecam_detections_masked_total',
@@ -286,6 +312,11 @@ function bindCamera(frames: ReturnType<typeof frameMetrics>, id: string): Camera
     corrupt[kind] = frames.framesCorrupt.labels(id, kind);
     corrupt[kind].inc(0);
   }
+  // Counted from 0, not absent until the first: increase() sees the first frame that moves.
+  const motionFrames = frames.motionFrames.labels(id);
+  const inferenceSkipped = frames.inferenceSkipped.labels(id);
+  motionFrames.inc(0);
+  inferenceSkipped.inc(0);
   const masked = frames.detectionsMasked.labels(id);
   masked.inc(0); // 0, not absent, before the first masked detection (as corrupt above)
   return {
@@ -303,6 +334,10 @@ function bindCamera(frames: ReturnType<typeof frameMetrics>, id: string): Camera
     },
     streamSkipped: frames.streamSkipped.labels(id),
     streamClients: frames.streamClients.labels(id),
+    motionShare: frames.motionShare.labels(id),
+    motionRegions: frames.motionRegions.labels(id),
+    motionFrames,
+    inferenceSkipped,
     masked,
   };
 }

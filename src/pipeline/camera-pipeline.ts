@@ -1,24 +1,22 @@
 import { performance } from 'node:perf_hooks';
 import type { CameraEvent, Detection } from '../detection.js';
 import type { Frame, Image } from '../frame.js';
+import type { MotionResult } from '../motion-result.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import { type EventSettings, PresenceTracker } from './events.js';
 import { type FilterSettings, filterDetections } from './filter.js';
 import { FrameRate } from './frame-rate.js';
 import { type CountingLine, LineCrossings } from './line-crossings.js';
+import { runPlan } from './model-runs.js';
+import { type DetectSettings, type ModelPlan, MotionGate } from './motion-gate.js';
 import { type ObjectEventSettings, ObjectEvents } from './object-events.js';
-import {
-  type FrameKernels,
-  type FrameReport,
-  type FrameStream,
-  type Model,
-  NO_METRICS,
-  type PipelineMetrics,
-  type PipelineSink,
-} from './ports.js';
+import { type FrameReport, NO_METRICS, type PipelineMetrics } from './pipeline-metrics.js';
+import type { FrameKernels, FrameStream, Model, MotionPort, PipelineSink } from './ports.js';
 import type { TrackingSettings } from './tracking/settings.js';
 import { TrackIds } from './tracking/track-ids.js';
 import { TrackedDetections } from './tracking/tracked-detections.js';
+
+export type { FrameReport, PipelineMetrics, TimedStage } from './pipeline-metrics.js';
 
 /**
  * One camera's pipeline: frames from its source (latest wins: the source's one-slot mailbox
@@ -31,15 +29,7 @@ import { TrackedDetections } from './tracking/tracked-detections.js';
  * the daemon hands it a source, a model and a sink.
  */
 
-export type {
-  FrameKernels,
-  FrameReport,
-  FrameStream,
-  Model,
-  PipelineMetrics,
-  PipelineSink,
-  TimedStage,
-} from './ports.js';
+export type { FrameKernels, FrameStream, Model, MotionPort, PipelineSink } from './ports.js';
 
 export interface PipelineSettings {
   readonly enabled: boolean;
@@ -53,6 +43,8 @@ export interface PipelineSettings {
   };
   /** Counting lines (detectors only; fixed for the pipeline's life: a change restarts the camera). */
   readonly lines?: readonly CountingLine[];
+  /** Whether the model runs on every frame or where things move (default: every frame). */
+  readonly detect?: DetectSettings;
 }
 
 export interface CameraPipelineOptions {
@@ -60,6 +52,8 @@ export interface CameraPipelineOptions {
   readonly source: FrameStream;
   readonly kernels: FrameKernels;
   readonly model?: Model;
+  /** The camera's motion detection, if it has it: with detect.mode motion, it gates the model. */
+  readonly motion?: MotionPort;
   readonly sink: PipelineSink;
   readonly settings: PipelineSettings;
   readonly metrics?: PipelineMetrics;
@@ -76,11 +70,15 @@ export interface PipelineStatus {
   readonly lastFrameAt: number | null;
   readonly frameSize: { width: number; height: number } | null;
   readonly detections: readonly Detection[];
+  /** The last frame's motion (null without motion detection, or before a frame). */
+  readonly motion: MotionResult | null;
   /** Newest first, at most RECENT_EVENTS. */
   readonly events: readonly { type: CameraEvent['type']; label: string; at: number }[];
 }
 
 const RECENT_EVENTS = 20;
+const ALWAYS: DetectSettings = { mode: 'always', keepAlive: 0 };
+const DEFAULT_INPUT = 320;
 
 /**
  * @example const pipeline = new CameraPipeline({ id, source, kernels, model, sink, settings }); await pipeline.run(signal)
@@ -103,6 +101,8 @@ export class CameraPipeline {
   #inferenceMs: number | null = null;
   #lastFrame: Frame | undefined;
   #detections: readonly Detection[] = [];
+  #motion: MotionResult | null = null;
+  readonly #gate = new MotionGate();
   #events: { type: CameraEvent['type']; label: string; at: number }[] = [];
   #failure: { error: unknown } | undefined;
 
@@ -155,6 +155,7 @@ export class CameraPipeline {
       lastFrameAt: frame?.timestamp ?? null,
       frameSize: frame === undefined ? null : { width: frame.width, height: frame.height },
       detections: this.#detections,
+      motion: this.#motion,
       events: this.#events,
     };
   }
@@ -176,8 +177,10 @@ export class CameraPipeline {
         await this.#endAll(frame);
         continue;
       }
+      const plan = this.#plan(frame);
+      const runModel = model !== undefined && plan.kind !== 'skip';
       const wantEdges = kernels.hasEdges && sink.edgesWanted();
-      const out = await kernels.run(frame, { preprocess: model !== undefined, edges: wantEdges });
+      const out = await kernels.run(frame, { preprocess: runModel, edges: wantEdges });
       const kernelsMs = performance.now() - takenAt;
       if (out.edges !== undefined) sink.edges(out.edges, frame);
       if (this.#failure !== undefined) break;
@@ -187,7 +190,9 @@ export class CameraPipeline {
       inflight.push(
         model === undefined
           ? this.#after(previous, () => this.#finish(frame, [], stages, 0, undefined))
-          : this.#infer(model, frame, out.preprocessed, stages, previous),
+          : runModel
+            ? this.#infer(model, frame, out.preprocessed, stages, previous, plan)
+            : this.#skip(frame, plan, stages, previous),
       );
       // Take the next frame once the model has started this one: the newest frame waits for the
       // model, not one that was the newest a run ago.
@@ -195,6 +200,37 @@ export class CameraPipeline {
     }
     await Promise.all(inflight);
     if (this.#failure !== undefined) throw this.#failure.error;
+  }
+
+  /** Nothing moved: the frame reports what the model saw before (held by the gate). */
+  #skip(
+    frame: Frame,
+    plan: ModelPlan,
+    stages: { capture: number; kernels: number },
+    previous: Promise<void> | undefined,
+  ) {
+    this.#metrics.inferenceSkipped?.inc();
+    return this.#after(previous, () =>
+      this.#finish(frame, this.#gate.settle(plan, [], frame), stages, undefined, undefined),
+    );
+  }
+
+  /**
+   * The frame's motion (published through the sink) and what the model does with the frame: the
+   * whole frame without motion detection or in detect.mode always; else the motion gate's plan.
+   */
+  #plan(frame: Frame): ModelPlan {
+    const { motion, model, sink } = this.#options;
+    const found = motion?.detect(frame);
+    if (found !== undefined) {
+      this.#motion = found;
+      sink.motion?.(frame, found);
+    }
+    const settings = this.#settings.detect ?? ALWAYS;
+    const minSide = Math.max(model?.input?.width ?? DEFAULT_INPUT, model?.input?.height ?? DEFAULT_INPUT);
+    const plan = this.#gate.plan(frame, frame.timestamp, found, settings, minSide);
+    // A classifier labels the whole picture: a crop of it is another picture.
+    return plan.kind === 'crops' && model?.task === 'classify' ? { kind: 'full' } : plan;
   }
 
   /** Ends every present label with 'end' events (the camera stops); resolves once they are stored. */
@@ -242,15 +278,15 @@ export class CameraPipeline {
     image: Image<Uint8Array>,
     stages: { capture: number; kernels: number },
     previous: Promise<void> | undefined,
+    plan: ModelPlan,
   ) {
     const submitted = performance.now();
     let found: readonly Detection[];
     let timings: Model['lastTimings'];
     let settledAt: number;
     try {
-      found = await model.run(image);
-      // Read at once: the run queued behind this one settles next and replaces them.
-      timings = model.lastTimings;
+      // One run on the frame, or one per crop, mapped back to the frame (model-runs.ts).
+      ({ found, timings } = await runPlan(model, image, plan));
       settledAt = performance.now();
     } catch (error) {
       this.#failure ??= { error };
@@ -262,16 +298,18 @@ export class CameraPipeline {
     // latency only); a model that reports no timings gets the time from submitted to settled.
     const inferenceMs =
       timings === undefined ? settledAt - submitted : timings.preprocessMs + timings.runMs + timings.decodeMs;
-    await this.#finish(frame, found, stages, inferenceMs, timings?.runMs);
+    await this.#finish(frame, this.#gate.settle(plan, found, image), stages, inferenceMs, timings?.runMs);
   }
 
   async #finish(
     frame: Frame,
     found: readonly Detection[],
     stages: { capture: number; kernels: number },
-    inferenceMs: number,
+    /** undefined: the model did not run on this frame (nothing moved). */
+    ran: number | undefined,
     modelRunMs: number | undefined,
   ): Promise<void> {
+    const inferenceMs = ran ?? 0;
     const { sink, model } = this.#options;
     const t0 = performance.now();
     // A detector's boxes are tracked (ids, ages, order); a classifier's top-k is only filtered.
@@ -291,7 +329,7 @@ export class CameraPipeline {
     this.#lastFrame = frame;
     this.#detections = kept;
     if (model !== undefined) {
-      this.#inferenceMs = inferenceMs;
+      if (ran !== undefined) this.#inferenceMs = ran;
       sink.results(frame, kept, inferenceMs);
     }
     try {
@@ -313,7 +351,7 @@ export class CameraPipeline {
     const m = this.#metrics;
     m.stage.capture.observe(report.stages.capture / 1000);
     m.stage.kernels.observe(report.stages.kernels / 1000);
-    if (model !== undefined) m.stage.inference.observe(inferenceMs / 1000);
+    if (model !== undefined && ran !== undefined) m.stage.inference.observe(inferenceMs / 1000);
     m.stage.postprocess.observe(report.stages.postprocess / 1000);
     m.stage.publish.observe(report.stages.publish / 1000);
     m.endToEnd.observe(report.endToEndMs / 1000);

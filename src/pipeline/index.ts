@@ -15,6 +15,7 @@ export {
   type FrameReport,
   type FrameStream,
   type Model,
+  type MotionPort,
   type PipelineMetrics,
   type PipelineSettings,
   type PipelineSink,
@@ -25,7 +26,9 @@ export { type EventSettings, PresenceTracker } from './events.js';
 export { type FilterSettings, filterDetections } from './filter.js';
 export { type CountingLine, LineCrossings, sideOf } from './line-crossings.js';
 export { isMasked } from './mask.js';
+export { type DetectSettings, type ModelPlan, MotionGate } from './motion-gate.js';
 export { type ObjectEventSettings, ObjectEvents } from './object-events.js';
+export { type CropRect, inCrops, mergeCropDetections, planCrops, toFrame } from './region-crops.js';
 export { ScoreSmoother, type SmoothingKernel, smoothingWeights } from './smoothing.js';
 export { DEFAULT_TRACKING, type TrackingSettings } from './tracking/settings.js';
 export type { TrackView } from './tracking/track.js';

@@ -1,10 +1,12 @@
 import type { CameraEvent, Detection, LineCrossing } from '../detection.js';
 import type { CameraImage, Frame, Image } from '../frame.js';
 import type { KernelOutput } from '../kernel-output.js';
+import type { MotionResult } from '../motion-result.js';
 
 /**
  * The ports a camera's pipeline is wired through: where its frames come from, what runs on them
- * (chains, model), where its results go, and what it measures. The daemon hands it stages that fit.
+ * (chains, motion, model) and where its results go. The daemon hands it stages that fit; what it
+ * measures is in pipeline-metrics.ts.
  */
 
 /** Where frames come from (a capture FrameSource fits). */
@@ -15,6 +17,8 @@ export interface FrameStream {
 /** A model (an inference Detector fits, with its task). */
 export interface Model {
   readonly task: 'detect' | 'classify';
+  /** The model's input size: a crop around a moving region is at least this (default 320). */
+  readonly input?: { readonly width: number; readonly height: number };
   run(image: CameraImage): Promise<readonly Detection[]>;
   /**
    * The last settled run's own timings in the model's thread: runMs is the model's run alone,
@@ -34,6 +38,11 @@ export interface FrameKernels {
   run(frame: Frame, want: { preprocess: boolean; edges: boolean }): Promise<KernelOutput>;
 }
 
+/** A camera's motion detection (the motion stage's MotionDetector fits). */
+export interface MotionPort {
+  detect(frame: Frame): MotionResult;
+}
+
 /** Where results go (the daemon publishes them and keeps what the live view shows). */
 export interface PipelineSink {
   /** Whether the next frame's edge map is wanted (a rate limit is due, or someone watches). */
@@ -42,45 +51,10 @@ export interface PipelineSink {
   edges(map: Image<Uint8Array>, frame: Frame): void;
   /** A processed frame's detections (filtered); classifiers give label scores without boxes. */
   results(frame: Frame, detections: readonly Detection[], inferenceMs: number): void;
+  /** A frame's motion, when the camera detects motion (before its model runs, if it does). */
+  motion?(frame: Frame, motion: MotionResult): void;
   /** An event (a label's or an object's); the pipeline waits for it to be stored (the outbox) before the next frame's. */
   event(event: CameraEvent, frame: Frame | undefined, detections: readonly Detection[]): Promise<void>;
   /** A tracked object crossed a counting line; awaited like an event. */
   crossing?(crossing: LineCrossing): Promise<void>;
 }
-
-export type TimedStage = 'capture' | 'kernels' | 'inference' | 'postprocess' | 'publish';
-
-/** The metrics a pipeline records (health's CameraMetrics fits). */
-export interface PipelineMetrics {
-  readonly stage: Readonly<Record<TimedStage, { observe(seconds: number): void }>>;
-  readonly endToEnd: { observe(seconds: number): void };
-  readonly fps: { set(value: number): void };
-  /** Detections dropped by the camera's mask. */
-  readonly masked: { inc(n?: number): void };
-}
-
-/** One processed frame's timings, for the watchdog and the benchmark. */
-export interface FrameReport {
-  readonly camera: string;
-  readonly seq: number;
-  /** Milliseconds per stage; capture is the frame's age when the pipeline took it. */
-  readonly stages: Readonly<Record<TimedStage, number>>;
-  /** From capture to published, ms. */
-  readonly endToEndMs: number;
-  /** The model's own run (undefined without a model). */
-  readonly modelRunMs: number | undefined;
-}
-
-/** What a pipeline without metrics records: nothing. */
-export const NO_METRICS: PipelineMetrics = {
-  stage: {
-    capture: { observe() {} },
-    kernels: { observe() {} },
-    inference: { observe() {} },
-    postprocess: { observe() {} },
-    publish: { observe() {} },
-  },
-  endToEnd: { observe() {} },
-  fps: { set() {} },
-  masked: { inc() {} },
-};

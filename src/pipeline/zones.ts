@@ -1,23 +1,13 @@
 import type { ZonePolygon } from '../config/detection-schema.js';
+import { insidePolygon } from '../polygon.js';
 
 /**
  * Zones: named polygons in normalised frame coordinates. A detection is in a zone when its box's
  * bottom centre (where an object stands on the ground) is inside the polygon.
  */
 
-/**
- * Whether (x, y) is inside the polygon (even-odd rule; a point on an edge may fall either way).
- * @example insidePolygon(0.5, 0.5, [[0, 0], [1, 0], [1, 1], [0, 1]]) // true
- */
-export function insidePolygon(x: number, y: number, polygon: ZonePolygon): boolean {
-  let inside = false;
-  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
-    const [xi, yi] = polygon[i]!;
-    const [xj, yj] = polygon[j]!;
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
+// Declared on the ground floor (motion masks test points the same way); re-exported where zones were.
+export { insidePolygon };
 
 /**
  * The names of the zones a box's bottom centre is in.

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import type { CameraEvent, Detection, LineCrossing } from '../detection.js';
+import type { MotionResult } from '../motion-result.js';
 import type { Clock } from '../time/clock.js';
 import { type CameraSettings, type Command, heldSettings } from './commands.js';
 import type { CountedLine } from './homeassistant.js';
@@ -30,6 +31,8 @@ export interface CameraInfo {
   readonly labels?: readonly string[];
   /** Its counting lines (Home Assistant gets their totals and a reset button). */
   readonly lines?: readonly CountedLine[];
+  /** Whether the camera detects motion (Home Assistant gets a motion sensor). */
+  readonly motion?: boolean;
   /** The camera's live settings and what its commands act on (default: settings it keeps itself). */
   readonly settings?: CameraSettings;
 }
@@ -76,6 +79,11 @@ export function cameraLimits(mqtt: Config['mqtt'], clock: Clock): CameraLimits {
   };
 }
 
+/** Motion turns off this long after the last frame with motion (one still frame is not the end of it). */
+export const MOTION_OFF_DELAY_MS = 2000;
+/** While motion is on, its regions are published at most this often. */
+const MOTION_INTERVAL_MS = 1000;
+
 /**
  * One camera's publishing.
  * @example const front = publisher.camera('front', { model: { name: 'signs', version: '1' }, image: { width: 640, height: 480 } })
@@ -90,6 +98,10 @@ export class CameraPublisher {
   #settings: CameraSettings;
   #labels: readonly string[];
   #lines: readonly CountedLine[];
+  #detectsMotion: boolean;
+  #motionOn: boolean | undefined;
+  #lastMovingAt = Number.NEGATIVE_INFINITY;
+  readonly #motionLimit: MinInterval;
   #stateSeq = 0;
   #countsSeq = 0;
   /** The state last published, if any. */
@@ -109,6 +121,8 @@ export class CameraPublisher {
     this.#settings = info.settings ?? heldSettings();
     this.#labels = info.labels ?? [];
     this.#lines = info.lines ?? [];
+    this.#detectsMotion = info.motion ?? false;
+    this.#motionLimit = new MinInterval(MOTION_INTERVAL_MS, parts.clock);
   }
 
   /** Writes this camera's payloads (its head built once per model and frame size). */
@@ -130,14 +144,21 @@ export class CameraPublisher {
     const lines = info.lines ?? [];
     const linesChanged = JSON.stringify(lines) !== JSON.stringify(this.#lines);
     this.#lines = lines;
+    const motionChanged = (info.motion ?? false) !== this.#detectsMotion;
+    this.#detectsMotion = info.motion ?? false;
     if (changed) this.setLabels(labels);
-    else if (linesChanged) this.#channels.labelsChanged();
+    else if (motionChanged || linesChanged) this.#channels.labelsChanged();
     if (info.settings !== undefined) this.setSettings(info.settings);
   }
 
   /** The camera's live settings, as their owner has them now. */
   get state(): CameraState {
     return this.#settings.state;
+  }
+
+  /** Whether the camera detects motion (Home Assistant gets a motion binary sensor). */
+  get detectsMotion(): boolean {
+    return this.#detectsMotion;
   }
 
   get labels(): readonly string[] {
@@ -198,6 +219,29 @@ export class CameraPublisher {
       this.#limits.detectionsQos,
       false,
     );
+  }
+
+  /**
+   * A frame's motion, retained (QoS 1): published when it turns on or off (off once no frame has
+   * moved for MOTION_OFF_DELAY_MS), and while on when it moves, at most once a second; false when
+   * nothing was sent.
+   */
+  motion(frame: FrameRef, motion: MotionResult): boolean {
+    const now = this.#clock.now();
+    if (motion.moving) this.#lastMovingAt = now;
+    const on = now - this.#lastMovingAt < MOTION_OFF_DELAY_MS;
+    const changed = on !== this.#motionOn;
+    if (!changed && !(on && motion.moving && this.#motionLimit.take())) return false;
+    const sent = this.#channels.send(
+      'motion',
+      this.topics.motion,
+      this.#writer.motion(frame, on, motion),
+      1,
+      true,
+    );
+    // Unsent (offline), the change is tried again with the next frame.
+    if (sent) this.#motionOn = on;
+    return sent;
   }
 
   /** Whether an edge map would be published now (so that the caller encodes one only then). */

@@ -18,6 +18,8 @@ export interface DiscoveredCamera {
   readonly id: string;
   readonly labels: readonly string[];
   readonly lines?: readonly CountedLine[];
+  /** Whether it detects motion (a motion binary sensor). */
+  readonly detectsMotion?: boolean;
 }
 
 export interface DiscoveryOptions {
@@ -61,6 +63,7 @@ export class DiscoveryPublisher {
       id: c.id,
       labels: c.labels,
       ...(c.lines === undefined ? {} : { lines: c.lines }),
+      motion: c.detectsMotion ?? false,
     }));
     const messages = discoveryMessages({
       haPrefix: homeAssistant.prefix,

@@ -3,9 +3,10 @@ import { type CameraTopics, cameraTopics, deviceTopics } from './topics.js';
 /**
  * Home Assistant MQTT discovery: retained config messages under `<haPrefix>/<component>/<node>/<object>/config`
  * that make edgecam appear as one device with, per camera, a camera entity for the snapshot and one
- * for the edge map, a count sensor and an occupancy binary sensor per label, fps and inference-time
- * sensors, a switch, number and button for the command topics, and per counting line a total
- * sensor per direction it counts with a button that resets the totals. Availability follows the
+ * for the edge map, a motion binary sensor (when the camera detects motion), a count sensor and an
+ * occupancy binary sensor per label, fps and inference-time sensors, a switch, number and button
+ * for the command topics, and per counting line a total sensor per direction it counts with a
+ * button that resets the totals. Availability follows the
  * retained status topic. discovery-publisher.ts publishes them and removes those that went away.
  */
 
@@ -18,10 +19,12 @@ export interface DiscoveryInput {
   readonly cameras: readonly DiscoveryCamera[];
 }
 
-/** A camera's part in discovery: its labels and counting lines. */
+/** A camera's part in discovery: its labels, whether it detects motion, its counting lines. */
 export interface DiscoveryCamera {
   readonly id: string;
   readonly labels: readonly string[];
+  /** Whether the camera detects motion (a motion binary sensor). */
+  readonly motion?: boolean;
   /** Its counting lines, and which directions each counts (none: no line entities). */
   readonly lines?: readonly CountedLine[];
 }
@@ -64,6 +67,18 @@ export function discoveryMessages(input: DiscoveryInput): Map<string, string> {
   for (const camera of input.cameras) {
     const topics = cameraTopics(prefix, camera.id);
     addCameraEntities(add, camera.id, topics, deviceTopics(prefix).health);
+    if (camera.motion === true) {
+      add('binary_sensor', `${camera.id}_motion`, {
+        name: `${camera.id} motion`,
+        state_topic: topics.motion,
+        value_template: "{{ 'ON' if value_json.state == 'on' else 'OFF' }}",
+        payload_on: 'ON',
+        payload_off: 'OFF',
+        device_class: 'motion',
+        json_attributes_topic: topics.motion,
+        json_attributes_template: '{{ {"share": value_json.share, "regions": value_json.regions} | tojson }}',
+      });
+    }
     for (const label of camera.labels) addLabelEntities(add, camera.id, label, topics);
     const lines = camera.lines ?? [];
     for (const line of lines) addLineEntities(add, camera.id, line, topics);

@@ -15,6 +15,7 @@ import {
   type ObjectEvent,
 } from '../detection.js';
 import type { GpuAdapter } from '../gpu-adapter.js';
+import type { MotionResult } from '../motion-result.js';
 
 /** Bumped when a payload changes incompatibly; subscribers can check it. */
 export const PAYLOAD_VERSION = 1;
@@ -213,6 +214,15 @@ export class PayloadWriter {
       `${this.#head}${timeFields(seq, ts)},"line":${JSON.stringify(line)},"since":${totals.since},` +
       `"totals":${JSON.stringify({ in: totals.in, out: totals.out })},` +
       `"total":{"in":${sum(totals.in)},"out":${sum(totals.out)}}}`
+    );
+  }
+
+  /** `<camera>/motion`: on or off, the changed share and the moving regions (retained). */
+  motion(frame: FrameRef, on: boolean, motion: MotionResult): string {
+    const regions = on ? motion.regions.map(boxJson).join(',') : '';
+    return (
+      `${this.#head}${timeFields(frame.seq, frame.timestamp)},"state":"${on ? 'on' : 'off'}",` +
+      `"share":${round4(motion.share)},"global":${motion.global},"regions":[${regions}]}`
     );
   }
 

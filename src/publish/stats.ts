@@ -14,6 +14,7 @@ export type MessageKind =
   | 'snapshot'
   | 'health'
   | 'state'
+  | 'motion'
   | 'status'
   | 'discovery';
 

@@ -18,6 +18,8 @@ export interface CameraTopics {
   readonly count: string;
   /** `<prefix>/<camera>/counts/` + a line's name: its retained totals. */
   readonly countsPrefix: string;
+  /** Retained: whether something moves, and where. */
+  readonly motion: string;
   /** `<prefix>/<camera>/set/` + a setting name. */
   readonly setPrefix: string;
 }
@@ -70,6 +72,7 @@ export function cameraTopics(prefix: string, camera: string): CameraTopics {
     state: `${base}/state`,
     count: `${base}/count`,
     countsPrefix: `${base}/counts/`,
+    motion: `${base}/motion`,
     setPrefix: `${base}/set/`,
   };
 }

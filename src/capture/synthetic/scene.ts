@@ -37,7 +37,17 @@ export class SyntheticScene {
   readonly #grain: Int8Array;
   readonly #movers: Mover[];
 
-  constructor(width: number, height: number, seed: number, signs: number) {
+  /**
+   * `signSize`, when given, sets the signs' sizes in pixels (spread over min..max) instead of
+   * 12..20% of the frame's smaller side: small far signs for the motion benchmark.
+   */
+  constructor(
+    width: number,
+    height: number,
+    seed: number,
+    signs: number,
+    signSize?: { readonly min: number; readonly max: number },
+  ) {
     this.width = width;
     this.height = height;
     const random = seededRandom(seed);
@@ -50,7 +60,11 @@ export class SyntheticScene {
     this.#movers = [];
     for (let i = 0; i < signs; i++) {
       const label = labels[i % labels.length]!;
-      const size = Math.max(8, Math.round(base * (0.6 + 0.2 * Math.floor(random() * 3))));
+      const step = Math.floor(random() * 3);
+      const size =
+        signSize === undefined
+          ? Math.max(8, Math.round(base * (0.6 + 0.2 * step)))
+          : Math.round(signSize.min + ((signSize.max - signSize.min) * step) / 2);
       const key = `${label}:${size}`;
       let sprite = sprites.get(key);
       if (sprite === undefined) {

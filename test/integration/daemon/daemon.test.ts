@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Mosquitto, noMosquitto, startMosquitto } from '../publish/mosquitto.js';
+import { schemaErrors } from '../publish/schemas.js';
 import { type Received, type Subscriber, subscribe } from '../publish/subscriber.js';
 import { type DaemonChild, startDaemon } from './daemon-child.js';
 import { writeBrightnessModel, writeFrames } from './fixtures.js';
@@ -41,6 +42,9 @@ cameras:
     model: ${model}
     threshold: ${threshold}
     events: { smoothing: { kernel: mean, frames: 3 }, start: 0.5, end: 0.25 }
+    # The brightness model's boxes are fixed anchors, not objects: on a crop they would land
+    # elsewhere in the frame. Motion is still detected and published; the model runs on every frame.
+    detect: { mode: always }
 `;
 }
 
@@ -157,6 +161,38 @@ describe('edgecam run', () => {
         m.payload.toString().includes(`${PREFIX}/cam/`),
     );
     expect(json(discovery)).toMatchObject({ availability_topic: `${PREFIX}/status` });
+  });
+
+  it('publishes motion retained, off while the picture stays and on when it changes, with a Home Assistant motion sensor', async () => {
+    const isMotion = (m: Received) => m.topic === `${PREFIX}/cam/motion`;
+    // The replay's first frames are all alike: off. At the first cut from bright to dark the gray
+    // darkens (a lighting change, fitted away) but the white square does not: it is what moved.
+    const off = await sub.waitFor((m) => isMotion(m) && json(m).state === 'off', 'motion off');
+    const on = await sub.waitFor((m) => isMotion(m) && json(m).state === 'on', 'motion on');
+    for (const m of [off, on]) expect(schemaErrors('motion', json(m))).toEqual([]);
+    // Retained: a subscriber that comes later gets the latest at once.
+    const late = await subscribe(broker.url, `${PREFIX}/cam/motion`);
+    try {
+      expect((await late.waitFor(isMotion, 'the retained motion')).retain).toBe(true);
+    } finally {
+      await late.close();
+    }
+    expect(json(on)).toMatchObject({ camera: 'cam', global: false });
+    // The square is the frame's second quarter across and down: its centre (0.375, 0.375) is in the region.
+    const [region] = json(on).regions as { x: number; y: number; w: number; h: number }[];
+    expect(region!.x).toBeLessThan(0.375);
+    expect(region!.x + region!.w).toBeGreaterThan(0.375);
+    expect(region!.y).toBeLessThan(0.375);
+    expect(region!.y + region!.h).toBeGreaterThan(0.375);
+    const sensor = await sub.waitFor(
+      (m) => m.topic === 'homeassistant/binary_sensor/edgecam_e2e/cam_motion/config',
+    );
+    expect(json(sensor)).toMatchObject({ device_class: 'motion', state_topic: `${PREFIX}/cam/motion` });
+    const metrics = await (await fetch(`${httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/edgecam_motion_frames_total\{camera="cam"\} [1-9]/);
+    expect(metrics).toMatch(/edgecam_motion_share\{camera="cam"\} /);
+    // detect.mode always: the model ran on every frame.
+    expect(metrics).toMatch(/edgecam_inference_skipped_total\{camera="cam"\} 0/);
   });
 
   it('answers /healthz, /readyz and /metrics, which counts frames', async () => {

@@ -53,6 +53,9 @@ cameras:
     height: 120
     model: ${model}
     mask: ${JSON.stringify(MASK)}
+    # The brightness model's boxes are fixed anchors, not objects: on a motion crop they would land
+    # elsewhere in the frame (out of the mask). The model runs on every whole frame.
+    detect: { mode: always }
 `,
   );
   return Daemon.start(await loadConfig({ file, env: {} }), { logger: pino({ level: 'silent' }) });

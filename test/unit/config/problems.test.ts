@@ -46,6 +46,22 @@ describe('config problems', () => {
     expect(problem.message).toBe('out of range: expected a whole number from 0 to 65535');
   });
 
+  it('rejects motion and detect values out of their ranges, naming the key', async () => {
+    const problems = await problemsIn('empty.yaml', {
+      env: {
+        EDGECAM_CAMERAS__0__MOTION__WIDTH: '8',
+        EDGECAM_CAMERAS__0__MOTION__THRESHOLD: '300',
+        EDGECAM_CAMERAS__0__DETECT__MODE: 'sometimes',
+      },
+    });
+    expect(problemAt(problems, 'cameras[0].motion.width').message).toMatch(/16/);
+    expect(problemAt(problems, 'cameras[0].motion.threshold').message).toMatch(/255/);
+    expect(problemAt(problems, 'cameras[0].detect.mode')).toMatchObject({
+      value: 'sometimes',
+      fix: 'use one of always, motion',
+    });
+  });
+
   it('rejects a log level that is not one of the levels, suggesting the nearest', async () => {
     expect(problemAt(await problemsIn('log-level.yaml'), 'log.level')).toMatchObject({
       value: 'verbos',

@@ -20,6 +20,7 @@ describe('needsRestart', () => {
     ['gray', { gray: true }],
     ['stallTimeout', { stallTimeout: 20 }],
     ['model', { model: 'models/signs' }],
+    ['motion.enabled', { motion: { enabled: true } }],
   ])('restarts the camera when its %s changed', (_key, change) => {
     expect(needsRestart(camera(), camera(change))).toBe(true);
   });
@@ -43,6 +44,22 @@ describe('needsRestart', () => {
     ['events', { events: { smoothing: { frames: 3 } } }],
     ['preprocess', { preprocess: 'denoise' }],
     ['edges', { edges: [{ edges: 'L2' }] }],
+    ['motion tuning', { motion: { width: 320, adaptation: 0.1, threshold: 30, minArea: 0.01 } }],
+    [
+      'motion.mask',
+      {
+        motion: {
+          mask: [
+            [
+              [0, 0],
+              [1, 0],
+              [1, 1],
+            ],
+          ],
+        },
+      },
+    ],
+    ['detect', { detect: { mode: 'always', keepAlive: 30 } }],
   ])('applies a change of %s live', (_key, change) => {
     expect(needsRestart(camera(), camera(change))).toBe(false);
   });

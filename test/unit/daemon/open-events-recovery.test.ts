@@ -120,3 +120,29 @@ describe('ending the events an unclean stop left open', () => {
     expect(existsSync(join(dir, 'front.json.tmp'))).toBe(false);
   });
 });
+
+describe('when the outbox refuses an end', () => {
+  it('keeps the events apart from the file the camera writes next, and ends them on the next start', async () => {
+    const clock = new ManualClock();
+    await leftOpen(clock, 'front', ['stop']);
+    const refusing: LeftOpenSink = {
+      endLeftOpen: async () => {
+        throw new Error('the outbox is full');
+      },
+    };
+    const logger = pino({ level: 'silent' });
+    const unreadable = { inc: () => {} };
+    expect(await endEventsLeftOpen({ dir, sink: refusing, logger, unreadable })).toBe(0);
+    const kept = await readdir(dir);
+    expect(kept).toEqual([expect.stringMatching(/^front\.unsent-\d+\.json$/)]);
+    // The camera starts and opens a new event: its store writes front.json, beside the kept file.
+    await leftOpen(clock, 'front', ['yield']);
+    const { ended, run } = harness();
+    expect(await run()).toBe(2);
+    expect(ended.map((e) => `${e.camera} ${e.event.label} ${e.event.reason}`).sort()).toEqual([
+      'front stop restart',
+      'front yield restart',
+    ]);
+    expect(await readdir(dir)).toEqual([]);
+  });
+});

@@ -22,6 +22,32 @@ it("names each entity's id with default_entity_id (<component>.<object>), never 
   expect(fps.default_entity_id).toBe('sensor.edgecam_garage_pi_front_fps');
 });
 
+it('gives a camera that detects motion a motion binary_sensor on its retained motion topic, and one that does not none', () => {
+  const messages = discoveryMessages({
+    haPrefix: 'homeassistant',
+    device: 'pi',
+    prefix: 'edgecam/pi',
+    version: '1.0.0',
+    cameras: [
+      { id: 'front', labels: [], motion: true },
+      { id: 'back', labels: [] },
+    ],
+  });
+  const topic = 'homeassistant/binary_sensor/edgecam_pi/front_motion/config';
+  const config = JSON.parse(messages.get(topic)!) as Record<string, unknown>;
+  expect(config).toMatchObject({
+    device_class: 'motion',
+    state_topic: 'edgecam/pi/front/motion',
+    payload_on: 'ON',
+    payload_off: 'OFF',
+    unique_id: 'edgecam_pi_front_motion',
+    default_entity_id: 'binary_sensor.edgecam_pi_front_motion',
+    availability_topic: 'edgecam/pi/status',
+  });
+  expect(config).not.toHaveProperty('object_id');
+  expect([...messages.keys()].filter((t) => t.includes('motion'))).toEqual([topic]);
+});
+
 it('gives each counting line a total sensor per direction it counts, and the camera a reset button', () => {
   const messages = discoveryMessages({
     haPrefix: 'homeassistant',

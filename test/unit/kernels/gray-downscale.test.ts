@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { dilate } from '../../../src/kernels/dilate.js';
+import { grayLevel } from '../../../src/kernels/gray.js';
+import { createGrayDownscale, downscaledSize } from '../../../src/kernels/gray-downscale.js';
+import { seededRandom } from '../../../src/random.js';
+
+describe('createGrayDownscale', () => {
+  it('keeps the aspect ratio and never grows', () => {
+    expect(downscaledSize({ width: 1280, height: 720 }, 160)).toEqual({
+      width: 160,
+      height: 90,
+      channels: 1,
+    });
+    expect(downscaledSize({ width: 100, height: 50 }, 160)).toEqual({ width: 100, height: 50, channels: 1 });
+  });
+
+  it('averages gray samples of each block: a frame of flat blocks gives each block its gray level', () => {
+    // 8x4 RGB: the left half one colour, the right half another; to 2x1.
+    const data = new Uint8Array(8 * 4 * 3);
+    for (let p = 0; p < 32; p++) data.set(p % 8 < 4 ? [200, 10, 10] : [10, 10, 200], p * 3);
+    const plan = createGrayDownscale({ width: 8, height: 4, channels: 3 }, 2);
+    const out = { width: 2, height: 1, channels: 1, data: new Uint8Array(2) };
+    plan.run({ width: 8, height: 4, channels: 3, data }, out);
+    expect([...out.data]).toEqual([grayLevel(200, 10, 10), grayLevel(10, 10, 200)]);
+  });
+
+  it('reads an I420 frame from its Y plane (its RGB is never read)', () => {
+    const random = seededRandom(3);
+    const i420 = Uint8Array.from({ length: 16 * 8 * 1.5 }, () => Math.floor(random() * 256));
+    const gray = { width: 16, height: 8, channels: 1 as const, data: i420.slice(0, 128) };
+    const fromY = createGrayDownscale({ width: 16, height: 8, channels: 3 }, 4);
+    const fromGray = createGrayDownscale({ width: 16, height: 8, channels: 1 }, 4);
+    const a = { width: 4, height: 2, channels: 1, data: new Uint8Array(8) };
+    const b = { width: 4, height: 2, channels: 1, data: new Uint8Array(8) };
+    const frame = {
+      width: 16,
+      height: 8,
+      channels: 3,
+      i420,
+      get data(): Uint8Array {
+        throw new Error('RGB read');
+      },
+    };
+    fromY.run(frame, a);
+    fromGray.run(gray, b);
+    expect([...a.data]).toEqual([...b.data]);
+  });
+});
+
+describe('dilate', () => {
+  it('grows a set pixel into a (2r+1) square, clipped at the border', () => {
+    const data = new Uint8Array(5 * 4);
+    data[1 * 5 + 1] = 1;
+    const out = dilate({ width: 5, height: 4, channels: 1, data }, 1);
+    expect([...out.data]).toEqual([1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0]);
+    expect([...dilate({ width: 5, height: 4, channels: 1, data }, 0).data]).toEqual([...data]);
+  });
+});
