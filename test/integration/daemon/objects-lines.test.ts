@@ -67,6 +67,8 @@ cameras:
     zones:
       left: [[0, 0], [0.5, 0], [0.5, 1], [0, 1]]
       right: [[0.5, 0], [1, 0], [1, 1], [0.5, 1]]
+    # The replay moves the person by its brightness, which motion detection takes for light.
+    detect: { mode: always }
     tracking: { hits: 2, misses: 5 }
     events: { level: object, snapshotInterval: 0 }
     # Drawn upwards, so that "in" (left to right of from -> to) is moving right.
