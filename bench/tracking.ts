@@ -1,12 +1,15 @@
 /**
  * `npm run bench:tracking`: the multi-object tracker (src/pipeline/tracking/) on synthetic
  * sequences with ground-truth tracks (bench/tracking-scenes.ts), scored with the CLEAR-MOT and
- * identity figures (bench/mot-metrics.ts), and its cost per frame with 20 objects in view, next to
+ * identity figures (bench/mot-metrics.ts), and its cost per frame with 20 objects in view (alone,
+ * and with what builds on it: per-object events over two zones and two counting lines), next to
  * the issue's goals and to the pipeline's detection filter on the same frames (a reference
  * measured in the same run).
  */
 import type { Detection } from '../src/detection.js';
 import { filterDetections } from '../src/pipeline/filter.js';
+import { LineCrossings } from '../src/pipeline/line-crossings.js';
+import { ObjectEvents } from '../src/pipeline/object-events.js';
 import { DEFAULT_TRACKING } from '../src/pipeline/tracking/settings.js';
 import { TrackIds } from '../src/pipeline/tracking/track-ids.js';
 import { MultiObjectTracker, type TrackerSettings } from '../src/pipeline/tracking/tracker.js';
@@ -101,7 +104,7 @@ function twentyObjects(): Detection[][] {
 
 async function cost(
   settings: TrackerSettings,
-): Promise<{ tracker: number; filter: number; objects: number }> {
+): Promise<{ tracker: number; withEvents: number; filter: number; objects: number }> {
   const frames = twentyObjects();
   const tracker = new MultiObjectTracker(settings, new TrackIds(1));
   const filter = { threshold: 0.3, labels: [], minArea: 0, mask: [], zones: {} };
@@ -110,11 +113,34 @@ async function cost(
   const trackerMs = await medianMs(() => {
     for (let i = 0; i < batch; i++) tracker.update(frames[t++ % frames.length]!, THRESHOLD);
   }, 1500);
+  // The tracker with what builds on it at events.level object: two zones (left and right halves)
+  // and two counting lines across the middle.
+  const half = (x0: number, x1: number): [number, number][] => [
+    [x0, 0],
+    [x1, 0],
+    [x1, 1],
+    [x0, 1],
+  ];
+  const zones = { left: half(0, 0.5), right: half(0.5, 1) };
+  const built = new MultiObjectTracker(settings, new TrackIds(2));
+  const objectEvents = new ObjectEvents({ zones, snapshotInterval: 5 });
+  const lines = new LineCrossings([
+    { name: 'across', from: [0, 0.5], to: [1, 0.5], direction: 'both' },
+    { name: 'down', from: [0.5, 1], to: [0.5, 0], direction: 'both' },
+  ]);
+  const withEventsMs = await medianMs(() => {
+    for (let i = 0; i < batch; i++) {
+      const at = { seq: t, timestamp: t * 100 };
+      built.update(frames[t++ % frames.length]!, THRESHOLD);
+      objectEvents.update(at, built.tracks, built.ended);
+      lines.update(at, built.tracks, built.ended);
+    }
+  }, 1500);
   const filterMs = await medianMs(() => {
     for (let i = 0; i < batch; i++) filterDetections(frames[t++ % frames.length]!, filter);
   }, 1500);
   const objects = frames.reduce((n, f) => n + f.length, 0) / frames.length;
-  return { tracker: trackerMs / batch, filter: filterMs / batch, objects };
+  return { tracker: trackerMs / batch, withEvents: withEventsMs / batch, filter: filterMs / batch, objects };
 }
 
 async function main(): Promise<void> {
@@ -150,7 +176,8 @@ async function main(): Promise<void> {
   const c = await cost(settings);
   console.log(
     `cost per frame, ${c.objects.toFixed(1)} detections (20 objects): tracker ${fixed(c.tracker, 4)} ms ` +
-      `(goal < ${GOALS.msPerFrame} ms: ${goal(c.tracker < GOALS.msPerFrame)}); reference, the detection filter on the same frames: ${fixed(c.filter, 4)} ms`,
+      `(goal < ${GOALS.msPerFrame} ms: ${goal(c.tracker < GOALS.msPerFrame)}); with object events (2 zones) and 2 counting lines: ` +
+      `${fixed(c.withEvents, 4)} ms; reference, the detection filter on the same frames: ${fixed(c.filter, 4)} ms`,
   );
 }
 

@@ -56,13 +56,24 @@ const smoothingSchema = z.strictObject({
   frames: z.number().int().min(1).max(100).default(5),
 });
 
+/** What a camera's events are about: each label's presence, or each tracked object. */
+export const EVENT_LEVELS = ['label', 'object'] as const;
+
 export const eventsSchema = z
   .strictObject({
-    smoothing: smoothingSchema.prefault({}),
+    /**
+     * label: one event per label present (smoothed, with hysteresis); object: one per tracked
+     * object. A change restarts the camera, so that the events open under one level end (stopped)
+     * before the other's begin.
+     */
+    level: onReload('camera', z.enum(EVENT_LEVELS).default('label')),
+    smoothing: onReload('live', smoothingSchema.prefault({})),
     /** An event starts when a label's smoothed score reaches this. */
-    start: unit.default(0.5),
+    start: onReload('live', unit.default(0.5)),
     /** ... and ends when it falls below this (hysteresis: end < start). */
-    end: unit.default(0.25),
+    end: onReload('live', unit.default(0.25)),
+    /** Object level: an object's `update` for a better score comes at most once per this many seconds (0: never). */
+    snapshotInterval: onReload('live', z.number().min(0).max(3600).default(5)),
   })
   .superRefine((events, ctx) => {
     if (events.end >= events.start) {
@@ -85,7 +96,8 @@ export const detectionShape = {
   zones: onReload('live', z.record(z.string().regex(ZONE_NAME_PATTERN), polygonSchema).default({})),
   mask: onReload('live', maskSchema.default([])),
   tracking: onReload('live', trackingSchema.prefault({})),
-  events: onReload('live', eventsSchema.prefault({})),
+  // Its keys declare their own reload policies (level restarts the camera).
+  events: eventsSchema.prefault({}),
   /** false: the camera stops (true: it starts). */
   enabled: onReload('camera', z.boolean().default(true)),
 };

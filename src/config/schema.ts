@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CHAIN_NAME_PATTERN, chainRefSchema, chainSchema } from './chain-schema.js';
 import { detectionShape } from './detection-schema.js';
 import { inferenceSchema } from './inference-schema.js';
+import { linesShape } from './lines-schema.js';
 import { motionShape } from './motion-schema.js';
 import { checkHttpSection, checkMqttSection, httpAccessShape, mqttClientShape } from './publish-schema.js';
 import { onReload } from './reload-policy.js';
@@ -92,6 +93,8 @@ export const cameraSchema = z.strictObject({
   edges: onReload('live', chainRefSchema.optional()),
   // model, threshold, labels, minArea, zones, events, enabled (detection-schema.ts).
   ...detectionShape,
+  // lines, countsReset (lines-schema.ts).
+  ...linesShape,
   // motion (differencing and its mask) and detect (mode, keepAlive) (motion-schema.ts).
   ...motionShape,
 });

@@ -12,6 +12,27 @@ import { didYouMean } from '../suggest.js';
  * camera's label filter.
  */
 
+/**
+ * Closes a camera's failed model and loads it again; the old one when that fails (the next restart
+ * of the camera tries again).
+ */
+export async function reloadModel(
+  old: Detector | undefined,
+  config: Config,
+  camera: CameraConfig,
+  logger: Logger,
+): Promise<Detector | undefined> {
+  await old
+    ?.close()
+    .catch((err: unknown) => logger.warn({ err, camera: camera.id }, 'closing the failed model'));
+  try {
+    return await loadModel(config, camera, logger);
+  } catch (err) {
+    logger.error({ err, camera: camera.id }, 'reloading the model failed; trying again later');
+    return old;
+  }
+}
+
 /** Loads the camera's model; undefined for a camera without one. */
 export async function loadModel(
   config: Config,

@@ -5,7 +5,7 @@ import { CameraKernels, type KernelWorker } from '../chains/index.js';
 import { chainFor } from '../config/chains.js';
 import { configChanges } from '../config/reload-changes.js';
 import type { CameraConfig, Config } from '../config/schema.js';
-import type { Detection, PresenceEvent } from '../detection.js';
+import { type CameraEvent, type Detection, isObjectEvent, type LineCrossing } from '../detection.js';
 import { isEdgecamError } from '../errors.js';
 import type { Frame, Image } from '../frame.js';
 import type { EdgecamMetrics } from '../health/metrics.js';
@@ -23,7 +23,8 @@ import { backoffDelay, doublingBackoff } from '../time/backoff.js';
 import type { Clock } from '../time/clock.js';
 import { waitOrReachable } from '../time/probed-wait.js';
 import type { LiveCameraStatus, StreamClient, StreamRequest, StreamWatch } from '../web/live-view-source.js';
-import { checkLabels, labelsOf, loadModel, modelOf } from './camera-model.js';
+import { cameraCounts, countedLines, type LineCounter } from './camera-counts.js';
+import { checkLabels, labelsOf, loadModel, modelOf, reloadModel } from './camera-model.js';
 import { cameraOpenEvents } from './camera-open-events.js';
 import { cameraHealth, liveCameraStatus } from './camera-reports.js';
 import { createMotion, motionSettings, pipelineSettings } from './camera-settings.js';
@@ -31,7 +32,7 @@ import { CameraStreams } from './camera-streams.js';
 import { encodeImage } from './encode.js';
 import { LiveImages } from './live-images.js';
 import type { OpenEventsStore } from './open-events-store.js';
-import { CameraSnapshots } from './snapshots.js';
+import { CameraSnapshots, snapshotBoxes, snapshotWorthy } from './snapshots.js';
 import { logSourceEvents } from './source-logs.js';
 import type { Tasks } from './tasks.js';
 import { trackIdsFor } from './track-run.js';
@@ -88,6 +89,8 @@ export class CameraRuntime {
   readonly #openEvents: OpenEventsStore;
   /** Track ids of this start of the camera: a pipeline restarted after a failure goes on counting. */
   readonly #trackIds: TrackIds;
+  /** Its counting lines' crossings and totals (kept in stateDir), if it has lines. */
+  #counts: LineCounter | undefined;
 
   private constructor(
     config: Config,
@@ -144,6 +147,7 @@ export class CameraRuntime {
     const live = { enabled: previous?.settings.enabled ?? true, threshold: camera.threshold };
     const trackIds = await trackIdsFor(config.stateDir, camera.id, deps.logger);
     const runtime = new CameraRuntime(config, camera, detector, deps, live, trackIds);
+    runtime.#counts = await cameraCounts(config.stateDir, camera, () => runtime.#publisher, deps);
     runtime.#loop = runtime.#run();
     return runtime;
   }
@@ -187,6 +191,10 @@ export class CameraRuntime {
       if (latest !== undefined) this.#snapshots.requested(latest);
       return;
     }
+    if (command.setting === 'reset_counts') {
+      if (this.#counts !== undefined) this.#deps.tasks.run('resetting the line totals', this.#counts.reset());
+      return;
+    }
     this.#live = applyCommand(this.#live, command);
     this.#pipeline?.configure(pipelineSettings(this.#camera, this.#live));
   }
@@ -225,6 +233,7 @@ export class CameraRuntime {
     this.#abort.abort();
     await this.#loop;
     await this.#openEvents.close();
+    await this.#counts?.close();
     this.#streams.close();
     this.#snapshots.flush(); // the latest start's snapshot, if it waits: the daemon awaits the tasks
     this.#kernels.close();
@@ -248,6 +257,7 @@ export class CameraRuntime {
       image: { width: this.#camera.width, height: this.#camera.height },
       labels: labelsOf(this.#camera, this.#detector),
       motion: this.#motion !== undefined,
+      lines: countedLines(this.#camera),
       settings: {
         get state() {
           return runtime.#live;
@@ -322,16 +332,8 @@ export class CameraRuntime {
   /** The model's worker died: load it again (or, failing that, try again at the next restart). */
   async #reloadModel(): Promise<void> {
     const old = this.#detector;
-    this.#detector = undefined;
-    await old
-      ?.close()
-      .catch((err: unknown) => this.#deps.logger.warn({ err, camera: this.id }, 'closing the failed model'));
-    try {
-      this.#detector = await loadModel(this.#config, this.#camera, this.#deps.logger);
-    } catch (err) {
-      this.#detector = old;
-      this.#deps.logger.error({ err, camera: this.id }, 'reloading the model failed; trying again later');
-    }
+    this.#detector = undefined; // not ready meanwhile
+    this.#detector = await reloadModel(old, this.#config, this.#camera, this.#deps.logger);
   }
 
   #onFrame(report: FrameReport): void {
@@ -382,15 +384,15 @@ export class CameraRuntime {
         if (motion.moving) m.motionFrames.inc();
         this.#publisher.motion(frame, motion);
       },
-      event: async (event: PresenceEvent, frame: Frame | undefined, detections: readonly Detection[]) => {
+      event: async (event: CameraEvent, frame: Frame | undefined, detections: readonly Detection[]) => {
         await this.#openEvents.record(event, () => this.#publisher.event(event));
-        this.#deps.logger.debug(
-          { camera: this.id, type: event.type, label: event.label, seq: event.frame.seq },
-          'event',
-        );
-        if (event.type === 'start' && frame !== undefined)
-          this.#snapshots.eventStarted({ frame, detections });
+        const { type, label, frame: at } = event;
+        const object = isObjectEvent(event) ? event.objectId : undefined;
+        this.#deps.logger.debug({ camera: this.id, type, label, object, seq: at.seq }, 'event');
+        if (frame !== undefined && snapshotWorthy(event))
+          this.#snapshots.eventStarted({ frame, detections: snapshotBoxes(event, detections) });
       },
+      crossing: async (crossing: LineCrossing) => this.#counts?.crossed(crossing),
     };
   }
 }

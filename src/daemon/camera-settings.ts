@@ -13,6 +13,7 @@ export function pipelineSettings(camera: CameraConfig, live: CameraState): Pipel
     filter: { threshold: live.threshold, labels, minArea, mask, zones },
     tracking,
     events,
+    lines: Object.entries(camera.lines).map(([name, line]) => ({ name, ...line })),
     detect,
   };
 }

@@ -1,8 +1,8 @@
 import { readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { PresenceEvent } from '../detection.js';
-import { type EventContext, readOpenEvents } from './open-events-store.js';
+import type { CameraEvent } from '../detection.js';
+import { type EventContext, type OpenEvent, readOpenEvents } from './open-events-store.js';
 
 /**
  * At start, before any camera runs: the events a run that stopped uncleanly left open
@@ -13,7 +13,7 @@ import { type EventContext, readOpenEvents } from './open-events-store.js';
 
 /** Publishes an end for an event left open (MqttPublisher.endLeftOpen fits). */
 export interface LeftOpenSink {
-  endLeftOpen(camera: string, context: EventContext, event: PresenceEvent): Promise<unknown>;
+  endLeftOpen(camera: string, context: EventContext, event: CameraEvent): Promise<unknown>;
 }
 
 export interface RecoveryOptions {
@@ -86,22 +86,39 @@ async function endFile(file: string, options: RecoveryOptions): Promise<number> 
     return 0;
   }
   const { camera, model, image, seenAt } = left;
+  // Objects of a label still open after each end (an object event's count), as the run left them.
+  const objects = new Map<string, number>();
+  for (const open of left.events)
+    if (open.object !== undefined) objects.set(open.label, (objects.get(open.label) ?? 0) + 1);
   for (const open of left.events) {
+    let count = 0;
+    if (open.object !== undefined) {
+      count = objects.get(open.label)! - 1;
+      objects.set(open.label, count);
+    }
+    // The last time it was known open: its file's last write or heartbeat.
     await sink.endLeftOpen(
       camera,
       { model, image },
-      {
-        type: 'end',
-        label: open.label,
-        // The last time it was known open: its file's last write or heartbeat.
-        frame: { seq: open.seq, timestamp: Math.max(seenAt, open.startedAt) },
-        score: open.score,
-        count: 0,
-        startedAt: open.startedAt,
-        reason: 'restart',
-      },
+      restartEnd(open, Math.max(seenAt, open.startedAt), count),
     );
   }
   await rm(file, { force: true });
   return left.events.length;
+}
+
+/** The `end` (reason restart) of an event left open, a label's or an object's, at `timestamp`. */
+function restartEnd(open: OpenEvent, timestamp: number, count: number): CameraEvent {
+  const base = {
+    type: 'end' as const,
+    label: open.label,
+    frame: { seq: open.seq, timestamp },
+    score: open.score,
+    count,
+    startedAt: open.startedAt,
+    reason: 'restart' as const,
+  };
+  const object = open.object;
+  if (object === undefined) return base;
+  return { ...base, objectId: object.id, box: object.box, zones: object.zones, path: object.path };
 }

@@ -1,13 +1,15 @@
 import { mkdir, open, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { PresenceEvent } from '../detection.js';
+import { type CameraEvent, isObjectEvent, type ObjectEvent } from '../detection.js';
 import type { Clock } from '../time/clock.js';
 
 /**
  * The events a camera has open, kept in `<stateDir>/open-events/<camera>.json`, so that a run that
  * dies without stopping (kill -9, an OOM kill, a power cut) leaves them for the next start to end.
- * The file changes only when the set of open events does (a start or an end, never per frame), and
+ * Label events are keyed by label; object events by object id, with the path as of their last
+ * start or update (so that the restart's end summarises it). The file changes only when the set of
+ * open events does (a start or an end; for an object, an update too: never per frame), and
  * is written whole to a temp file, synced, then renamed over the old one (rename(2) replaces it
  * atomically), so a crash at any point leaves the old set or the new one, never half a file.
  * While events are open, a heartbeat sets the file's mtime every HEARTBEAT_MS (metadata only, no
@@ -17,13 +19,31 @@ import type { Clock } from '../time/clock.js';
 /** How often an open set is marked as still open: a restart's `end` is at most this much early. */
 export const HEARTBEAT_MS = 5000;
 
+const box = z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() });
+
+/** An open object event's state as of its last start or update. */
+const openObjectSchema = z.object({
+  id: z.string().min(1),
+  box,
+  zones: z.array(z.string()),
+  path: z.object({
+    firstBox: box,
+    lastBox: box,
+    zones: z.array(z.string()),
+    bestScore: z.number().min(0).max(1),
+    bestBox: box,
+  }),
+});
+
 const openEventSchema = z.object({
   label: z.string().min(1),
   startedAt: z.number().int().nonnegative(),
   /** The frame that started it. */
   seq: z.number().int().nonnegative(),
-  /** The smoothed score at its start. */
+  /** The smoothed score at its start (a label), or the best so far (an object). */
   score: z.number().min(0).max(1),
+  /** Present for an object event (events.level: object); absent for a label's. */
+  object: openObjectSchema.optional(),
 });
 
 const fileSchema = z.object({
@@ -40,6 +60,16 @@ export type OpenEvent = z.infer<typeof openEventSchema>;
 export type OpenEventsFile = z.infer<typeof fileSchema>;
 /** The payload head of a camera's events. */
 export type EventContext = Pick<OpenEventsFile, 'model' | 'image'>;
+
+/** What an object event stores: where it is, and its path so far. */
+function objectState(event: ObjectEvent): NonNullable<OpenEvent['object']> {
+  return {
+    id: event.objectId,
+    box: event.box,
+    zones: [...event.zones],
+    path: { ...event.path, zones: [...event.path.zones] },
+  };
+}
 
 /** `<stateDir>/open-events`. */
 export function openEventsDir(stateDir: string): string {
@@ -106,18 +136,23 @@ export class OpenEventsStore {
    * published and an end removed after, so that the file always holds every event published
    * without its end (a crash in between costs at most a second `end`, never a missing one).
    */
-  async record(event: PresenceEvent, publish: () => Promise<unknown>): Promise<void> {
-    if (event.type === 'start') {
-      this.#open.set(event.label, {
+  async record(event: CameraEvent, publish: () => Promise<unknown>): Promise<void> {
+    const object = isObjectEvent(event);
+    const key = object ? `object:${event.objectId}` : event.label;
+    // An object's update keeps its path for the restart's end; a label's changes nothing stored.
+    if (event.type === 'start' || (object && event.type === 'update')) {
+      const seq = event.type === 'start' ? event.frame.seq : (this.#open.get(key)?.seq ?? event.frame.seq);
+      this.#open.set(key, {
         label: event.label,
         startedAt: event.startedAt,
-        seq: event.frame.seq,
+        seq,
         score: event.score,
+        ...(object ? { object: objectState(event) } : {}),
       });
       await this.#save();
     }
     await publish();
-    if (event.type === 'end' && this.#open.delete(event.label)) await this.#save();
+    if (event.type === 'end' && this.#open.delete(key)) await this.#save();
   }
 
   /** Resolves when the writes and heartbeats so far are done. */

@@ -1,4 +1,4 @@
-import type { Detection } from '../detection.js';
+import { type CameraEvent, type Detection, isObjectEvent } from '../detection.js';
 import type { Frame } from '../frame.js';
 import { annotate } from '../inference/annotate.js';
 import { LatestPerInterval } from '../publish/rate-limit.js';
@@ -74,4 +74,16 @@ export class CameraSnapshots {
     this.tasks.run('the snapshot', work);
     return work;
   }
+}
+
+/** A label's or object's start, or an object seen with a better score: its frame is the snapshot. */
+export function snapshotWorthy(event: CameraEvent): boolean {
+  return event.type === 'start' || (isObjectEvent(event) && event.changed?.includes('snapshot') === true);
+}
+
+/** An object's snapshot boxes that object alone; a label's, every detection. */
+export function snapshotBoxes(event: CameraEvent, detections: readonly Detection[]): readonly Detection[] {
+  if (!isObjectEvent(event)) return detections;
+  const own = detections.filter((d) => d.id === event.objectId);
+  return own.length > 0 ? own : detections;
 }

@@ -1,15 +1,17 @@
 import { performance } from 'node:perf_hooks';
-import type { Detection, PresenceEvent } from '../detection.js';
-import type { CameraImage, Frame, Image } from '../frame.js';
-import type { KernelOutput } from '../kernel-output.js';
+import type { CameraEvent, Detection } from '../detection.js';
+import type { Frame, Image } from '../frame.js';
 import type { MotionResult } from '../motion-result.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import { type EventSettings, PresenceTracker } from './events.js';
 import { type FilterSettings, filterDetections } from './filter.js';
 import { FrameRate } from './frame-rate.js';
+import { type CountingLine, LineCrossings } from './line-crossings.js';
 import { runPlan } from './model-runs.js';
 import { type DetectSettings, type ModelPlan, MotionGate } from './motion-gate.js';
+import { type ObjectEventSettings, ObjectEvents } from './object-events.js';
 import { type FrameReport, NO_METRICS, type PipelineMetrics } from './pipeline-metrics.js';
+import type { FrameKernels, FrameStream, Model, MotionPort, PipelineSink } from './ports.js';
 import type { TrackingSettings } from './tracking/settings.js';
 import { TrackIds } from './tracking/track-ids.js';
 import { TrackedDetections } from './tracking/tracked-detections.js';
@@ -27,59 +29,20 @@ export type { FrameReport, PipelineMetrics, TimedStage } from './pipeline-metric
  * the daemon hands it a source, a model and a sink.
  */
 
-/** Where frames come from (a capture FrameSource fits). */
-export interface FrameStream {
-  frames(signal: AbortSignal): AsyncIterable<Frame>;
-}
-
-/** A model (an inference Detector fits, with its task). */
-export interface Model {
-  readonly task: 'detect' | 'classify';
-  /** The model's input size: a crop around a moving region is at least this (default 320). */
-  readonly input?: { readonly width: number; readonly height: number };
-  run(image: CameraImage): Promise<readonly Detection[]>;
-  /**
-   * The last settled run's own timings in the model's thread: runMs is the model's run alone,
-   * with the input's preprocessing and the output's decoding beside it.
-   */
-  readonly lastTimings:
-    | { readonly preprocessMs: number; readonly runMs: number; readonly decodeMs: number }
-    | undefined;
-}
-
-/**
- * A camera's chains (the chains stage's CameraKernels fits): the preprocessed frame for the
- * model, the edge map when asked.
- */
-export interface FrameKernels {
-  readonly hasEdges: boolean;
-  run(frame: Frame, want: { preprocess: boolean; edges: boolean }): Promise<KernelOutput>;
-}
-
-/** A camera's motion detection (the motion stage's MotionDetector fits). */
-export interface MotionPort {
-  detect(frame: Frame): MotionResult;
-}
-
-/** Where results go (the daemon publishes them and keeps what the live view shows). */
-export interface PipelineSink {
-  /** Whether the next frame's edge map is wanted (a rate limit is due, or someone watches). */
-  edgesWanted(): boolean;
-  /** The edge map of `frame`: a view valid only during the call (copy what you keep). */
-  edges(map: Image<Uint8Array>, frame: Frame): void;
-  /** A processed frame's detections (filtered); classifiers give label scores without boxes. */
-  results(frame: Frame, detections: readonly Detection[], inferenceMs: number): void;
-  /** A frame's motion, when the camera detects motion (before its model runs, if it does). */
-  motion?(frame: Frame, motion: MotionResult): void;
-  /** An event; the pipeline waits for it to be stored (the outbox) before the next frame's. */
-  event(event: PresenceEvent, frame: Frame | undefined, detections: readonly Detection[]): Promise<void>;
-}
+export type { FrameKernels, FrameStream, Model, MotionPort, PipelineSink } from './ports.js';
 
 export interface PipelineSettings {
   readonly enabled: boolean;
   readonly filter: FilterSettings;
   readonly tracking: TrackingSettings;
-  readonly events: EventSettings;
+  readonly events: EventSettings & {
+    /** label (the default): presence per label; object: per tracked object (detectors only; fixed for the pipeline's life). */
+    readonly level?: 'label' | 'object';
+    /** Object level: seconds between two better-score updates of one object (default 5). */
+    readonly snapshotInterval?: number;
+  };
+  /** Counting lines (detectors only; fixed for the pipeline's life: a change restarts the camera). */
+  readonly lines?: readonly CountingLine[];
   /** Whether the model runs on every frame or where things move (default: every frame). */
   readonly detect?: DetectSettings;
 }
@@ -110,7 +73,7 @@ export interface PipelineStatus {
   /** The last frame's motion (null without motion detection, or before a frame). */
   readonly motion: MotionResult | null;
   /** Newest first, at most RECENT_EVENTS. */
-  readonly events: readonly { type: PresenceEvent['type']; label: string; at: number }[];
+  readonly events: readonly { type: CameraEvent['type']; label: string; at: number }[];
 }
 
 const RECENT_EVENTS = 20;
@@ -127,6 +90,10 @@ export class CameraPipeline {
   readonly #metrics: PipelineMetrics;
   readonly #tracker: PresenceTracker;
   readonly #objects: TrackedDetections;
+  /** Per-object events, when the camera's events.level is object and it runs a detector. */
+  readonly #objectEvents: ObjectEvents | undefined;
+  /** The camera's counting lines, when it has any and runs a detector. */
+  readonly #lines: LineCrossings | undefined;
   #settings: PipelineSettings;
   /** The filter at the tracker's floor (below the threshold down to `tracking.low`). */
   #candidates: FilterSettings;
@@ -136,7 +103,7 @@ export class CameraPipeline {
   #detections: readonly Detection[] = [];
   #motion: MotionResult | null = null;
   readonly #gate = new MotionGate();
-  #events: { type: PresenceEvent['type']; label: string; at: number }[] = [];
+  #events: { type: CameraEvent['type']; label: string; at: number }[] = [];
   #failure: { error: unknown } | undefined;
 
   constructor(options: CameraPipelineOptions) {
@@ -148,6 +115,12 @@ export class CameraPipeline {
     this.#tracker = new PresenceTracker(options.settings.events);
     this.#objects = new TrackedDetections(options.settings.tracking, options.trackIds ?? new TrackIds(0));
     this.#candidates = this.#candidateFilter(options.settings);
+    this.#objectEvents =
+      options.settings.events.level === 'object' && options.model?.task === 'detect'
+        ? new ObjectEvents(objectEventSettings(options.settings))
+        : undefined;
+    const lines = options.settings.lines ?? [];
+    this.#lines = lines.length > 0 && options.model?.task === 'detect' ? new LineCrossings(lines) : undefined;
   }
 
   #candidateFilter(settings: PipelineSettings): FilterSettings {
@@ -159,6 +132,7 @@ export class CameraPipeline {
     this.#settings = settings;
     this.#tracker.configure(settings.events);
     this.#objects.configure(settings.tracking);
+    this.#objectEvents?.configure(objectEventSettings(settings));
     this.#candidates = this.#candidateFilter(settings);
   }
 
@@ -266,12 +240,26 @@ export class CameraPipeline {
     const frame = this.#lastFrame;
     const at = { seq: frame?.seq ?? 0, timestamp: this.#clock.now() };
     this.#objects.reset();
-    for (const event of this.#tracker.endAll(at, 'stopped')) await this.#emit(event, undefined);
+    this.#lines?.reset();
+    for (const event of this.#endEvents(at, 'stopped')) await this.#emit(event, undefined);
   }
 
   async #endAll(frame: Frame): Promise<void> {
     this.#objects.reset();
-    for (const event of this.#tracker.endAll(frame, 'disabled')) await this.#emit(event, frame);
+    this.#lines?.reset();
+    for (const event of this.#endEvents(frame, 'disabled')) await this.#emit(event, frame);
+  }
+
+  #endEvents(at: { seq: number; timestamp: number }, reason: 'stopped' | 'disabled'): CameraEvent[] {
+    return this.#objectEvents?.endAll(at, reason) ?? this.#tracker.endAll(at, reason);
+  }
+
+  /** A processed frame's events: its objects' (after the tracker's update) or its labels'. */
+  #decide(frame: Frame, kept: readonly Detection[]): CameraEvent[] {
+    if (this.#options.model === undefined) return [];
+    if (this.#objectEvents === undefined) return this.#tracker.update(frame, kept);
+    const { tracker } = this.#objects;
+    return this.#objectEvents.update(frame, tracker.tracks, tracker.ended);
   }
 
   async #after(previous: Promise<void> | undefined, then: () => Promise<void>): Promise<void> {
@@ -334,7 +322,9 @@ export class CameraPipeline {
             frame,
           )
         : filterDetections(found, this.#settings.filter, masked);
-    const events = model === undefined ? [] : this.#tracker.update(frame, kept);
+    const events = this.#decide(frame, kept);
+    const { tracker } = this.#objects;
+    const crossings = this.#lines?.update(frame, tracker.tracks, tracker.ended);
     const t1 = performance.now();
     this.#lastFrame = frame;
     this.#detections = kept;
@@ -344,6 +334,7 @@ export class CameraPipeline {
     }
     try {
       for (const event of events) await this.#emit(event, frame);
+      if (crossings !== undefined) for (const crossing of crossings) await sink.crossing?.(crossing);
     } catch (error) {
       this.#failure ??= { error };
     }
@@ -368,9 +359,13 @@ export class CameraPipeline {
     this.#options.onFrame?.(report);
   }
 
-  async #emit(event: PresenceEvent, frame: Frame | undefined): Promise<void> {
+  async #emit(event: CameraEvent, frame: Frame | undefined): Promise<void> {
     this.#events.unshift({ type: event.type, label: event.label, at: event.frame.timestamp });
     if (this.#events.length > RECENT_EVENTS) this.#events.length = RECENT_EVENTS;
     await this.#options.sink.event(event, frame, this.#detections);
   }
+}
+
+function objectEventSettings(settings: PipelineSettings): ObjectEventSettings {
+  return { zones: settings.filter.zones, snapshotInterval: settings.events.snapshotInterval ?? 5 };
 }

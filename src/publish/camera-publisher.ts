@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.js';
-import type { Detection, PresenceEvent } from '../detection.js';
+import type { CameraEvent, Detection, LineCrossing } from '../detection.js';
 import type { MotionResult } from '../motion-result.js';
 import type { Clock } from '../time/clock.js';
 import { type CameraSettings, type Command, heldSettings } from './commands.js';
+import type { CountedLine } from './homeassistant.js';
 import {
   type CameraContext,
   type CameraState,
   type ClassScore,
   type FrameRef,
+  type LineTotals,
   type ModelRef,
   PayloadWriter,
 } from './payloads.js';
@@ -27,6 +29,8 @@ export interface CameraInfo {
   readonly image: { readonly width: number; readonly height: number };
   /** Labels the model can report (Home Assistant gets a sensor per label). */
   readonly labels?: readonly string[];
+  /** Its counting lines (Home Assistant gets their totals and a reset button). */
+  readonly lines?: readonly CountedLine[];
   /** Whether the camera detects motion (Home Assistant gets a motion sensor). */
   readonly motion?: boolean;
   /** The camera's live settings and what its commands act on (default: settings it keeps itself). */
@@ -93,11 +97,13 @@ export class CameraPublisher {
   readonly #channels: CameraChannels;
   #settings: CameraSettings;
   #labels: readonly string[];
+  #lines: readonly CountedLine[];
   #detectsMotion: boolean;
   #motionOn: boolean | undefined;
   #lastMovingAt = Number.NEGATIVE_INFINITY;
   readonly #motionLimit: MinInterval;
   #stateSeq = 0;
+  #countsSeq = 0;
   /** The state last published, if any. */
   #published: CameraState | undefined;
 
@@ -114,6 +120,7 @@ export class CameraPublisher {
     this.#channels = parts.channels;
     this.#settings = info.settings ?? heldSettings();
     this.#labels = info.labels ?? [];
+    this.#lines = info.lines ?? [];
     this.#detectsMotion = info.motion ?? false;
     this.#motionLimit = new MinInterval(MOTION_INTERVAL_MS, parts.clock);
   }
@@ -134,10 +141,13 @@ export class CameraPublisher {
     const changed =
       labels !== undefined &&
       (labels.length !== this.#labels.length || labels.some((l, i) => l !== this.#labels[i]));
+    const lines = info.lines ?? [];
+    const linesChanged = JSON.stringify(lines) !== JSON.stringify(this.#lines);
+    this.#lines = lines;
     const motionChanged = (info.motion ?? false) !== this.#detectsMotion;
     this.#detectsMotion = info.motion ?? false;
     if (changed) this.setLabels(labels);
-    else if (motionChanged) this.#channels.labelsChanged();
+    else if (motionChanged || linesChanged) this.#channels.labelsChanged();
     if (info.settings !== undefined) this.setSettings(info.settings);
   }
 
@@ -153,6 +163,10 @@ export class CameraPublisher {
 
   get labels(): readonly string[] {
     return this.#labels;
+  }
+
+  get lines(): readonly CountedLine[] {
+    return this.#lines;
   }
 
   /** Sets the labels the model reports (Home Assistant gets a count and an occupancy sensor per label). */
@@ -240,11 +254,24 @@ export class CameraPublisher {
     return this.#channels.send('edges', this.topics.edges, image, 0, false);
   }
 
-  /** A presence event, through the outbox (QoS 1); resolves with its id once it is on disk. */
-  async event(event: PresenceEvent): Promise<string> {
+  /** A label's or an object's event, through the outbox (QoS 1); resolves with its id once it is on disk. */
+  async event(event: CameraEvent): Promise<string> {
     const id = randomUUID();
     await this.#channels.enqueue(this.topics.events, this.#writer.event(id, event), false, false);
     return id;
+  }
+
+  /** A crossing of a counting line, through the outbox (QoS 1); resolves with its id once it is on disk. */
+  async count(crossing: LineCrossing): Promise<string> {
+    const id = randomUUID();
+    await this.#channels.enqueue(this.topics.count, this.#writer.count(id, crossing), false, false);
+    return id;
+  }
+
+  /** A line's totals, retained, through the outbox (QoS 1), in order with its counts. */
+  async counts(line: string, totals: LineTotals): Promise<void> {
+    const payload = this.#writer.counts(this.#countsSeq++, this.#clock.now(), line, totals);
+    await this.#channels.enqueue(`${this.topics.countsPrefix}${line}`, payload, true, false);
   }
 
   /**

@@ -11,7 +11,8 @@ import { SETTINGS, type Setting } from './topics.js';
 export type Command =
   | { readonly camera: string; readonly setting: 'enabled'; readonly value: boolean }
   | { readonly camera: string; readonly setting: 'threshold'; readonly value: number }
-  | { readonly camera: string; readonly setting: 'snapshot'; readonly value: true };
+  | { readonly camera: string; readonly setting: 'snapshot'; readonly value: true }
+  | { readonly camera: string; readonly setting: 'reset_counts'; readonly value: true };
 
 const TRUE = new Set(['true', 'on', '1', 'yes']);
 const FALSE = new Set(['false', 'off', '0', 'no']);
@@ -48,11 +49,14 @@ export function parseCommand(camera: string, setting: string, payload: string, t
     case 'snapshot':
       // Any payload asks for one (Home Assistant's button sends PRESS).
       return { camera, setting: 'snapshot', value: true };
+    case 'reset_counts':
+      // Any payload, as for snapshot.
+      return { camera, setting: 'reset_counts', value: true };
   }
 }
 
 /**
- * The state after a command (snapshot changes nothing).
+ * The state after a command (snapshot and reset_counts change no setting).
  * @example applyCommand({ enabled: true, threshold: 0.5 }, { camera: 'front', setting: 'threshold', value: 0.7 }) // { enabled: true, threshold: 0.7 }
  */
 export function applyCommand(state: CameraState, command: Command): CameraState {
@@ -62,6 +66,7 @@ export function applyCommand(state: CameraState, command: Command): CameraState 
     case 'threshold':
       return { ...state, threshold: command.value };
     case 'snapshot':
+    case 'reset_counts':
       return state;
   }
 }
@@ -74,7 +79,7 @@ export function applyCommand(state: CameraState, command: Command): CameraState 
 export interface CameraSettings {
   /** The live settings now. */
   readonly state: CameraState;
-  /** Applies a validated command (a snapshot command changes no setting). */
+  /** Applies a validated command (snapshot and reset_counts change no setting). */
   command(command: Command): void;
 }
 

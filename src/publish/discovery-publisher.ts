@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import { discoveryMessages } from './homeassistant.js';
+import { type CountedLine, discoveryMessages } from './homeassistant.js';
 import type { PublishStats } from './stats.js';
 import { EDGECAM_VERSION } from './version.js';
 
@@ -17,6 +17,7 @@ import { EDGECAM_VERSION } from './version.js';
 export interface DiscoveredCamera {
   readonly id: string;
   readonly labels: readonly string[];
+  readonly lines?: readonly CountedLine[];
   /** Whether it detects motion (a motion binary sensor). */
   readonly detectsMotion?: boolean;
 }
@@ -61,6 +62,7 @@ export class DiscoveryPublisher {
     const cameras = [...this.options.cameras()].map((c) => ({
       id: c.id,
       labels: c.labels,
+      ...(c.lines === undefined ? {} : { lines: c.lines }),
       motion: c.detectsMotion ?? false,
     }));
     const messages = discoveryMessages({

@@ -4,8 +4,9 @@ import { type CameraTopics, cameraTopics, deviceTopics } from './topics.js';
  * Home Assistant MQTT discovery: retained config messages under `<haPrefix>/<component>/<node>/<object>/config`
  * that make edgecam appear as one device with, per camera, a camera entity for the snapshot and one
  * for the edge map, a motion binary sensor (when the camera detects motion), a count sensor and an
- * occupancy binary sensor per label, fps and inference-time sensors, and a switch, number and
- * button for the command topics. Availability follows the
+ * occupancy binary sensor per label, fps and inference-time sensors, a switch, number and button
+ * for the command topics, and per counting line a total sensor per direction it counts with a
+ * button that resets the totals. Availability follows the
  * retained status topic. discovery-publisher.ts publishes them and removes those that went away.
  */
 
@@ -15,12 +16,23 @@ export interface DiscoveryInput {
   /** edgecam's topic prefix. */
   readonly prefix: string;
   readonly version: string;
-  readonly cameras: readonly {
-    readonly id: string;
-    readonly labels: readonly string[];
-    /** Whether the camera detects motion (a motion binary sensor). */
-    readonly motion?: boolean;
-  }[];
+  readonly cameras: readonly DiscoveryCamera[];
+}
+
+/** A camera's part in discovery: its labels, whether it detects motion, its counting lines. */
+export interface DiscoveryCamera {
+  readonly id: string;
+  readonly labels: readonly string[];
+  /** Whether the camera detects motion (a motion binary sensor). */
+  readonly motion?: boolean;
+  /** Its counting lines, and which directions each counts (none: no line entities). */
+  readonly lines?: readonly CountedLine[];
+}
+
+/** A counting line as discovery sees it. */
+export interface CountedLine {
+  readonly name: string;
+  readonly direction: 'both' | 'in' | 'out';
 }
 
 /** Home Assistant ids take letters, digits, "_" and "-". */
@@ -75,6 +87,15 @@ export function discoveryMessages(input: DiscoveryInput): Map<string, string> {
       });
     }
     for (const label of camera.labels) addLabelEntities(add, camera.id, label, topics);
+    const lines = camera.lines ?? [];
+    for (const line of lines) addLineEntities(add, camera.id, line, topics);
+    if (lines.length > 0) {
+      add('button', `${camera.id}_reset_counts`, {
+        name: `${camera.id} reset counts`,
+        command_topic: `${topics.setPrefix}reset_counts`,
+        payload_press: 'PRESS',
+      });
+    }
   }
   return out;
 }
@@ -149,13 +170,34 @@ function addLabelEntities(add: AddEntity, id: string, label: string, t: CameraTo
     value_template: `{{ value_json.counts.get(${quoted}, 0) }}`,
     state_class: 'measurement',
   });
-  // Events of other labels render as "" and Home Assistant ignores them.
+  // Events of other labels render as "" and Home Assistant ignores them. An end turns it off only
+  // when nothing of the label is left open (a label's end has count 0; an object's, the others open).
   add('binary_sensor', `${id}_${label}_occupancy`, {
     name: `${id} ${label}`,
     state_topic: t.events,
-    value_template: `{% if value_json.label == ${quoted} %}{{ 'OFF' if value_json.type == 'end' else 'ON' }}{% endif %}`,
+    value_template: `{% if value_json.label == ${quoted} %}{{ 'OFF' if value_json.type == 'end' and value_json.count == 0 else 'ON' }}{% endif %}`,
     payload_on: 'ON',
     payload_off: 'OFF',
     device_class: 'occupancy',
   });
+}
+
+/**
+ * A counting line's totals: one sensor per direction it counts (all labels together), with the
+ * totals per label as attributes. total_increasing: Home Assistant takes the drop at a reset as a
+ * new cycle, not as a negative count.
+ */
+function addLineEntities(add: AddEntity, id: string, line: CountedLine, t: CameraTopics): void {
+  const topic = `${t.countsPrefix}${line.name}`;
+  const directions = line.direction === 'both' ? (['in', 'out'] as const) : [line.direction];
+  for (const direction of directions) {
+    add('sensor', `${id}_${line.name}_${direction}`, {
+      name: `${id} ${line.name} ${direction}`,
+      state_topic: topic,
+      value_template: `{{ value_json.total.${direction} }}`,
+      json_attributes_topic: topic,
+      json_attributes_template: `{{ value_json.totals.${direction} | tojson }}`,
+      state_class: 'total_increasing',
+    });
+  }
 }

@@ -6,7 +6,14 @@
  * payload that never changes is serialised once, at start-up.
  */
 
-import type { Box, Detection, PresenceEvent } from '../detection.js';
+import {
+  type Box,
+  type CameraEvent,
+  type Detection,
+  isObjectEvent,
+  type LineCrossing,
+  type ObjectEvent,
+} from '../detection.js';
 import type { GpuAdapter } from '../gpu-adapter.js';
 import type { MotionResult } from '../motion-result.js';
 
@@ -15,9 +22,10 @@ export const PAYLOAD_VERSION = 1;
 
 /**
  * The event payload's own version (its schema's `v`): 2 added `reason` to `end` events, which a
- * version 1 schema (no other properties allowed) rejects.
+ * version 1 schema (no other properties allowed) rejects; 3 added `level` to every event and the
+ * object events (`objectId`, `zones`, `changed`, `path`).
  */
-export const EVENT_PAYLOAD_VERSION = 2;
+export const EVENT_PAYLOAD_VERSION = 3;
 
 /**
  * The detections payload's own version: 2 added each object's track `id` and `age` and ordered
@@ -57,6 +65,13 @@ export interface CameraState {
   readonly enabled: boolean;
   /** Minimum score for a detection to count, 0..1. */
   readonly threshold: number;
+}
+
+/** A counting line's totals since `since` (ms since the epoch): per direction, per label. */
+export interface LineTotals {
+  readonly since: number;
+  readonly in: Readonly<Record<string, number>>;
+  readonly out: Readonly<Record<string, number>>;
 }
 
 /** One camera in the health payload. */
@@ -166,14 +181,39 @@ export class PayloadWriter {
    * `<camera>/events`: a start, update or end (with why it ended), with an id that subscribers use
    * to drop duplicates.
    */
-  event(id: string, event: PresenceEvent): string {
+  event(id: string, event: CameraEvent): string {
     const { frame } = event;
+    const object = isObjectEvent(event);
     return (
-      `${this.#eventHead}${timeFields(frame.seq, frame.timestamp)},"id":${JSON.stringify(id)},"type":"${event.type}",` +
+      `${this.#eventHead}${timeFields(frame.seq, frame.timestamp)},"id":${JSON.stringify(id)},` +
+      `"level":"${object ? 'object' : 'label'}","type":"${event.type}",` +
+      `${object ? `"objectId":${JSON.stringify(event.objectId)},` : ''}` +
       `"label":${JSON.stringify(event.label)},"score":${round4(event.score)},"count":${event.count},` +
       `"startedAt":${event.startedAt},"durationMs":${Math.max(0, frame.timestamp - event.startedAt)}` +
       `${event.box === undefined ? '' : `,"box":${boxJson(event.box)}`}` +
+      `${object ? objectFields(event) : ''}` +
       `${event.reason === undefined ? '' : `,"reason":"${event.reason}"`}}`
+    );
+  }
+
+  /** `<camera>/count`: an object crossing a counting line, with an id to drop duplicates by. */
+  count(id: string, crossing: LineCrossing): string {
+    const { frame } = crossing;
+    return (
+      `${this.#head}${timeFields(frame.seq, frame.timestamp)},"id":${JSON.stringify(id)},` +
+      `"line":${JSON.stringify(crossing.line)},"objectId":${JSON.stringify(crossing.objectId)},` +
+      `"label":${JSON.stringify(crossing.label)},"direction":"${crossing.direction}"}`
+    );
+  }
+
+  /** `<camera>/counts/<line>`: a line's totals per direction and label, and over all labels (retained). */
+  counts(seq: number, ts: number, line: string, totals: LineTotals): string {
+    const sum = (byLabel: Readonly<Record<string, number>>) =>
+      Object.values(byLabel).reduce((a, b) => a + b, 0);
+    return (
+      `${this.#head}${timeFields(seq, ts)},"line":${JSON.stringify(line)},"since":${totals.since},` +
+      `"totals":${JSON.stringify({ in: totals.in, out: totals.out })},` +
+      `"total":{"in":${sum(totals.in)},"out":${sum(totals.out)}}}`
     );
   }
 
@@ -190,6 +230,21 @@ export class PayloadWriter {
   state(seq: number, ts: number, state: CameraState): string {
     return `${this.#head}${timeFields(seq, ts)},"enabled":${state.enabled},"threshold":${round4(state.threshold)}}`;
   }
+}
+
+/** An object event's own fields after its box: its zones, what changed (update) and its path (end). */
+function objectFields(event: ObjectEvent): string {
+  const { changed, path } = event;
+  return (
+    `,"zones":${JSON.stringify(event.zones)}` +
+    `${changed === undefined ? '' : `,"changed":${JSON.stringify(changed)}`}` +
+    `${
+      event.type !== 'end'
+        ? ''
+        : `,"path":{"firstBox":${boxJson(path.firstBox)},"lastBox":${boxJson(path.lastBox)},` +
+          `"zones":${JSON.stringify(path.zones)},"bestScore":${round4(path.bestScore)},"bestBox":${boxJson(path.bestBox)}}`
+    }`
+  );
 }
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { type Logger, pino } from 'pino';
 import type { Config } from '../config/schema.js';
-import type { PresenceEvent } from '../detection.js';
+import { type CameraEvent, isObjectEvent } from '../detection.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import type { EmbeddedBroker } from './broker.js';
 import { type CameraChannels, type CameraInfo, CameraPublisher, cameraLimits } from './camera-publisher.js';
@@ -261,11 +261,17 @@ export class MqttPublisher {
   async endLeftOpen(
     camera: string,
     context: Pick<CameraContext, 'model' | 'image'>,
-    event: PresenceEvent,
+    event: CameraEvent,
   ): Promise<string> {
     const writer = new PayloadWriter({ device: this.device, camera, ...context });
     const digest = createHash('sha256')
-      .update(JSON.stringify([this.device, camera, event.label, event.startedAt, event.reason]))
+      .update(
+        JSON.stringify(
+          isObjectEvent(event)
+            ? [this.device, camera, event.objectId, event.startedAt, event.reason]
+            : [this.device, camera, event.label, event.startedAt, event.reason],
+        ),
+      )
       .digest('hex');
     const id = `${digest.slice(0, 8)}-${digest.slice(8, 12)}-${digest.slice(12, 16)}-${digest.slice(16, 20)}-${digest.slice(20, 32)}`;
     await this.#enqueue(cameraTopics(this.prefix, camera).events, writer.event(id, event), false, false);

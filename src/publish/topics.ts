@@ -14,6 +14,10 @@ export interface CameraTopics {
   readonly edges: string;
   readonly snapshot: string;
   readonly state: string;
+  /** Each crossing of a counting line. */
+  readonly count: string;
+  /** `<prefix>/<camera>/counts/` + a line's name: its retained totals. */
+  readonly countsPrefix: string;
   /** Retained: whether something moves, and where. */
   readonly motion: string;
   /** `<prefix>/<camera>/set/` + a setting name. */
@@ -21,7 +25,7 @@ export interface CameraTopics {
 }
 
 /** The settings a command topic may set. */
-export const SETTINGS = ['enabled', 'threshold', 'snapshot'] as const;
+export const SETTINGS = ['enabled', 'threshold', 'snapshot', 'reset_counts'] as const;
 export type Setting = (typeof SETTINGS)[number];
 
 /**
@@ -66,6 +70,8 @@ export function cameraTopics(prefix: string, camera: string): CameraTopics {
     edges: `${base}/edges`,
     snapshot: `${base}/snapshot`,
     state: `${base}/state`,
+    count: `${base}/count`,
+    countsPrefix: `${base}/counts/`,
     motion: `${base}/motion`,
     setPrefix: `${base}/set/`,
   };

@@ -46,7 +46,8 @@ it('publishes it for a camera not registered, under the head it started with, wi
   expect(received[0]!.topic).toBe('edgecam/pi/gone/events');
   expect(schemaErrors('event', payload)).toEqual([]);
   expect(payload).toMatchObject({
-    v: 2,
+    v: 3,
+    level: 'label',
     id: first,
     camera: 'gone',
     ...context,

@@ -86,7 +86,8 @@ describe('configChanges', () => {
         ],
       }),
     ],
-    ['cameras[front].events', front({ events: { start: 0.6 } })],
+    ['cameras[front].events.start', front({ events: { start: 0.6 } })],
+    ['cameras[front].events.snapshotInterval', front({ events: { snapshotInterval: 1 } })],
     ['cameras[front].preprocess', front({ preprocess: 'denoise' })],
     ['cameras[front].edges', front({ edges: 'edges' })],
     ['kernels', { kernels: { chains: { denoise: [{ kernel: 'box3' }] } } }],
@@ -109,6 +110,7 @@ describe('configChanges', () => {
     ['stallTimeout', { stallTimeout: 20 }],
     ['model', { model: 'models/signs' }],
     ['enabled', { enabled: false }],
+    ['events.level', { events: { level: 'object' } }],
   ])('restarts the camera for %s', (key, change) => {
     expect(configChanges(config(), config(front(change)))).toEqual([
       { path: `cameras[front].${key}`, policy: 'camera' },

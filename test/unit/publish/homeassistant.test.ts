@@ -47,3 +47,61 @@ it('gives a camera that detects motion a motion binary_sensor on its retained mo
   expect(config).not.toHaveProperty('object_id');
   expect([...messages.keys()].filter((t) => t.includes('motion'))).toEqual([topic]);
 });
+
+it('gives each counting line a total sensor per direction it counts, and the camera a reset button', () => {
+  const messages = discoveryMessages({
+    haPrefix: 'homeassistant',
+    device: 'pi',
+    prefix: 'edgecam/pi',
+    version: '1.0.0',
+    cameras: [
+      {
+        id: 'front',
+        labels: ['person'],
+        lines: [
+          { name: 'door', direction: 'both' },
+          { name: 'gate', direction: 'in' },
+        ],
+      },
+      { id: 'back', labels: ['person'] },
+    ],
+  });
+  const config = (object: string, component = 'sensor') =>
+    messages.get(`homeassistant/${component}/edgecam_pi/${object}/config`);
+  const doorIn = JSON.parse(config('front_door_in')!);
+  expect(doorIn).toMatchObject({
+    state_topic: 'edgecam/pi/front/counts/door',
+    value_template: '{{ value_json.total.in }}',
+    json_attributes_topic: 'edgecam/pi/front/counts/door',
+    json_attributes_template: '{{ value_json.totals.in | tojson }}',
+    state_class: 'total_increasing',
+    default_entity_id: 'sensor.edgecam_pi_front_door_in',
+  });
+  expect(JSON.parse(config('front_door_out')!).value_template).toBe('{{ value_json.total.out }}');
+  expect(config('front_gate_in')).toBeDefined();
+  expect(config('front_gate_out')).toBeUndefined();
+  expect(JSON.parse(config('front_reset_counts', 'button')!)).toMatchObject({
+    command_topic: 'edgecam/pi/front/set/reset_counts',
+    default_entity_id: 'button.edgecam_pi_front_reset_counts',
+  });
+  // A camera without lines gets neither.
+  expect([...messages.keys()].filter((t) => t.includes('/back_') && /reset|_in\/|_out\//.test(t))).toEqual(
+    [],
+  );
+});
+
+it('keeps the occupancy sensor on while objects of its label are open (an end with a count left)', () => {
+  const messages = discoveryMessages({
+    haPrefix: 'homeassistant',
+    device: 'pi',
+    prefix: 'edgecam/pi',
+    version: '1.0.0',
+    cameras: [{ id: 'front', labels: ['person'] }],
+  });
+  const occupancy = JSON.parse(
+    messages.get('homeassistant/binary_sensor/edgecam_pi/front_person_occupancy/config')!,
+  );
+  expect(occupancy.value_template).toContain(
+    "'OFF' if value_json.type == 'end' and value_json.count == 0 else 'ON'",
+  );
+});

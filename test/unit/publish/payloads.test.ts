@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { END_REASONS } from '../../../src/detection.js';
+import { END_REASONS, OBJECT_CHANGES } from '../../../src/detection.js';
 import { ADAPTER_TYPES } from '../../../src/gpu-adapter.js';
 import { healthPayload, PayloadWriter } from '../../../src/publish/payloads.js';
 import { schemaErrors } from '../../integration/publish/schemas.js';
@@ -85,7 +85,8 @@ describe('payloads', () => {
     );
     expect(schemaErrors('event', event)).toEqual([]);
     expect(event).toMatchObject({
-      v: 2,
+      v: 3,
+      level: 'label',
       id: 'id-1',
       type: 'end',
       durationMs: 1500,
@@ -97,7 +98,9 @@ describe('payloads', () => {
     expect(schemaErrors('event', { ...event, type: 'start' })).not.toEqual([]);
     expect(schemaErrors('event', { ...noReason, type: 'start' })).toEqual([]);
     expect(schemaErrors('event', { ...event, reason: 'crashed' })).not.toEqual([]);
-    expect(schemaErrors('event', { ...event, v: 1 })).not.toEqual([]);
+    expect(schemaErrors('event', { ...event, v: 2 })).not.toEqual([]);
+    const { level: _level, ...noLevel } = event;
+    expect(schemaErrors('event', noLevel)).not.toEqual([]);
     expect(schemaErrors('event', { ...event, type: 'begin' })).not.toEqual([]);
     expect(schemaErrors('event', { ...event, extra: 1 })).not.toEqual([]);
     expect(schemaErrors('detections', { ...event })).not.toEqual([]);
@@ -106,8 +109,9 @@ describe('payloads', () => {
   it('lists every end reason in the event schema, and only those', () => {
     const schema = JSON.parse(
       readFileSync(new URL('../../../src/publish/schemas/event.schema.json', import.meta.url), 'utf8'),
-    ) as { properties: { reason: { enum: string[] } } };
+    ) as { properties: { reason: { enum: string[] }; changed: { items: { enum: string[] } } } };
     expect(schema.properties.reason.enum).toEqual([...END_REASONS]);
+    expect(schema.properties.changed.items.enum).toEqual([...OBJECT_CHANGES]);
   });
 
   it('writes state and health payloads that validate', () => {

@@ -42,13 +42,23 @@ describe('commands', () => {
       threshold: 0.9,
     });
     expect(applyCommand(state, { camera: 'front', setting: 'snapshot', value: true })).toBe(state);
+    expect(parseCommand('front', 'reset_counts', 'PRESS', topic)).toEqual({
+      camera: 'front',
+      setting: 'reset_counts',
+      value: true,
+    });
+    expect(applyCommand(state, { camera: 'front', setting: 'reset_counts', value: true })).toBe(state);
+    expect(cameraTopics('edgecam/pi', 'front')).toMatchObject({
+      count: 'edgecam/pi/front/count',
+      countsPrefix: 'edgecam/pi/front/counts/',
+    });
   });
 
   it.each([
     ['enabled', 'maybe', /is not true\/false/],
     ['threshold', '1.5', /is not a number from 0 to 1/],
     ['threshold', '', /is not a number/],
-    ['zoom', '2', /no setting "zoom".*set\/enabled, set\/threshold, set\/snapshot/],
+    ['zoom', '2', /no setting "zoom".*set\/enabled, set\/threshold, set\/snapshot, set\/reset_counts/],
   ])('reject %s=%j with EDGECAM_ERR_MQTT_COMMAND naming the topic', (setting, payload, message) => {
     let error: unknown;
     try {
