@@ -3,6 +3,7 @@ import type { CameraConfig } from '../config/schema.js';
 import type { LineCrossing } from '../detection.js';
 import type { CameraPublisher } from '../publish/camera-publisher.js';
 import type { CountedLine } from '../publish/homeassistant.js';
+import type { LineTotals } from '../publish/payloads.js';
 import type { Clock } from '../time/clock.js';
 import { CameraLineTotals } from './line-totals.js';
 
@@ -18,6 +19,8 @@ export function countedLines(camera: CameraConfig): CountedLine[] {
 export interface LineCounter {
   /** Publishes the crossing (through the outbox), then counts it in its line's totals. */
   crossed(crossing: LineCrossing): Promise<void>;
+  /** A line's totals now (undefined for a line the camera does not have). */
+  totals(line: string): LineTotals | undefined;
   /** Every line's totals from 0, now (the reset_counts command). */
   reset(): Promise<void>;
   /** Stops the midnight reset and waits for the last write. */
@@ -57,6 +60,7 @@ export async function cameraCounts(
       await publisher().count(crossing);
       await totals.add(crossing);
     },
+    totals: (line) => totals.of(line),
     reset: () => totals.reset(),
     close: () => totals.close(),
   };

@@ -2,7 +2,7 @@ import type { CameraConfig } from '../config/schema.js';
 import type { Detection } from '../detection.js';
 import type { ModelInfo } from '../inference/model-info.js';
 import type { PipelineStatus } from '../pipeline/index.js';
-import type { CameraHealth } from '../publish/payloads.js';
+import type { CameraHealth, LineTotals } from '../publish/payloads.js';
 import type { CameraOverlays, LiveCameraStatus, Polygon } from '../web/live-view-source.js';
 
 /**
@@ -23,12 +23,13 @@ export function liveCameraStatus(
     readonly online: boolean;
     readonly shown: readonly Detection[] | undefined;
     readonly camera: CameraConfig;
+    readonly totals?: (line: string) => LineTotals | undefined;
   },
 ): LiveCameraStatus {
   const s = r.pipeline;
   return {
     id,
-    ...cameraOverlays(r.camera),
+    ...cameraOverlays(r.camera, r.totals),
     online: r.online,
     fps: s?.fps ?? 0,
     inferenceMs: s?.inferenceMs ?? null,
@@ -47,15 +48,31 @@ export function liveCameraStatus(
 }
 
 /**
- * The polygons the live view draws over a camera's picture, from its config (as reloaded).
- * `motion.mask` is read where the config has it (motion detection's key), else [].
+ * What the live view draws over a camera's picture, from its config (as reloaded) and its lines'
+ * totals (`totals`: none until its counting has started). `motion.mask` is read where the config
+ * has it (motion detection's key), else [].
  * @example cameraOverlays(camera).masks.detections // camera.mask
  */
-export function cameraOverlays(camera: CameraConfig): CameraOverlays {
+export function cameraOverlays(
+  camera: CameraConfig,
+  totals: (line: string) => LineTotals | undefined = () => undefined,
+): CameraOverlays {
   const motion = (camera as { readonly motion?: { readonly mask?: readonly Polygon[] } }).motion;
+  const sum = (tally: Readonly<Record<string, number>> | undefined) =>
+    Object.values(tally ?? {}).reduce((n, k) => n + k, 0);
   return {
     masks: { detections: [...camera.mask], motion: [...(motion?.mask ?? [])] },
     zones: Object.entries(camera.zones).map(([name, polygon]) => ({ name, polygon })),
+    lines: Object.entries(camera.lines).map(([name, line]) => {
+      const t = totals(name);
+      return {
+        name,
+        from: line.from,
+        to: line.to,
+        direction: line.direction,
+        counts: { in: sum(t?.in), out: sum(t?.out) },
+      };
+    }),
   };
 }
 

@@ -207,6 +207,7 @@ export class CameraRuntime {
       online: this.#source?.stats().online ?? false,
       shown: this.live.shownDetections(),
       camera: this.#camera,
+      totals: (line) => this.#counts?.totals(line),
     });
   }
 

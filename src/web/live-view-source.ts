@@ -7,13 +7,27 @@
 export type Polygon = readonly (readonly [number, number])[];
 
 /**
- * The polygons the page draws over a camera's picture: where detections are dropped, where
- * motion is ignored (each [] when the camera has none), and its named zones. Any stage's mask
- * the config gains goes here as one more list, and the page draws it.
+ * A counting line as the page draws it: its ends (normalised), which crossings count (`in` is
+ * from the left of from -> to to its right, as seen in the picture), and its totals since the
+ * last reset (per direction, summed over labels; 0 before the first count).
+ */
+export interface OverlayLine {
+  name: string;
+  from: readonly [number, number];
+  to: readonly [number, number];
+  direction: 'both' | 'in' | 'out';
+  counts: { in: number; out: number };
+}
+
+/**
+ * What the page draws over a camera's picture: where detections are dropped, where motion is
+ * ignored (each [] when the camera has none), its named zones and its counting lines. Any stage's
+ * mask the config gains goes here as one more list, and the page draws it.
  */
 export interface CameraOverlays {
   masks: { detections: Polygon[]; motion: Polygon[] };
   zones: { name: string; polygon: Polygon }[];
+  lines: OverlayLine[];
 }
 
 export interface LiveCameraStatus extends CameraOverlays {

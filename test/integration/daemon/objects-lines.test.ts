@@ -130,6 +130,16 @@ cameras:
     });
     const sensor = await sub.waitFor((m) => m.topic.endsWith('/cam_middle_in/config'), 'the HA sensor');
     expect(JSON.parse(sensor.payload.toString())).toMatchObject({ state_topic: `${base}/counts/middle` });
+    // The live view draws the line with its totals (counted on: at least those published).
+    const live = await first.waitForLog((l) => l.msg.startsWith('live view: '), 'the live-view line');
+    const status = (await (await fetch(new URL('/api/status', String(live.url)))).json()) as {
+      cameras: { lines: { name: string; counts: { in: number; out: number } }[] }[];
+    };
+    expect(status.cameras[0]!.lines).toMatchObject([
+      { name: 'middle', from: [0.5, 1], to: [0.5, 0], direction: 'both' },
+    ]);
+    expect(status.cameras[0]!.lines[0]!.counts.in).toBeGreaterThanOrEqual(totals.total!.in);
+    expect(status.cameras[0]!.lines[0]!.counts.out).toBeGreaterThanOrEqual(totals.total!.out);
 
     // 2. A reset by command: the totals start from 0, since now.
     const resetAt = Date.now();

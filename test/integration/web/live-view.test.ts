@@ -196,11 +196,32 @@ describe('the live view in Chromium', () => {
         ],
       },
     ];
+    status.lines = [
+      { name: 'door', from: [0, 0.5], to: [1, 0.5], direction: 'both', counts: { in: 3, out: 1 } },
+      { name: 'gate', from: [0.8, 1], to: [0.8, 0], direction: 'in', counts: { in: 0, out: 0 } },
+    ];
     const server = await serve(source);
     const { page, problems } = await open();
     await page.goto(`${server.url}/`);
     const front = page.locator('[data-camera="front"]');
     await front.locator('canvas.frame[data-frames]').waitFor();
+    const lines = () =>
+      front
+        .locator('svg.overlays line')
+        .evaluateAll((all) =>
+          all.map((l) => [
+            l.getAttribute('class'),
+            ...['x1', 'y1', 'x2', 'y2'].map((k) => Number(Number(l.getAttribute(k)).toFixed(3))),
+          ]),
+        );
+    // Each line and its tick towards the right of from -> to in the picture (y down): below
+    // a line drawn left to right, right of one drawn upwards (sideOf's positive side).
+    expect(await lines()).toEqual([
+      ['line', 0, 0.5, 1, 0.5],
+      ['line-tick', 0.5, 0.5, 0.5, 0.535],
+      ['line', 0.8, 1, 0.8, 0],
+      ['line-tick', 0.8, 0.5, 0.835, 0.5],
+    ]);
     const drawn = () =>
       front
         .locator('svg.overlays polygon')
@@ -216,12 +237,20 @@ describe('the live view in Chromium', () => {
       'detection mask',
       'motion mask',
       'zone',
+      'door: in 3 · out 1',
+      'gate: in 0',
     ]);
+
+    // A crossing: the next status's totals show in the legend.
+    status.lines[0]!.counts = { in: 4, out: 1 };
+    await front.locator('.legend[data-line="door"]', { hasText: 'in 4' }).waitFor();
 
     // A reload that takes the motion mask and the zone away: the page draws what is left.
     status.masks = { detections: status.masks.detections, motion: [] };
     status.zones = [];
+    status.lines = [];
     await front.locator('svg.overlays polygon.zone').waitFor({ state: 'detached' });
+    expect(await lines()).toEqual([]);
     expect(await drawn()).toEqual([['mask detections', '0,0 0.2,0 0.2,0.2', 'detection mask']]);
     await page.screenshot({ path: fileURLToPath(new URL('live-view-overlays.png', ARTIFACTS)) });
     expect(problems).toEqual([]);

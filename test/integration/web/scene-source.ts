@@ -90,6 +90,7 @@ export class SceneSource implements LiveViewSource {
       lastFrameAt: null,
       masks: { detections: [], motion: [] },
       zones: [],
+      lines: [],
       ...status,
     };
     this.cameras.set(id, { status: camera });
