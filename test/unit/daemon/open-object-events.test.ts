@@ -102,7 +102,7 @@ describe('open object events across a crash', () => {
       },
       { type: 'end', objectId: '3-2', reason: 'restart', count: 0, startedAt: 1100 },
     ]);
-    // Each is a valid v3 object end, and the file is gone.
+    // Each is a valid v4 object end, and the file is gone.
     const writer = new PayloadWriter({ device: 'pi', camera: 'front', ...context });
     for (const event of ended)
       expect(schemaErrors('event', JSON.parse(writer.event('x', event)))).toEqual([]);
