@@ -57,7 +57,7 @@ export class SceneSource implements LiveViewSource {
   }
 
   /** No object snapshots here (object-snapshot-route.test.ts serves a real store's). */
-  async objectJpeg(cameraId: string): Promise<ObjectJpeg> {
+  async objectJpeg(cameraId: string, _objectId: string): Promise<ObjectJpeg> {
     return { found: this.cameras.has(cameraId) ? 'not-kept' : 'no-camera' };
   }
 

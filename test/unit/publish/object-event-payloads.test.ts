@@ -66,9 +66,9 @@ describe('object event payloads (event schema v4)', () => {
     expect(schemaErrors('event', end)).toEqual([]);
     const start = write(object('start'));
     expect(schemaErrors('event', { ...start, snapshot: end.snapshot })).not.toEqual([]);
-    expect(schemaErrors('event', { ...end, snapshot: '/cameras/front/objects/../../etc/passwd' })).not.toEqual(
-      [],
-    );
+    expect(
+      schemaErrors('event', { ...end, snapshot: '/cameras/front/objects/../../etc/passwd' }),
+    ).not.toEqual([]);
   });
 
   it('the schema refuses object events without their fields, and object fields on label events', () => {
