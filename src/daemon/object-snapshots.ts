@@ -150,7 +150,7 @@ export class ObjectSnapshots {
     }
     found.sort((a, b) => a.mtimeMs - b.mtimeMs || a.id.localeCompare(b.id));
     for (const { id } of found) this.#stored.set(id, true);
-    await this.#trim();
+    await this.#trim(this.options.keep);
   }
 
   async #drain(): Promise<void> {
@@ -186,6 +186,8 @@ export class ObjectSnapshots {
       this.options.failed('encode', err);
       return;
     }
+    // Room first, so that the folder never holds more than `keep` (a failed write costs the oldest).
+    await this.#trim(this.#stored.has(objectId) ? this.options.keep : this.options.keep - 1);
     const file = this.#file(objectId);
     const temp = `${file}.tmp`;
     try {
@@ -206,12 +208,11 @@ export class ObjectSnapshots {
     }
     this.#stored.delete(objectId); // re-added as the most recently written
     this.#stored.set(objectId, true);
-    await this.#trim();
   }
 
-  /** Deletes the least recently written past `keep`. */
-  async #trim(): Promise<void> {
-    while (this.#stored.size > this.options.keep) {
+  /** Deletes the least recently written past `max`. */
+  async #trim(max: number): Promise<void> {
+    while (this.#stored.size > max) {
       const oldest = this.#stored.keys().next().value as string;
       this.#stored.delete(oldest);
       await this.#remove(this.#file(oldest));
