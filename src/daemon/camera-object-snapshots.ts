@@ -1,11 +1,12 @@
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { CameraConfig } from '../config/schema.js';
+import type { CameraConfig, Config } from '../config/schema.js';
 import { type CameraEvent, type Detection, isObjectEvent } from '../detection.js';
 import type { Frame } from '../frame.js';
 import type { EdgecamMetrics } from '../health/metrics.js';
 import { type ObjectJpeg, objectSnapshotUrl } from '../web/object-snapshot-route.js';
-import { ObjectSnapshots } from './object-snapshots.js';
+import { OBJECT_ID_PATTERN, ObjectSnapshots } from './object-snapshots.js';
 import { snapshotWorthy } from './snapshots.js';
 import type { Tasks } from './tasks.js';
 
@@ -46,6 +47,33 @@ export async function cameraObjectSnapshots(
       );
     },
   });
+}
+
+/**
+ * Where the snapshot an earlier run kept of an object is served, for the `end` (reason restart) of
+ * an object a crash left open: when its camera still keeps object snapshots and the file is there
+ * (the camera's store indexes it when it starts).
+ * @example await keptSnapshotUrl(config, 'front', '3-7') // '/cameras/front/objects/3-7.jpg'
+ */
+export async function keptSnapshotUrl(
+  config: Config,
+  camera: string,
+  objectId: string,
+): Promise<string | undefined> {
+  const kept = config.cameras.find((c) => c.id === camera && c.enabled);
+  if (kept === undefined || kept.events.level !== 'object' || kept.events.snapshots.keep === 0)
+    return undefined;
+  if (!OBJECT_ID_PATTERN.test(objectId)) return undefined;
+  const file = join(objectSnapshotsDir(config.stateDir, camera), `${objectId}.jpg`);
+  return (await isFile(file)) ? objectSnapshotUrl(camera, objectId) : undefined;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false; // gone, or unreadable: either way not served
+  }
 }
 
 /** The event as published: an object's end names its snapshot's address when the store holds one. */

@@ -6,8 +6,12 @@ import { pino } from 'pino';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CameraConfig } from '../../../src/config/schema.js';
-import { cameraSchema } from '../../../src/config/schema.js';
-import { cameraObjectSnapshots, withSnapshot } from '../../../src/daemon/camera-object-snapshots.js';
+import { type Config, cameraSchema, configSchema } from '../../../src/config/schema.js';
+import {
+  cameraObjectSnapshots,
+  keptSnapshotUrl,
+  withSnapshot,
+} from '../../../src/daemon/camera-object-snapshots.js';
 import { MAX_PENDING, type ObjectSnapshot, ObjectSnapshots } from '../../../src/daemon/object-snapshots.js';
 import { Tasks } from '../../../src/daemon/tasks.js';
 import type { Detection, ObjectEvent } from '../../../src/detection.js';
@@ -262,5 +266,21 @@ describe("a camera's object snapshots", () => {
     expect(withSnapshot({ ...end, type: 'start' }, 'cam', s)).not.toHaveProperty('snapshot');
     expect(withSnapshot(end, 'cam', undefined)).toBe(end);
     await s.idle();
+  });
+
+  it("name a snapshot an earlier run kept (a crash's restart end) while the camera keeps them", async () => {
+    const config = (keep: number) =>
+      configSchema.parse({
+        stateDir: dir,
+        cameras: [
+          { id: 'cam', source: { kind: 'synthetic' }, events: { level: 'object', snapshots: { keep } } },
+        ],
+      }) as Config;
+    await mkdir(join(dir, 'snapshots', 'cam'), { recursive: true });
+    await writeFile(join(dir, 'snapshots', 'cam', '2-5.jpg'), 'a jpeg');
+    expect(await keptSnapshotUrl(config(100), 'cam', '2-5')).toBe('/cameras/cam/objects/2-5.jpg');
+    expect(await keptSnapshotUrl(config(100), 'cam', '2-6')).toBeUndefined();
+    expect(await keptSnapshotUrl(config(0), 'cam', '2-5')).toBeUndefined();
+    expect(await keptSnapshotUrl(config(100), 'gone', '2-5')).toBeUndefined();
   });
 });

@@ -87,8 +87,14 @@ describe('open object events across a crash', () => {
       sink: { endLeftOpen: async (_camera, _ctx, event) => void ended.push(event) },
       logger,
       unreadable: { inc() {} },
+      // The run that died kept a snapshot of 3-1 only.
+      snapshotOf: async (camera, id) => (id === '3-1' ? `/cameras/${camera}/objects/${id}.jpg` : undefined),
     });
     expect(n).toBe(2);
+    expect(ended.map((e) => (e as ObjectEvent).snapshot)).toEqual([
+      '/cameras/front/objects/3-1.jpg',
+      undefined,
+    ]);
     expect(ended).toMatchObject([
       {
         type: 'end',
