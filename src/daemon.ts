@@ -200,6 +200,8 @@ export class Daemon {
     frameJpeg: (id) => this.#cameras.get(id)?.live.frameJpeg(),
     edgesPng: (id) => this.#cameras.get(id)?.live.edgesPng(),
     watchStream: (id, request, client) => this.#cameras.get(id)?.watchStream(request, client),
+    objectJpeg: async (id, objectId) =>
+      (await this.#cameras.get(id)?.objectJpeg(objectId)) ?? { found: 'no-camera' },
   };
 
   /**

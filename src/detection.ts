@@ -104,6 +104,8 @@ export interface ObjectEvent {
   readonly path: ObjectPath;
   /** Why it ended (end events only). */
   readonly reason?: EndReason;
+  /** Where its best snapshot is served (`/cameras/<camera>/objects/<id>.jpg`): end events, when one is kept. */
+  readonly snapshot?: string;
 }
 
 /** Any event a camera publishes on its events topic: a label's (events.level: label) or an object's. */

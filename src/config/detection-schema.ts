@@ -56,6 +56,15 @@ const smoothingSchema = z.strictObject({
   frames: z.number().int().min(1).max(100).default(5),
 });
 
+/**
+ * Object level: how many objects' snapshots (`<stateDir>/snapshots/<camera>/<object>.jpg`) the
+ * camera keeps, the oldest deleted first; 0 keeps none. A change restarts the camera, whose store
+ * then deletes down to the new bound.
+ */
+const objectSnapshotsSchema = z.strictObject({
+  keep: onReload('camera', z.number().int().min(0).max(100_000).default(100)),
+});
+
 /** What a camera's events are about: each label's presence, or each tracked object. */
 export const EVENT_LEVELS = ['label', 'object'] as const;
 
@@ -74,6 +83,8 @@ export const eventsSchema = z
     end: onReload('live', unit.default(0.25)),
     /** Object level: an object's `update` for a better score comes at most once per this many seconds (0: never). */
     snapshotInterval: onReload('live', z.number().min(0).max(3600).default(5)),
+    /** Object level: the best snapshot of each object kept as a JPEG in stateDir, served over HTTP. */
+    snapshots: objectSnapshotsSchema.prefault({}),
   })
   .superRefine((events, ctx) => {
     if (events.end >= events.start) {

@@ -1,5 +1,6 @@
 import type { CameraConfig } from '../config/schema.js';
 import type { Detection } from '../detection.js';
+import { cameraCheck, modelCheck, type Readiness } from '../health/readiness.js';
 import type { ModelInfo } from '../inference/model-info.js';
 import type { PipelineStatus } from '../pipeline/index.js';
 import type { CameraHealth, LineTotals } from '../publish/payloads.js';
@@ -7,7 +8,7 @@ import type { CameraOverlays, LiveCameraStatus, Polygon } from '../web/live-view
 
 /**
  * How a running camera reports itself: to the live view (its page's status) and in the health
- * payload, from what its pipeline, model and source say at the moment of asking.
+ * payload, from what its pipeline, model and source say at the moment of asking, and to /readyz.
  */
 
 /** What a camera reports from: undefined parts are not there yet (no frame, no model). */
@@ -102,4 +103,23 @@ export function cameraHealth(
     model: { name: r.info?.name ?? 'none', version: r.info?.version ?? '0' },
     image: r.image,
   };
+}
+
+/**
+ * The camera's readiness checks: `camera:<id>` (a frame within http.frameTimeout) and, when it has
+ * a model, `model:<id>` (loaded).
+ */
+export function addCameraChecks(
+  readiness: Readiness,
+  id: string,
+  o: {
+    readonly lastFrameAt: () => number | undefined;
+    readonly frameTimeoutMs: number;
+    readonly now: () => number;
+    readonly model: { readonly loaded: () => boolean; readonly info: ModelInfo } | undefined;
+  },
+): void {
+  readiness.add(`camera:${id}`, cameraCheck(o.lastFrameAt, o.frameTimeoutMs, o.now));
+  if (o.model !== undefined)
+    readiness.add(`model:${id}`, modelCheck(o.model.loaded, `${o.model.info.name} ${o.model.info.version}`));
 }

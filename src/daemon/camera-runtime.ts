@@ -10,7 +10,6 @@ import { isEdgecamError } from '../errors.js';
 import type { Frame, Image } from '../frame.js';
 import type { EdgecamMetrics } from '../health/metrics.js';
 import type { Readiness } from '../health/readiness.js';
-import { cameraCheck, modelCheck } from '../health/readiness.js';
 import type { Detector } from '../inference/detector.js';
 import type { MotionDetector } from '../motion/index.js';
 import type { MotionResult } from '../motion-result.js';
@@ -23,16 +22,25 @@ import { backoffDelay, doublingBackoff } from '../time/backoff.js';
 import type { Clock } from '../time/clock.js';
 import { waitOrReachable } from '../time/probed-wait.js';
 import type { LiveCameraStatus, StreamClient, StreamRequest, StreamWatch } from '../web/live-view-source.js';
+import type { ObjectJpeg } from '../web/object-snapshot-route.js';
 import { cameraCounts, countedLines, type LineCounter } from './camera-counts.js';
 import { checkLabels, labelsOf, loadModel, modelOf, reloadModel } from './camera-model.js';
+import {
+  cameraObjectSnapshots,
+  objectJpegIn,
+  offerSnapshot,
+  withSnapshot,
+} from './camera-object-snapshots.js';
 import { cameraOpenEvents } from './camera-open-events.js';
-import { cameraHealth, liveCameraStatus } from './camera-reports.js';
+import { addCameraChecks, cameraHealth, liveCameraStatus } from './camera-reports.js';
 import { createMotion, motionSettings, pipelineSettings } from './camera-settings.js';
 import { CameraStreams } from './camera-streams.js';
 import { encodeImage } from './encode.js';
 import { LiveImages } from './live-images.js';
+import type { ObjectSnapshots } from './object-snapshots.js';
 import type { OpenEventsStore } from './open-events-store.js';
-import { CameraSnapshots, snapshotBoxes, snapshotWorthy } from './snapshots.js';
+import { CameraSnapshots } from './snapshots.js';
+import { SourceCounts } from './source-counts.js';
 import { logSourceEvents } from './source-logs.js';
 import type { Tasks } from './tasks.js';
 import { trackIdsFor } from './track-run.js';
@@ -78,8 +86,7 @@ export class CameraRuntime {
   #source: FrameSource | undefined;
   #pipeline: CameraPipeline | undefined;
   #loop: Promise<void> = Promise.resolve();
-  /** Source counters already added to the metrics. */
-  #counted = { frames: 0, dropped: 0 };
+  readonly #sourceCounts: SourceCounts;
   #publishEdges = false;
   /** Event-start and commanded snapshots: rate-limited, encoded one at a time. */
   readonly #snapshots: CameraSnapshots;
@@ -91,6 +98,8 @@ export class CameraRuntime {
   readonly #trackIds: TrackIds;
   /** Its counting lines' crossings and totals (kept in stateDir), if it has lines. */
   #counts: LineCounter | undefined;
+  /** Each object's best snapshot (events.level: object), kept in stateDir; undefined when none are kept. */
+  #objects: ObjectSnapshots | undefined;
 
   private constructor(
     config: Config,
@@ -108,6 +117,7 @@ export class CameraRuntime {
     this.#live = live;
     this.#deps = deps;
     this.live = new LiveImages(deps.clock, deps.tasks);
+    this.#sourceCounts = new SourceCounts(deps.metrics.camera(camera.id));
     const chains = { pre: chainFor(config, camera.preprocess), edges: chainFor(config, camera.edges) };
     this.#kernels = new CameraKernels(deps.kernels, camera.id, chains.pre, chains.edges);
     this.#motion = createMotion(camera);
@@ -148,6 +158,7 @@ export class CameraRuntime {
     const trackIds = await trackIdsFor(config.stateDir, camera.id, deps.logger);
     const runtime = new CameraRuntime(config, camera, detector, deps, live, trackIds);
     runtime.#counts = await cameraCounts(config.stateDir, camera, () => runtime.#publisher, deps);
+    runtime.#objects = await cameraObjectSnapshots(config.stateDir, camera, deps);
     runtime.#loop = runtime.#run();
     return runtime;
   }
@@ -229,6 +240,11 @@ export class CameraRuntime {
     return this.#streams.watch(request, this.#camera.fps, client);
   }
 
+  /** An object's stored snapshot (`not-kept` when this camera keeps none). */
+  objectJpeg(objectId: string): Promise<ObjectJpeg> {
+    return objectJpegIn(this.#objects, objectId);
+  }
+
   /** Stops capturing, finishes the frame in flight, ends present events, closes the model. */
   async stop(): Promise<void> {
     this.#abort.abort();
@@ -237,6 +253,7 @@ export class CameraRuntime {
     await this.#counts?.close();
     this.#streams.close();
     this.#snapshots.flush(); // the latest start's snapshot, if it waits: the daemon awaits the tasks
+    await this.#objects?.idle(); // a restarted camera's store indexes the folder afresh
     this.#kernels.close();
     await this.#detector?.close();
     this.#deps.readiness.remove(`camera:${this.id}`);
@@ -266,21 +283,12 @@ export class CameraRuntime {
         command: (command) => runtime.#command(command),
       },
     });
-    const frameTimeout = this.#config.http.frameTimeout * 1000;
-    readiness.add(
-      `camera:${this.id}`,
-      cameraCheck(
-        () => this.#source?.stats().lastFrameAt,
-        frameTimeout,
-        () => this.#deps.clock.now(),
-      ),
-    );
-    if (info !== undefined) {
-      readiness.add(
-        `model:${this.id}`,
-        modelCheck(() => this.#detector !== undefined, `${info.name} ${info.version}`),
-      );
-    }
+    addCameraChecks(readiness, this.id, {
+      lastFrameAt: () => this.#source?.stats().lastFrameAt,
+      frameTimeoutMs: this.#config.http.frameTimeout * 1000,
+      now: () => this.#deps.clock.now(),
+      model: info === undefined ? undefined : { loaded: () => this.#detector !== undefined, info },
+    });
     return camera;
   }
 
@@ -293,7 +301,7 @@ export class CameraRuntime {
       const source = createSource(this.#camera, { ffmpegPath: this.#config.capture.ffmpegPath, clock });
       logSourceEvents(source, this.#deps.logger, this.#deps.metrics.camera(this.id).corrupt);
       this.#source = source;
-      this.#counted = { frames: 0, dropped: 0 };
+      this.#sourceCounts.reset();
       const detector = this.#detector;
       const pipeline = new CameraPipeline({
         id: this.id,
@@ -338,15 +346,7 @@ export class CameraRuntime {
   }
 
   #onFrame(report: FrameReport): void {
-    const stats = this.#source?.stats();
-    if (stats !== undefined) {
-      const m = this.#deps.metrics.camera(this.id);
-      const c = this.#counted;
-      m.captured.inc(stats.frames - c.frames);
-      m.decoded.inc(stats.frames - c.frames);
-      m.dropped.inc(stats.dropped - c.dropped);
-      this.#counted = { frames: stats.frames, dropped: stats.dropped };
-    }
+    this.#sourceCounts.add(this.#source?.stats());
     this.#deps.onFrame(report);
   }
 
@@ -386,12 +386,13 @@ export class CameraRuntime {
         this.#publisher.motion(frame, motion);
       },
       event: async (event: CameraEvent, frame: Frame | undefined, detections: readonly Detection[]) => {
-        await this.#openEvents.record(event, () => this.#publisher.event(event));
+        const sent = withSnapshot(event, this.id, this.#objects);
+        await this.#openEvents.record(sent, () => this.#publisher.event(sent));
         const { type, label, frame: at } = event;
         const object = isObjectEvent(event) ? event.objectId : undefined;
         this.#deps.logger.debug({ camera: this.id, type, label, object, seq: at.seq }, 'event');
-        if (frame !== undefined && snapshotWorthy(event))
-          this.#snapshots.eventStarted({ frame, detections: snapshotBoxes(event, detections) });
+        if (frame !== undefined) this.#snapshots.eventSeen(event, frame, detections);
+        offerSnapshot(this.#objects, event, frame, detections);
       },
       crossing: async (crossing: LineCrossing) => this.#counts?.crossed(crossing),
     };

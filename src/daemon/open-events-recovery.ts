@@ -23,6 +23,8 @@ export interface RecoveryOptions {
   readonly logger: Logger;
   /** A file that could not be read or was not one (corrupt): it is logged once and set aside. */
   readonly unreadable: { inc(): void };
+  /** Where an object's snapshot kept by the run that died is served (an object end's `snapshot`), if it is. */
+  readonly snapshotOf?: (camera: string, objectId: string) => Promise<string | undefined>;
 }
 
 /**
@@ -97,11 +99,10 @@ async function endFile(file: string, options: RecoveryOptions): Promise<number> 
       objects.set(open.label, count);
     }
     // The last time it was known open: its file's last write or heartbeat.
-    await sink.endLeftOpen(
-      camera,
-      { model, image },
-      restartEnd(open, Math.max(seenAt, open.startedAt), count),
-    );
+    const end = restartEnd(open, Math.max(seenAt, open.startedAt), count);
+    const snapshot =
+      open.object === undefined ? undefined : await options.snapshotOf?.(camera, open.object.id);
+    await sink.endLeftOpen(camera, { model, image }, snapshot === undefined ? end : { ...end, snapshot });
   }
   await rm(file, { force: true });
   return left.events.length;

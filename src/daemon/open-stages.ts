@@ -8,6 +8,7 @@ import { createNotifier } from '../health/notify.js';
 import { Readiness } from '../health/readiness.js';
 import { MqttPublisher } from '../publish/publisher.js';
 import { systemClock } from '../time/clock.js';
+import { keptSnapshotUrl } from './camera-object-snapshots.js';
 import { endEventsLeftOpen } from './open-events-recovery.js';
 import { openEventsDir } from './open-events-store.js';
 
@@ -31,7 +32,13 @@ export async function openStages(
   closers.push(() => publisher.stop());
   // Before any camera runs, so that these ends come before anything new of theirs.
   const unreadable = { inc: () => metrics.openEventsErrors.inc({ op: 'read' }) };
-  await endEventsLeftOpen({ dir: openEventsDir(config.stateDir), sink: publisher, logger, unreadable });
+  await endEventsLeftOpen({
+    dir: openEventsDir(config.stateDir),
+    sink: publisher,
+    logger,
+    unreadable,
+    snapshotOf: (camera, objectId) => keptSnapshotUrl(config, camera, objectId),
+  });
   const kernels = new KernelWorker();
   closers.push(() => kernels.close());
   const notifier = await createNotifier(options.env ?? process.env, logger);

@@ -44,6 +44,11 @@ export class CameraSnapshots {
     this.#limit.offer(snapshot);
   }
 
+  /** An event on this frame: a start, or an object seen better, is a snapshot, boxing what the event is about. */
+  eventSeen(event: CameraEvent, frame: Frame, detections: readonly Detection[]): void {
+    if (snapshotWorthy(event)) this.eventStarted({ frame, detections: snapshotBoxes(event, detections) });
+  }
+
   /** A snapshot was asked for (by a command): encoded as soon as the one in flight is done. */
   requested(snapshot: Snapshot): void {
     this.#encodes.offer(snapshot);

@@ -12,6 +12,10 @@ import { createThrottledReader, readThermalZones } from './system.js';
 export const STAGES = ['capture', 'decode', 'kernels', 'inference', 'postprocess', 'publish'] as const;
 export type Stage = (typeof STAGES)[number];
 
+/** What a camera's object snapshot store does that can fail: read its folder at start, encode, write, delete. */
+export const OBJECT_SNAPSHOT_OPS = ['index', 'encode', 'write', 'remove'] as const;
+export type ObjectSnapshotOp = (typeof OBJECT_SNAPSHOT_OPS)[number];
+
 /** One camera's metrics, label values bound. */
 export interface CameraMetrics {
   readonly captured: { inc(n?: number): void };
@@ -26,6 +30,10 @@ export interface CameraMetrics {
   readonly endToEnd: { observe(seconds: number): void };
   /** Snapshot requests replaced by a later one while an encode was in flight. */
   readonly snapshotsReplaced: { inc(n?: number): void };
+  /** Object snapshots not stored because more objects waited than the store holds pending. */
+  readonly objectSnapshotsDropped: { inc(n?: number): void };
+  /** Object snapshot store failures, by what failed. */
+  readonly objectSnapshotErrors: Readonly<Record<ObjectSnapshotOp, { inc(n?: number): void }>>;
   /** MJPEG stream frames encoded, per picture (each once, however many clients watch). */
   readonly streamEncoded: Readonly<Record<'annotated' | 'raw', { inc(n?: number): void }>>;
   /** MJPEG stream frames not written to a client whose socket was backed up. */
@@ -180,6 +188,18 @@ function frameMetrics(registers: Registry[]) {
       'Snapshot requests not encoded because a later one replaced them while an encode was in flight (the latest wins).',
       ['camera'],
     ),
+    objectSnapshotsDropped: counter(
+      registers,
+      'edgecam_object_snapshots_dropped_total',
+      'Object snapshots not stored because more objects waited for an encode than the store holds pending (the oldest waiting goes).',
+      ['camera'],
+    ),
+    objectSnapshotErrors: counter(
+      registers,
+      'edgecam_object_snapshots_errors_total',
+      'Failures of the object snapshot store in stateDir, by op: index (its folder unreadable at start), encode, write (full disk, read-only), remove (an old one past events.snapshots.keep). Events go on either way.',
+      ['camera', 'op'],
+    ),
     streamEncoded: counter(
       registers,
       'edgecam_stream_frames_encoded_total',
@@ -317,6 +337,13 @@ function bindCamera(frames: ReturnType<typeof frameMetrics>, id: string): Camera
   const inferenceSkipped = frames.inferenceSkipped.labels(id);
   motionFrames.inc(0);
   inferenceSkipped.inc(0);
+  const objectSnapshotErrors = {} as Record<ObjectSnapshotOp, { inc(n?: number): void }>;
+  for (const op of OBJECT_SNAPSHOT_OPS) {
+    objectSnapshotErrors[op] = frames.objectSnapshotErrors.labels(id, op);
+    objectSnapshotErrors[op].inc(0);
+  }
+  const objectSnapshotsDropped = frames.objectSnapshotsDropped.labels(id);
+  objectSnapshotsDropped.inc(0);
   const masked = frames.detectionsMasked.labels(id);
   masked.inc(0); // 0, not absent, before the first masked detection (as corrupt above)
   return {
@@ -328,6 +355,8 @@ function bindCamera(frames: ReturnType<typeof frameMetrics>, id: string): Camera
     stage,
     endToEnd: frames.endToEndSeconds.labels(id),
     snapshotsReplaced: frames.snapshotsReplaced.labels(id),
+    objectSnapshotsDropped,
+    objectSnapshotErrors,
     streamEncoded: {
       annotated: frames.streamEncoded.labels(id, 'annotated'),
       raw: frames.streamEncoded.labels(id, 'raw'),

@@ -23,9 +23,10 @@ export const PAYLOAD_VERSION = 1;
 /**
  * The event payload's own version (its schema's `v`): 2 added `reason` to `end` events, which a
  * version 1 schema (no other properties allowed) rejects; 3 added `level` to every event and the
- * object events (`objectId`, `zones`, `changed`, `path`).
+ * object events (`objectId`, `zones`, `changed`, `path`); 4 added `snapshot` to object ends (where
+ * the object's best snapshot is served), which a version 3 schema rejects.
  */
-export const EVENT_PAYLOAD_VERSION = 3;
+export const EVENT_PAYLOAD_VERSION = 4;
 
 /**
  * The detections payload's own version: 2 added each object's track `id` and `age` and ordered
@@ -232,7 +233,7 @@ export class PayloadWriter {
   }
 }
 
-/** An object event's own fields after its box: its zones, what changed (update) and its path (end). */
+/** An object event's own fields after its box: its zones, what changed (update), its path and snapshot (end). */
 function objectFields(event: ObjectEvent): string {
   const { changed, path } = event;
   return (
@@ -243,7 +244,8 @@ function objectFields(event: ObjectEvent): string {
         ? ''
         : `,"path":{"firstBox":${boxJson(path.firstBox)},"lastBox":${boxJson(path.lastBox)},` +
           `"zones":${JSON.stringify(path.zones)},"bestScore":${round4(path.bestScore)},"bestBox":${boxJson(path.bestBox)}}`
-    }`
+    }` +
+    `${event.snapshot === undefined ? '' : `,"snapshot":${JSON.stringify(event.snapshot)}`}`
   );
 }
 

@@ -10,3 +10,8 @@ export type {
   LiveViewSource,
   Polygon,
 } from './live-view-source.js';
+export {
+  type ObjectJpeg,
+  type ObjectSnapshotSource,
+  objectSnapshotUrl,
+} from './object-snapshot-route.js';

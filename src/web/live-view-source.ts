@@ -1,3 +1,5 @@
+import type { ObjectSnapshotSource } from './object-snapshot-route.js';
+
 /**
  * What the live view shows, as the daemon provides it (the contract between src/web and the
  * pipeline): a status snapshot, and per camera the latest annotated frame and edge map.
@@ -67,7 +69,8 @@ export interface StreamClient {
   frame(jpeg: Buffer, seq: number): void;
   ended(): void;
 }
-export interface LiveViewSource {
+/** Also each object's best snapshot (events.level: object), at /cameras/<id>/objects/<object>.jpg. */
+export interface LiveViewSource extends ObjectSnapshotSource {
   status(): LiveStatus;
   frameJpeg(cameraId: string): Buffer | undefined; // latest annotated frame (boxes drawn), JPEG
   edgesPng(cameraId: string): Buffer | undefined; // latest edge map, PNG

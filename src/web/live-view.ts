@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { systemClock } from '../time/clock.js';
 import type { LiveStatus, LiveViewSource } from './live-view-source.js';
 import { serveMjpeg } from './mjpeg-stream.js';
+import { isObjectSnapshotPath, serveObjectSnapshot } from './object-snapshot-route.js';
 import { loadPageAssets } from './page-assets.js';
 
 /**
@@ -49,7 +50,7 @@ const IMAGES = {
 
 /**
  * Serves the live view: `/`, `/api/status`, `/cameras/<id>/frame.jpg`, `/cameras/<id>/edges.png`,
- * `/api/cameras/<id>/stream.mjpeg`.
+ * `/cameras/<id>/objects/<object>.jpg` (object-snapshot-route.ts), `/api/cameras/<id>/stream.mjpeg`.
  * @example attachLiveView(http, daemon.liveView) // then open http://127.0.0.1:8080/
  */
 export function attachLiveView(
@@ -81,7 +82,11 @@ export function attachLiveView(
     res.end(body);
   });
   const etags = new ImageTags();
-  server.route('/cameras/*', (req, res) => serveImage(req, res, source, etags));
+  server.route('/cameras/*', (req, res) =>
+    isObjectSnapshotPath(new URL(req.url ?? '/', 'http://localhost').pathname)
+      ? serveObjectSnapshot(req, res, source)
+      : serveImage(req, res, source, etags),
+  );
   server.route('/api/cameras/*', (req, res) => serveCameraApi(req, res, source));
 }
 

@@ -96,7 +96,7 @@ cameras:
         'an object start',
       ),
     );
-    expect(start).toMatchObject({ v: 3, level: 'object', label: 'person' });
+    expect(start).toMatchObject({ v: 4, level: 'object', label: 'person' });
     await sub.waitFor(
       on(`${base}/events`, (p) => p.changed?.includes('zones') === true),
       'a zones update',

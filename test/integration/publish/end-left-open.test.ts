@@ -46,7 +46,7 @@ it('publishes it for a camera not registered, under the head it started with, wi
   expect(received[0]!.topic).toBe('edgecam/pi/gone/events');
   expect(schemaErrors('event', payload)).toEqual([]);
   expect(payload).toMatchObject({
-    v: 3,
+    v: 4,
     level: 'label',
     id: first,
     camera: 'gone',

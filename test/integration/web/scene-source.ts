@@ -16,6 +16,7 @@ import type {
   StreamRequest,
   StreamWatch,
 } from '../../../src/web/live-view-source.js';
+import type { ObjectJpeg } from '../../../src/web/object-snapshot-route.js';
 
 /**
  * A LiveViewSource that a test drives by hand: the daemon's own source (src/pipeline) needs a
@@ -53,6 +54,11 @@ export class SceneSource implements LiveViewSource {
 
   edgesPng(cameraId: string): Buffer | undefined {
     return this.cameras.get(cameraId)?.png;
+  }
+
+  /** No object snapshots here (object-snapshot-route.test.ts serves a real store's). */
+  async objectJpeg(cameraId: string, _objectId: string): Promise<ObjectJpeg> {
+    return { found: this.cameras.has(cameraId) ? 'not-kept' : 'no-camera' };
   }
 
   watchStream(cameraId: string, request: StreamRequest, client: StreamClient): StreamWatch | undefined {

@@ -62,6 +62,31 @@ describe('config problems', () => {
     });
   });
 
+  it('rejects an events.snapshots.keep that is not a whole number from 0, naming the value and the fix', async () => {
+    const keep = async (value: string) =>
+      problemAt(
+        await problemsIn('empty.yaml', { env: { EDGECAM_CAMERAS__0__EVENTS__SNAPSHOTS__KEEP: value } }),
+        'cameras[0].events.snapshots.keep',
+      );
+    expect(await keep('-1')).toMatchObject({
+      value: -1,
+      message: 'out of range: expected a whole number from 0 to 100000',
+      fix: 'use a whole number from 0 to 100000, e.g. keep: 100',
+      origin: 'EDGECAM_CAMERAS__0__EVENTS__SNAPSHOTS__KEEP',
+    });
+    expect(await keep('2.5')).toMatchObject({
+      value: 2.5,
+      message: 'expected a whole number from 0 to 100000, received a number',
+    });
+    expect(await keep('all')).toMatchObject({
+      value: 'all',
+      fix: 'write a whole number from 0 to 100000, e.g. keep: 100',
+    });
+    expect(
+      await problemsIn('empty.yaml', { env: { EDGECAM_CAMERAS__0__EVENTS__SNAPSHOTS__KEEP: '0' } }),
+    ).toEqual([]);
+  });
+
   it('rejects a log level that is not one of the levels, suggesting the nearest', async () => {
     expect(problemAt(await problemsIn('log-level.yaml'), 'log.level')).toMatchObject({
       value: 'verbos',

@@ -87,8 +87,14 @@ describe('open object events across a crash', () => {
       sink: { endLeftOpen: async (_camera, _ctx, event) => void ended.push(event) },
       logger,
       unreadable: { inc() {} },
+      // The run that died kept a snapshot of 3-1 only.
+      snapshotOf: async (camera, id) => (id === '3-1' ? `/cameras/${camera}/objects/${id}.jpg` : undefined),
     });
     expect(n).toBe(2);
+    expect(ended.map((e) => (e as ObjectEvent).snapshot)).toEqual([
+      '/cameras/front/objects/3-1.jpg',
+      undefined,
+    ]);
     expect(ended).toMatchObject([
       {
         type: 'end',
@@ -102,7 +108,7 @@ describe('open object events across a crash', () => {
       },
       { type: 'end', objectId: '3-2', reason: 'restart', count: 0, startedAt: 1100 },
     ]);
-    // Each is a valid v3 object end, and the file is gone.
+    // Each is a valid v4 object end, and the file is gone.
     const writer = new PayloadWriter({ device: 'pi', camera: 'front', ...context });
     for (const event of ended)
       expect(schemaErrors('event', JSON.parse(writer.event('x', event)))).toEqual([]);

@@ -33,11 +33,11 @@ function object(type: ObjectEvent['type'], extra: Partial<ObjectEvent> = {}): Ob
 
 const write = (event: ObjectEvent) => JSON.parse(writer.event('m-1', event));
 
-describe('object event payloads (event schema v3)', () => {
+describe('object event payloads (event schema v4)', () => {
   it('a start carries the object id, label, box and zones, and no path', () => {
     const start = write(object('start'));
     expect(start).toMatchObject({
-      v: 3,
+      v: 4,
       level: 'object',
       type: 'start',
       objectId: '4-12',
@@ -56,7 +56,19 @@ describe('object event payloads (event schema v3)', () => {
     expect(schemaErrors('event', update)).toEqual([]);
     const end = write(object('end', { reason: 'gone' }));
     expect(end).toMatchObject({ type: 'end', reason: 'gone', count: 0, path });
+    expect(end.snapshot).toBeUndefined();
     expect(schemaErrors('event', end)).toEqual([]);
+  });
+
+  it('an end names where its snapshot is served, when one is kept; no other event may', () => {
+    const end = write(object('end', { reason: 'gone', snapshot: '/cameras/front/objects/4-12.jpg' }));
+    expect(end.snapshot).toBe('/cameras/front/objects/4-12.jpg');
+    expect(schemaErrors('event', end)).toEqual([]);
+    const start = write(object('start'));
+    expect(schemaErrors('event', { ...start, snapshot: end.snapshot })).not.toEqual([]);
+    expect(
+      schemaErrors('event', { ...end, snapshot: '/cameras/front/objects/../../etc/passwd' }),
+    ).not.toEqual([]);
   });
 
   it('the schema refuses object events without their fields, and object fields on label events', () => {

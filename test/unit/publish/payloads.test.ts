@@ -85,7 +85,7 @@ describe('payloads', () => {
     );
     expect(schemaErrors('event', event)).toEqual([]);
     expect(event).toMatchObject({
-      v: 3,
+      v: 4,
       level: 'label',
       id: 'id-1',
       type: 'end',
