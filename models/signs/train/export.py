@@ -29,9 +29,10 @@ def main() -> None:
     ap.add_argument('out', type=Path)
     ap.add_argument('--probe', type=Path, default=None, help='an image for the probe (default: random noise)')
     ap.add_argument('--probe-dir', type=Path, default=Path('/tmp/signs/probe'))
+    ap.add_argument('--size', type=int, default=None, help="input size (default: the one it was trained at)")
     args = ap.parse_args()
     ck = torch.load(args.checkpoint, map_location='cpu')
-    size = ck['size']
+    size = args.size or ck['size']
     net = SignNet(len(CLASSES), **ck['arch'])
     net.load_state_dict(ck['model'])
     net.eval()

@@ -82,14 +82,16 @@ def build_cache(data: Path, size: int):
     if meta_path.exists():
         meta = np.load(meta_path, allow_pickle=True)
         images = np.memmap(path, np.uint8, 'r', shape=(len(files), size, size, 3))
-        return images, list(meta['boxes']), meta['content']
+        # np.array of equal-shaped box arrays (a folder of sign-free frames: all [0, 5]) is one
+        # [N, 0, 5] object array, not N arrays: back to float32 per image either way
+        return images, [np.asarray(b, np.float32).reshape(-1, 5) for b in meta['boxes']], meta['content']
     images = np.memmap(path, np.uint8, 'w+', shape=(len(files), size, size, 3))
     boxes, content = [], np.zeros((len(files), 4), np.int32)
     t0 = time.time()
     for i, f in enumerate(files):
         img = read_rgb(f)
         h, w = img.shape[:2]
-        lb, s, px, py = letterbox(img, size)
+        lb, s, px, py = letterbox(img, size, area=i % 4 == 3)  # bilinear as at run time, 1 in 4 averaged
         images[i] = lb
         content[i] = (px, py, px + int(round(w * s)), py + int(round(h * s)))
         b = read_yolo(data / 'labels' / (f.stem + '.txt'), w, h)
