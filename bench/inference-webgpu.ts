@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import type { Image } from '../src/frame.js';
 import { createDetector } from '../src/inference/detector.js';
@@ -13,9 +14,15 @@ import { medianMs } from './timing.js';
 
 const fmt = (ms: number) => ms.toFixed(2).padStart(8);
 
-/** The sign detector's tensors: its input image and its YOLOv8 head (4 box + 10 class rows, 2100 anchors). */
-const SIGNS_INPUT = [1, 3, 320, 320];
-const SIGNS_OUTPUT = [1, 14, 2100];
+/** The shipped sign detector's input side, from its manifest (320 up to SignNet 3.1.0, 384 since). */
+const SIGNS_SIZE = (
+  JSON.parse(readFileSync(fileURLToPath(new URL('../models/signs/model.json', import.meta.url)), 'utf8')) as {
+    input: { width: number };
+  }
+).input.width;
+/** Its tensors: the input image and the YOLOv8 head (4 box + 10 class rows, one column per cell of three grids). */
+const SIGNS_INPUT = [1, 3, SIGNS_SIZE, SIGNS_SIZE];
+const SIGNS_OUTPUT = [1, 14, [8, 16, 32].reduce((n, stride) => n + (SIGNS_SIZE / stride) ** 2, 0)];
 
 /**
  * WebGPU against the CPU on the shipped sign detector (float and int8), then the transfer costs.
@@ -72,7 +79,9 @@ async function nodesByProvider(bytes: Uint8Array): Promise<string> {
     profileFilePrefix: prefix,
     logSeverityLevel: 3,
   });
-  await session.run({ images: new ort.Tensor('float32', new Float32Array(3 * 320 * 320), SIGNS_INPUT) });
+  await session.run({
+    images: new ort.Tensor('float32', new Float32Array(3 * SIGNS_SIZE * SIGNS_SIZE), SIGNS_INPUT),
+  });
   // endProfiling writes the trace and, in onnxruntime-node, returns nothing: find it by prefix.
   session.endProfiling();
   await session.release();

@@ -30,8 +30,14 @@ import { medianMs } from './timing.js';
 const fmt = (ms: number) => ms.toFixed(3).padStart(8);
 const MOBILENET = { size: 224, width: 32, classes: 10 };
 const SIGNS = fileURLToPath(new URL('../models/signs', import.meta.url));
+/** The shipped detector's input side, from its manifest (320 up to SignNet 3.1.0, 384 since). */
+const SIGNS_SIZE = (
+  JSON.parse(readFileSync(join(SIGNS, 'model.json'), 'utf8')) as { input: { width: number } }
+).input.width;
+const SHIPPED_ROW = `signs int8 QDQ (shipped, ${SIGNS_SIZE} letterbox)`;
 const baselineAt = process.argv.indexOf('--baseline');
 const BASELINE = baselineAt > 0 ? process.argv[baselineAt + 1] : undefined;
+const BASELINE_ROW = `signs baseline (${BASELINE})`;
 const acceleratorAt = process.argv.indexOf('--accelerator');
 const ACCELERATOR = acceleratorAt > 0 ? process.argv[acceleratorAt + 1] : undefined;
 if (ACCELERATOR !== undefined && ACCELERATOR !== 'webgpu') {
@@ -53,6 +59,7 @@ async function preprocessing(frame: Image<Uint8Array>): Promise<void> {
   for (const [w, h, resize] of [
     [224, 224, 'stretch'],
     [320, 320, 'letterbox'],
+    [384, 384, 'letterbox'],
     [640, 640, 'letterbox'],
   ] as const) {
     const tensor = new InputTensor({
@@ -97,7 +104,12 @@ interface BenchModel {
   dir: string;
 }
 
-async function perModel(models: readonly BenchModel[], frame: Image<Uint8Array>): Promise<void> {
+/** Prints the per-model table; returns each model's median total (as the caller sees it), by name. */
+async function perModel(
+  models: readonly BenchModel[],
+  frame: Image<Uint8Array>,
+): Promise<Map<string, number>> {
+  const totals = new Map<string, number>();
   console.log(
     `\n## Per model, through a Detector (worker thread, ORT CPU, threads = cores), ${frame.width}x${frame.height} frame (ms, median)\n`,
   );
@@ -119,6 +131,7 @@ async function perModel(models: readonly BenchModel[], frame: Image<Uint8Array>)
       const p = median(pre);
       const r = median(run);
       const d = median(dec);
+      totals.set(m.name, total);
       const share = (total - r) / total;
       const prePost = (p + d) / r;
       console.log(
@@ -129,6 +142,7 @@ async function perModel(models: readonly BenchModel[], frame: Image<Uint8Array>)
       await detector.close();
     }
   }
+  return totals;
 }
 
 async function floatVsInt8(
@@ -182,7 +196,7 @@ async function detectorRunMs(
 
 async function nativeVsWasm(frame: Image<Uint8Array>): Promise<void> {
   console.log(
-    '\n## Shipped sign detector (320x320) on both ONNX Runtime builds, through a Detector (ms per run, median)\n',
+    `\n## Shipped sign detector (${SIGNS_SIZE}x${SIGNS_SIZE}) on both ONNX Runtime builds, through a Detector (ms per run, median)\n`,
   );
   console.log('| model | threads | onnxruntime-node CPU | onnxruntime-web wasm | wasm / node |');
   console.log('| --- | ---: | ---: | ---: | ---: |');
@@ -282,11 +296,18 @@ async function main(): Promise<void> {
         ),
       },
       // The shipped sign detector: a real model, so its row is the goal's real test.
-      { name: 'signs int8 QDQ (shipped, 320 letterbox)', dir: SIGNS },
-      { name: 'signs float32 (320 letterbox)', dir: join(SIGNS, 'model.float.json') },
-      ...(BASELINE === undefined ? [] : [{ name: `signs baseline (${BASELINE})`, dir: BASELINE }]),
+      { name: SHIPPED_ROW, dir: SIGNS },
+      { name: `signs float32 (${SIGNS_SIZE} letterbox)`, dir: join(SIGNS, 'model.float.json') },
+      ...(BASELINE === undefined ? [] : [{ name: BASELINE_ROW, dir: BASELINE }]),
     ];
-    await perModel(models, frame);
+    const totals = await perModel(models, frame);
+    if (BASELINE !== undefined) {
+      const ratio = totals.get(SHIPPED_ROW)! / totals.get(BASELINE_ROW)!;
+      console.log(
+        `\nshipped int8 / baseline, a frame as the caller sees it: ${ratio.toFixed(2)}x ` +
+          `(goal <= 1.5x: ${ratio <= 1.5 ? 'met' : 'NOT met'})`,
+      );
+    }
     await floatVsInt8(
       `MobileNet-like ${MOBILENET.size}x${MOBILENET.size} (width ${MOBILENET.width})`,
       MOBILENET.size,
@@ -294,8 +315,8 @@ async function main(): Promise<void> {
       int8Bytes,
     );
     await floatVsInt8(
-      'Shipped sign detector (models/signs) 320x320',
-      320,
+      `Shipped sign detector (models/signs) ${SIGNS_SIZE}x${SIGNS_SIZE}`,
+      SIGNS_SIZE,
       readFileSync(join(SIGNS, 'model.float.onnx')),
       readFileSync(join(SIGNS, 'model.int8.onnx')),
     );

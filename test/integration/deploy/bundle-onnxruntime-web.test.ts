@@ -2,12 +2,18 @@
 // That build is WebAssembly, the same on every CPU, so the trimmed copy is checked here: it must
 // still run the sign model as src/inference/onnx-runtime.ts loads it on a 32-bit ARM board.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pruneOnnxruntimeWeb } from '../../../scripts/bundle/prune.js';
 import { ROOT } from './helpers.js';
+
+/** The shipped sign model's input side, from its manifest. */
+const SIGNS_SIZE = (
+  JSON.parse(readFileSync(join(ROOT, 'models/signs/model.json'), 'utf8')) as { input: { width: number } }
+).input.width;
 
 let dir: string;
 beforeAll(async () => {
@@ -42,7 +48,7 @@ describe("the armv7 bundle's onnxruntime-web", () => {
         "import * as ort from 'onnxruntime-web';",
         'ort.env.wasm.numThreads = 2;',
         `const session = await ort.InferenceSession.create(readFileSync(${JSON.stringify(join(ROOT, 'models/signs/model.int8.onnx'))}));`,
-        "const images = new ort.Tensor('float32', new Float32Array(3 * 320 * 320).fill(0.5), [1, 3, 320, 320]);",
+        `const images = new ort.Tensor('float32', new Float32Array(3 * ${SIGNS_SIZE} * ${SIGNS_SIZE}).fill(0.5), [1, 3, ${SIGNS_SIZE}, ${SIGNS_SIZE}]);`,
         'const { output0 } = await session.run({ images });',
         'console.log(JSON.stringify(output0.dims));',
       ].join('\n'),
@@ -52,8 +58,8 @@ describe("the armv7 bundle's onnxruntime-web", () => {
         err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(out),
       );
     });
-    const dims = JSON.parse(stdout) as number[];
-    expect(dims[0]).toBe(1);
-    expect(dims.length).toBe(3);
+    // The YOLOv8 head: 4 box rows and 10 scores, one column per cell of the stride 8, 16 and 32 grids.
+    const cells = [8, 16, 32].reduce((n, stride) => n + (SIGNS_SIZE / stride) ** 2, 0);
+    expect(JSON.parse(stdout)).toEqual([1, 14, cells]);
   });
 });

@@ -13,18 +13,20 @@ import { recordingLogger } from './helpers.js';
 
 const SIGNS = fileURLToPath(new URL('../../../models/signs', import.meta.url));
 const SAMPLES = join(SIGNS, 'samples');
-/** The manifests' scoreThreshold (both models ship with 0.6). */
-const THRESHOLD = 0.6;
+/** The manifests' scoreThreshold (both models ship with 0.65). */
+const THRESHOLD = 0.65;
 
 /**
  * How far the builds may differ. Float: the same kernels in WebAssembly SIMD, measured 3e-7 apart in
  * score and IoU 0.999998. int8 QDQ: the WebAssembly build runs other int8 kernels than x86's
- * (measured: scores 0.0037 apart at most, boxes IoU 0.9906 at least, 255 detections on 94 frames,
- * the same ones); the bounds are several times that. A detection only one build reports must lie
- * within `score` of the threshold, where last bits may flip it (none did, measured).
+ * (measured with SignNet 3.2.0: 261 detections on 94 frames, the same ones, scores 0.0092 apart at
+ * most; boxes IoU 0.95 or more but one, a 23 px sign whose width differs by 12%, 1.7 of the
+ * model's input pixels: IoU 0.79). The score bound is twice the measured; the IoU bound leaves a
+ * small sign's box a couple of input pixels. A detection only one build reports must lie within `score` of the
+ * threshold, where last bits may flip it (none did, measured).
  */
 const TOLERANCE = {
-  'int8 QDQ (shipped)': { model: SIGNS, score: 0.02, iou: 0.95 },
+  'int8 QDQ (shipped)': { model: SIGNS, score: 0.02, iou: 0.75 },
   float32: { model: join(SIGNS, 'model.float.json'), score: 1e-4, iou: 0.999 },
 } as const;
 
@@ -90,7 +92,7 @@ describe.each(Object.entries(TOLERANCE))('the sign detector %s on onnxruntime-we
       );
       expect(unpaired).toEqual([]);
       expect(worstScore).toBeLessThanOrEqual(t.score);
-      // 255 detections on the 94 frames (measured): the comparison covers real detections.
+      // 261 detections on the 94 frames (measured): the comparison covers real detections.
       expect(paired).toBeGreaterThan(200);
     } finally {
       await Promise.all([native.close(), wasm.close()]);
