@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import type { Image } from '../src/frame.js';
 import { createDetector } from '../src/inference/detector.js';
+import { loadModelPackage } from '../src/inference/model.js';
 import { describeAdapter, probeWebGpuAdapter } from '../src/inference/webgpu-adapter.js';
 import { GraphBuilder } from '../test/onnx-builder/builder.js';
 import { medianMs } from './timing.js';
@@ -15,11 +16,8 @@ import { medianMs } from './timing.js';
 const fmt = (ms: number) => ms.toFixed(2).padStart(8);
 
 /** The shipped sign detector's input side, from its manifest (320 up to SignNet 3.1.0, 384 since). */
-const SIGNS_SIZE = (
-  JSON.parse(readFileSync(fileURLToPath(new URL('../models/signs/model.json', import.meta.url)), 'utf8')) as {
-    input: { width: number };
-  }
-).input.width;
+export const SIGNS_SIZE = (await loadModelPackage(fileURLToPath(new URL('../models/signs', import.meta.url))))
+  .manifest.input.width;
 /** Its tensors: the input image and the YOLOv8 head (4 box + 10 class rows, one column per cell of three grids). */
 const SIGNS_INPUT = [1, 3, SIGNS_SIZE, SIGNS_SIZE];
 const SIGNS_OUTPUT = [1, 14, [8, 16, 32].reduce((n, stride) => n + (SIGNS_SIZE / stride) ** 2, 0)];

@@ -23,17 +23,13 @@ import { InputTensor } from '../src/inference/tensor.js';
 import { seededRandom } from '../src/random.js';
 import { calibrate } from '../test/onnx-builder/calibrate.js';
 import { knownOutputsModel, mobileNetLike, quantizeQdq, writePackage } from '../test/onnx-builder/models.js';
-import { webgpuBeside } from './inference-webgpu.js';
+import { SIGNS_SIZE, webgpuBeside } from './inference-webgpu.js';
 import { syntheticPhoto } from './photo.js';
 import { medianMs } from './timing.js';
 
 const fmt = (ms: number) => ms.toFixed(3).padStart(8);
 const MOBILENET = { size: 224, width: 32, classes: 10 };
 const SIGNS = fileURLToPath(new URL('../models/signs', import.meta.url));
-/** The shipped detector's input side, from its manifest (320 up to SignNet 3.1.0, 384 since). */
-const SIGNS_SIZE = (
-  JSON.parse(readFileSync(join(SIGNS, 'model.json'), 'utf8')) as { input: { width: number } }
-).input.width;
 const SHIPPED_ROW = `signs int8 QDQ (shipped, ${SIGNS_SIZE} letterbox)`;
 const baselineAt = process.argv.indexOf('--baseline');
 const BASELINE = baselineAt > 0 ? process.argv[baselineAt + 1] : undefined;

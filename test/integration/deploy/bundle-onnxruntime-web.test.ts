@@ -2,18 +2,16 @@
 // That build is WebAssembly, the same on every CPU, so the trimmed copy is checked here: it must
 // still run the sign model as src/inference/onnx-runtime.ts loads it on a 32-bit ARM board.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pruneOnnxruntimeWeb } from '../../../scripts/bundle/prune.js';
+import { loadModelPackage } from '../../../src/inference/model.js';
 import { ROOT } from './helpers.js';
 
 /** The shipped sign model's input side, from its manifest. */
-const SIGNS_SIZE = (
-  JSON.parse(readFileSync(join(ROOT, 'models/signs/model.json'), 'utf8')) as { input: { width: number } }
-).input.width;
+const SIGNS_SIZE = (await loadModelPackage(join(ROOT, 'models/signs'))).manifest.input.width;
 
 let dir: string;
 beforeAll(async () => {
