@@ -99,20 +99,28 @@ export async function runCommand(
     const stop = (signal: NodeJS.Signals) => {
       logger.info({ signal }, `${signal}: stopping`);
       process.off('SIGHUP', reload);
+      // Kept after the daemon has stopped: work its stop budgets gave up on (a frame still in a
+      // slow model, e.g. WebAssembly on a 32-bit board) must not keep the process alive. Unref'd,
+      // so a process with nothing left exits at once.
+      let code: number | undefined;
       const force = setTimeout(() => {
-        logger.warn(`still stopping after ${FORCE_EXIT_MS} ms: exiting anyway`);
-        process.exit(0);
+        logger.warn(
+          code === undefined
+            ? `still stopping after ${FORCE_EXIT_MS} ms: exiting anyway`
+            : `stopped, but work the stop gave up on still runs after ${FORCE_EXIT_MS} ms: exiting`,
+        );
+        process.exit(code ?? 0);
       }, FORCE_EXIT_MS);
       force.unref();
       daemon.stop().then(
         () => {
-          clearTimeout(force);
-          resolve(0);
+          code = 0;
+          resolve(code);
         },
         (err: unknown) => {
-          clearTimeout(force);
           logger.error({ err }, 'stopping failed');
-          resolve(1);
+          code = 1;
+          resolve(code);
         },
       );
     };
