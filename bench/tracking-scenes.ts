@@ -33,19 +33,43 @@ function inView(box: Box): Box | undefined {
   return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
 }
 
-/** Objects as functions of the frame index (undefined: not in view, or hidden). */
-function scene(
-  name: string,
-  length: number,
-  objects: readonly { id: string; label: string; at: (t: number) => Box | undefined }[],
-): Scene {
-  const frames = Array.from({ length }, (_, t) =>
-    objects.flatMap((o) => {
+/**
+ * An object of a scene as a function of the frame index: its box (undefined: not in view, or
+ * hidden), and where objects can stand in front of each other, its distance from the camera.
+ */
+interface SceneObject {
+  readonly id: string;
+  readonly label: string;
+  readonly at: (t: number) => Box | undefined;
+  readonly depth?: (t: number) => number;
+}
+
+/** Area of `box` covered by `other`. */
+function covered(box: Box, other: Box): number {
+  const ix = Math.min(box.x + box.w, other.x + other.w) - Math.max(box.x, other.x);
+  const iy = Math.min(box.y + box.h, other.y + other.h) - Math.max(box.y, other.y);
+  return ix > 0 && iy > 0 ? ix * iy : 0;
+}
+
+/**
+ * The scene's frames. Signs are opaque: an object with a depth is out of view, as at the frame's
+ * edge, when less than 40% of it shows past the nearer objects in front of it.
+ */
+function scene(name: string, length: number, objects: readonly SceneObject[]): Scene {
+  const frames = Array.from({ length }, (_, t) => {
+    const seen = objects.flatMap((o) => {
       const raw = o.at(t);
       const box = raw === undefined ? undefined : inView(raw);
-      return box === undefined ? [] : [{ id: o.id, label: o.label, box }];
-    }),
-  );
+      return box === undefined ? [] : [{ o, raw: raw!, box, depth: o.depth?.(t) ?? 0 }];
+    });
+    return seen
+      .filter(({ o, raw, depth }) => {
+        if (o.depth === undefined) return true;
+        const hidden = seen.reduce((sum, e) => (e.depth < depth ? sum + covered(raw, e.raw) : sum), 0);
+        return hidden < 0.6 * raw.w * raw.h;
+      })
+      .map(({ o, box }) => ({ id: o.id, label: o.label, box }));
+  });
   return { name, frames };
 }
 
@@ -53,13 +77,14 @@ function scene(
  * A camera driving past `signs` roadside signs at `metresPerFrame` (0.33: 12 km/h at 10 fps, or
  * 36 km/h at 30 fps; 1: 36 km/h at 10 fps): each sign comes out of the distance small near the
  * vanishing point (in the ground truth from 0.02 of the frame, when a detector can see it), grows
- * faster and faster and leaves at the side; a quarter come in pairs on one post, and a passing
- * truck hides 30% of them once, for 2 to 8 frames.
+ * faster and faster and leaves at the side; a quarter come in pairs on one post, a passing truck
+ * hides 30% of them once, for 2 to 8 frames, and a sign behind a nearer one is out of view while
+ * less than 40% of it shows (signs are opaque: a camera never sees two at one place).
  */
 export function drive(seed: number, metresPerFrame: number, signs = 120, hideChance = 0.3): Scene {
   const random = seededRandom(seed);
   const focal = 0.8;
-  const objects: { id: string; label: string; at: (t: number) => Box | undefined }[] = [];
+  const objects: SceneObject[] = [];
   let start = 0;
   for (let i = 0; i < signs; i++) {
     start += Math.round((2 + Math.floor(random() * 8)) / metresPerFrame);
@@ -88,6 +113,7 @@ export function drive(seed: number, metresPerFrame: number, signs = 120, hideCha
           const cy = 0.45 - (focal * y) / z;
           return { x: cx - s / 2, y: cy - s / 2, w: s, h: s };
         },
+        depth: (t) => 30 - (t - t0) * metresPerFrame,
       });
     }
   }
@@ -97,7 +123,7 @@ export function drive(seed: number, metresPerFrame: number, signs = 120, hideCha
 /** Pairs of signs of one label whose paths cross at random angles, near the middle of the frame. */
 export function crossings(seed: number, pairs = 40): Scene {
   const random = seededRandom(seed);
-  const objects: { id: string; label: string; at: (t: number) => Box | undefined }[] = [];
+  const objects: SceneObject[] = [];
   const span = 40;
   for (let i = 0; i < pairs; i++) {
     const label = LABELS[i % LABELS.length]!;
@@ -126,7 +152,7 @@ export function crossings(seed: number, pairs = 40): Scene {
 /** Signs moving across the frame, hidden behind something for 1 to 12 frames halfway. */
 export function occlusions(seed: number, count = 60): Scene {
   const random = seededRandom(seed);
-  const objects: { id: string; label: string; at: (t: number) => Box | undefined }[] = [];
+  const objects: SceneObject[] = [];
   const span = 50;
   for (let i = 0; i < count; i++) {
     const t0 = i * 25;
@@ -154,7 +180,7 @@ export function occlusions(seed: number, count = 60): Scene {
  */
 export function leaveAndReturn(seed: number, count = 40): Scene {
   const random = seededRandom(seed);
-  const objects: { id: string; label: string; at: (t: number) => Box | undefined }[] = [];
+  const objects: SceneObject[] = [];
   const span = 60;
   for (let i = 0; i < count; i++) {
     const t0 = i * span;

@@ -15,7 +15,7 @@ export const trackingSchema = z.strictObject({
   /** Frames in a row a new object must be detected in before it gets an id. */
   hits: z.number().int().min(1).max(100).default(2),
   /** Frames in a row a tracked object may be missed (hidden, or not detected) before its track ends. */
-  misses: z.number().int().min(1).max(1000).default(15),
+  misses: z.number().int().min(1).max(1000).default(30),
   /** Smallest IoU between where a track is expected and a detection for them to be one object. */
   iou: z.number().gt(0).max(1).default(0.2),
   /** Detections scoring below the threshold but at least this keep a tracked object's track (and id) alive. */

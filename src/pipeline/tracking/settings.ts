@@ -13,7 +13,7 @@ export interface TrackingSettings extends TrackerSettings {
 /** The defaults (the config's `tracking` defaults; bench/tracking.ts measures them). */
 export const DEFAULT_TRACKING: TrackingSettings = {
   hits: 2,
-  misses: 15,
+  misses: 30,
   iou: 0.2,
   low: 0.1,
   order: 'size',

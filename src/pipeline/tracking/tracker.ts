@@ -1,26 +1,35 @@
 import type { Box, Detection } from '../../detection.js';
 import { Assignment } from './assignment.js';
 import { filterBox, predictFilter, updateFilter } from './box-filter.js';
+import { reappearDistance } from './reappear.js';
 import { Track, type TrackView } from './track.js';
 import type { TrackIds } from './track-ids.js';
 
 /**
  * A camera's multi-object tracker, after ByteTrack (https://arxiv.org/abs/2110.06864): each
  * track's box is predicted by a constant-velocity Kalman filter (box-filter.ts), then matched to
- * the frame's detections by IoU with minimum-cost assignment (assignment.ts), in three stages:
+ * the frame's detections by IoU with minimum-cost assignment (assignment.ts), in two stages:
  *
- * 1. born tracks (including ones missed lately) with the detections at or above the camera's
- *    threshold;
- * 2. born tracks still unmatched with the low-score detections (below the threshold, at or above
- *    `tracking.low`): an object half hidden scores lower, and this keeps its track alive without
- *    publishing a detection the user's threshold refuses;
- * 3. tentative tracks with the high-score detections left.
+ * 1. born tracks (including ones missed lately) with all the detections, those below the
+ *    camera's threshold (down to `tracking.low`) too: an object half hidden scores lower, and its
+ *    low score keeps its track alive without publishing a detection the user's threshold refuses.
+ *    ByteTrack matches the high scores first and the low ones after; on a drive that handed a
+ *    sign's track to a neighbour of its label coming out from behind it, in a frame where the sign
+ *    itself scored low, so here IoU alone decides (bench/tracking.ts: 18 ID switches to 16);
+ * 2. tentative tracks with the high-score detections left.
  *
  * A detection only ever matches a track of its own label (a sign is one kind of sign; a track
  * whose label flickers for one frame is missed that frame and coasts). High-score detections left
- * over start tentative tracks; a tentative track is born (gets an id) after `hits` frames in a row
- * and dropped at its first miss, so a one-frame false detection never becomes a track. A born
- * track ends after `misses` frames in a row without a detection.
+ * over start tentative tracks; a tentative track is born after `hits` frames in a row and dropped
+ * at its first miss, so a one-frame false detection never becomes a track. A born track ends after
+ * `misses` frames in a row without a detection, or at once when, missed, its predicted centre has
+ * left the frame.
+ *
+ * Re-finding (reappear.ts): a tentative track about to be born first looks for a missing born
+ * track of its label where it now is; if one is near enough, that track takes it over and keeps
+ * its id. A sign hidden behind a nearer one for longer than the motion model can follow comes back
+ * as itself, not as a new object (the drive's ID switches 16 to 8). With `hits` 1 a new track is
+ * born at once, so nothing is re-found.
  *
  * Tracks are pooled and every buffer is kept between frames: an update allocates nothing but
  * the id string of a track that is born.
@@ -48,6 +57,13 @@ export function iou(a: Box, b: Box): number {
   return inter / (a.w * a.h + b.w * b.h - inter);
 }
 
+/** Whether a box's centre has left the frame (normalised coordinates). */
+function outOfFrame(box: Box): boolean {
+  const cx = box.x + box.w / 2;
+  const cy = box.y + box.h / 2;
+  return cx < 0 || cx > 1 || cy < 0 || cy > 1;
+}
+
 /**
  * @example const tracker = new MultiObjectTracker({ hits: 2, misses: 15, iou: 0.3 }, new TrackIds(1)); tracker.update(found, 0.5); tracker.trackOf(0)?.id
  */
@@ -65,6 +81,7 @@ export class MultiObjectTracker {
   #cost = new Float64Array(64);
   #match = new Int32Array(16);
   #rows: Track[] = [];
+  #births: Track[] = [];
   #cols = new Int32Array(16);
   /** Per detection: matched in an earlier stage of this update. */
   #taken = new Uint8Array(16);
@@ -117,9 +134,9 @@ export class MultiObjectTracker {
       track.age++;
       track.matched = false;
     }
-    this.#associate(detections, high, true, true);
-    this.#associate(detections, high, true, false);
-    this.#associate(detections, high, false, true);
+    this.#associate(detections, high, true);
+    this.#associate(detections, high, false);
+    this.#reappear(n);
     this.#settle();
     for (let i = 0; i < n; i++) {
       const d = detections[i]!;
@@ -146,10 +163,10 @@ export class MultiObjectTracker {
   }
 
   /**
-   * One stage: the unmatched tracks that are born (`confirmed`) or tentative, against the
-   * unmatched detections of their kind (`highScores`, or those below `high`).
+   * One stage: the unmatched tracks that are born (`confirmed`: against every unmatched
+   * detection) or tentative (against the unmatched ones scoring at least `high`).
    */
-  #associate(detections: readonly Detection[], high: number, confirmed: boolean, highScores: boolean): void {
+  #associate(detections: readonly Detection[], high: number, confirmed: boolean): void {
     const rows = this.#rows;
     rows.length = 0;
     for (const track of this.#tracks) if (track.confirmed === confirmed && !track.matched) rows.push(track);
@@ -158,7 +175,7 @@ export class MultiObjectTracker {
     if (this.#cols.length < n) this.#cols = new Int32Array(n * 2);
     for (let i = 0; i < n; i++) {
       const d = detections[i]!;
-      if (this.#taken[i] === 1 || d.box === undefined || d.score >= high !== highScores) continue;
+      if (this.#taken[i] === 1 || d.box === undefined || (!confirmed && d.score < high)) continue;
       this.#cols[cols++] = i;
     }
     if (rows.length === 0 || cols === 0) return;
@@ -196,6 +213,52 @@ export class MultiObjectTracker {
     return cost;
   }
 
+  /**
+   * Tentative tracks reaching `hits` in this update, before they are born: each one that a missing
+   * born track of its label re-finds (reappear.ts) hands it its detection, state and all, and is
+   * dropped, so the object keeps its id.
+   */
+  #reappear(n: number): void {
+    const missing = this.#rows;
+    missing.length = 0;
+    const births = this.#births;
+    births.length = 0;
+    for (const track of this.#tracks) {
+      if (!track.matched) {
+        if (track.confirmed) missing.push(track);
+      } else if (!track.confirmed && track.hits >= this.#settings.hits) births.push(track);
+    }
+    if (missing.length === 0 || births.length === 0) return;
+    if (this.#cost.length < missing.length * births.length)
+      this.#cost = new Float64Array(missing.length * births.length * 2);
+    const cost = this.#cost;
+    const cols = births.length;
+    for (let r = 0; r < missing.length; r++) {
+      const track = missing[r]!;
+      for (let c = 0; c < cols; c++) {
+        const born = births[c]!;
+        const distance =
+          born.label === track.label ? reappearDistance(track.predicted, track.misses + 1, born.box) : -1;
+        cost[r * cols + c] = distance < 0 ? INFEASIBLE : distance;
+      }
+    }
+    if (this.#match.length < missing.length) this.#match = new Int32Array(missing.length * 2);
+    this.#assignment.solve(cost, missing.length, cols, this.#match);
+    for (let r = 0; r < missing.length; r++) {
+      const c = this.#match[r]!;
+      if (c < 0 || cost[r * cols + c]! >= INFEASIBLE) continue;
+      const track = missing[r]!;
+      const born = births[c]!;
+      // The new track's filter knows the object's motion since it came back; the old one's
+      // velocity is from before it was hidden.
+      track.filter.set(born.filter);
+      track.detected(born.score, born.box);
+      track.matched = true;
+      born.matched = false; // a tentative track unmatched: dropped by #settle
+      for (let i = 0; i < n; i++) if (this.#trackOf[i] === born) this.#trackOf[i] = track;
+    }
+  }
+
   /** After the stages: births, misses and deaths; the live list compacted in place. */
   #settle(): void {
     const { hits, misses } = this.#settings;
@@ -208,7 +271,7 @@ export class MultiObjectTracker {
         continue;
       } else {
         track.missed();
-        if (track.misses >= misses) {
+        if (track.misses >= misses || outOfFrame(track.box)) {
           this.#ended.push(track);
           continue;
         }

@@ -54,6 +54,52 @@ describe('MultiObjectTracker', () => {
     expect(ids[18]).toEqual(['1-1']);
   });
 
+  it('gives a sign back its id when it comes out from behind another, off where the motion model put it', () => {
+    // Moving right at 0.01 a frame; hidden in frames 10..21 while it speeds up to 0.02 a frame (as
+    // a sign does when the camera nears it), so it comes back 1.2 sizes ahead of the prediction:
+    // no overlap with it, yet within reach (reappear.ts).
+    const x = (t: number) => (t < 10 ? 0.1 + 0.01 * t : 0.2 + 0.02 * (t - 10));
+    const frames = Array.from({ length: 30 }, (_, t) => (t >= 10 && t < 22 ? [] : [det('stop', x(t), 0.4)]));
+    const ids = idsOver(frames, { hits: 2, misses: 30, iou: 0.2 });
+    expect(ids[9]).toEqual(['1-1']);
+    // Tentative for its first frame back, as a new object is; then the old id, not '1-2'.
+    expect(ids[22]).toEqual(['']);
+    for (const frame of ids.slice(23)) expect(frame).toEqual(['1-1']);
+  });
+
+  it("gives a new id to what appears out of a lost track's reach, or with another label", () => {
+    const frames: Detection[][] = Array.from({ length: 10 }, (_, t) => [det('stop', 0.1 + 0.01 * t, 0.4)]);
+    // Lost at frame 10; two frames later a stop sign three sizes below, and a yield where it was.
+    for (let t = 10; t < 16; t++)
+      frames.push([det('stop', 0.2 + 0.01 * (t - 10), 0.7), det('yield', 0.2, 0.4)]);
+    const ids = idsOver(frames, { hits: 2, misses: 30, iou: 0.2 });
+    expect(ids[15]).toEqual(['1-2', '1-3']);
+  });
+
+  it('ends a missed track as soon as its predicted centre leaves the frame', () => {
+    // Moving right at 0.05 a frame, last seen at x 0.85 (centre 0.9): predicted out at the 3rd miss.
+    const tracker = new MultiObjectTracker({ hits: 1, misses: 30, iou: 0.2 }, new TrackIds(1));
+    for (let t = 0; t < 16; t++) tracker.update([det('stop', 0.1 + 0.05 * t, 0.4)], HIGH);
+    const endedAt: number[] = [];
+    for (let miss = 1; miss <= 5; miss++) {
+      tracker.update([], HIGH);
+      if (tracker.ended.length > 0) endedAt.push(miss);
+    }
+    expect(endedAt).toEqual([3]);
+  });
+
+  it('keeps a track on its own low-scoring box rather than a neighbour of its label scoring high', () => {
+    // A born at x 0.3; then its own box scores 0.3 (half hidden) while a new stop sign appears
+    // beside it at 0.9, overlapping A's prediction at IoU 0.33. Matching high scores first would
+    // hand A's id to the newcomer.
+    const tracker = new MultiObjectTracker({ hits: 2, misses: 10, iou: 0.2 }, new TrackIds(1));
+    tracker.update([det('stop', 0.3, 0.3)], HIGH);
+    tracker.update([det('stop', 0.3, 0.3)], HIGH);
+    tracker.update([det('stop', 0.35, 0.3, 0.9), det('stop', 0.3, 0.3, 0.3)], HIGH);
+    expect(tracker.trackOf(1)?.id).toBe('1-1');
+    expect(tracker.trackOf(0)?.confirmed).toBe(false);
+  });
+
   it('ends a track at its `misses`th missed frame, and a later detection there is a new object', () => {
     const tracker = new MultiObjectTracker({ hits: 1, misses: 3, iou: 0.3 }, new TrackIds(4));
     tracker.update([det('stop', 0.5, 0.5)], HIGH);
