@@ -15,12 +15,18 @@ import { medianMs } from './timing.js';
 
 const fmt = (ms: number) => ms.toFixed(2).padStart(8);
 
-/** The shipped sign detector's input side, from its manifest (320 up to SignNet 3.1.0, 384 since). */
-export const SIGNS_SIZE = (await loadModelPackage(fileURLToPath(new URL('../models/signs', import.meta.url))))
-  .manifest.input.width;
+/** The shipped sign detector's input, from its manifest (320x320 up to SignNet 3.1.0, then 384x384, then 448x336). */
+const SIGNS_MANIFEST = (await loadModelPackage(fileURLToPath(new URL('../models/signs', import.meta.url))))
+  .manifest;
+export const SIGNS_WIDTH = SIGNS_MANIFEST.input.width;
+export const SIGNS_HEIGHT = SIGNS_MANIFEST.input.height;
 /** Its tensors: the input image and the YOLOv8 head (4 box + 10 class rows, one column per cell of three grids). */
-const SIGNS_INPUT = [1, 3, SIGNS_SIZE, SIGNS_SIZE];
-const SIGNS_OUTPUT = [1, 14, [8, 16, 32].reduce((n, stride) => n + (SIGNS_SIZE / stride) ** 2, 0)];
+const SIGNS_INPUT = [1, 3, SIGNS_HEIGHT, SIGNS_WIDTH];
+const SIGNS_OUTPUT = [
+  1,
+  14,
+  [8, 16, 32].reduce((n, stride) => n + (SIGNS_WIDTH / stride) * (SIGNS_HEIGHT / stride), 0),
+];
 
 /**
  * WebGPU against the CPU on the shipped sign detector (float and int8), then the transfer costs.
@@ -78,7 +84,7 @@ async function nodesByProvider(bytes: Uint8Array): Promise<string> {
     logSeverityLevel: 3,
   });
   await session.run({
-    images: new ort.Tensor('float32', new Float32Array(3 * SIGNS_SIZE * SIGNS_SIZE), SIGNS_INPUT),
+    images: new ort.Tensor('float32', new Float32Array(3 * SIGNS_WIDTH * SIGNS_HEIGHT), SIGNS_INPUT),
   });
   // endProfiling writes the trace and, in onnxruntime-node, returns nothing: find it by prefix.
   session.endProfiling();

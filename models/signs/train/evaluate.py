@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from model import SignNet, decode_ltrb, flatten, grid_points  # noqa: E402
+from model import SignNet, decode_ltrb, flatten, grid_points, input_wh  # noqa: E402
 from signs import CLASSES, letterbox, read_rgb, read_yolo  # noqa: E402
 
 
@@ -140,9 +140,10 @@ def recall_by_size(dets, gts, scales, score=0.5, iou_thr=0.5):
 
 
 @torch.no_grad()
-def predict(net: SignNet, img: np.ndarray, size: int):
+def predict(net: SignNet, img: np.ndarray, size):
     """Detections [(x1, y1, x2, y2, score, cls)] in image pixels for one RGB image."""
     net.eval()
+    size = input_wh(size)
     points, strides = grid_points(size)
     lb, s, px, py = letterbox(img, size)
     cls, reg = flatten(net(torch.from_numpy(lb).permute(2, 0, 1)[None].float() / 255.0))
@@ -151,10 +152,11 @@ def predict(net: SignNet, img: np.ndarray, size: int):
 
 
 @torch.no_grad()
-def evaluate(net: SignNet, data: Path, size: int, limit: int | None = None, batch: int = 32,
+def evaluate(net: SignNet, data: Path, size, limit: int | None = None, batch: int = 32,
              recall_at=(0.3, 0.5)):
     """Run the model over a YOLO folder; returns (mAP@0.5, per-class AP list, images seen)."""
     net.eval()
+    size = input_wh(size)
     files = sorted(image_files(data))[:limit]
     points, strides = grid_points(size)
     dets, gts, scales = [], [], []
@@ -190,7 +192,8 @@ def main() -> None:
     ap.add_argument('--limit', type=int, default=None)
     ap.add_argument('--json', type=Path, default=None, help='also write the figures here')
     ap.add_argument('--recall-at', type=float, nargs='+', default=[0.3, 0.5], help='scores for the recall table')
-    ap.add_argument('--size', type=int, default=None, help="input size (default: the checkpoint's)")
+    ap.add_argument('--size', type=input_wh, default=None,
+                    help="input size, 384 or 448x336 (default: the checkpoint's)")
     args = ap.parse_args()
     torch.set_num_threads(2)
     ck = torch.load(args.checkpoint, map_location='cpu')

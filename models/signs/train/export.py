@@ -19,7 +19,7 @@ import onnx
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from model import SignNet, YoloLayout, count_macs, fold_batchnorm  # noqa: E402
+from model import SignNet, YoloLayout, count_macs, fold_batchnorm, input_wh  # noqa: E402
 from signs import CLASSES, letterbox, read_rgb  # noqa: E402
 
 
@@ -29,10 +29,12 @@ def main() -> None:
     ap.add_argument('out', type=Path)
     ap.add_argument('--probe', type=Path, default=None, help='an image for the probe (default: random noise)')
     ap.add_argument('--probe-dir', type=Path, default=Path('/tmp/signs/probe'))
-    ap.add_argument('--size', type=int, default=None, help="input size (default: the one it was trained at)")
+    ap.add_argument('--size', type=input_wh, default=None,
+                    help="input size, 384 or 448x336 (default: the one it was trained at)")
     args = ap.parse_args()
     ck = torch.load(args.checkpoint, map_location='cpu')
-    size = args.size or ck['size']
+    size = input_wh(args.size or ck['size'])
+    w_in, h_in = size
     net = SignNet(len(CLASSES), **ck['arch'])
     net.load_state_dict(ck['model'])
     net.eval()
@@ -46,7 +48,7 @@ def main() -> None:
         lb, *_ = letterbox(read_rgb(args.probe), size)
         x = torch.from_numpy(lb).permute(2, 0, 1)[None].float() / 255.0
     else:
-        x = torch.from_numpy(np.random.default_rng(0).random((1, 3, size, size), dtype=np.float32))
+        x = torch.from_numpy(np.random.default_rng(0).random((1, 3, h_in, w_in), dtype=np.float32))
     with torch.no_grad():
         expected = wrapped(x)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -57,7 +59,7 @@ def main() -> None:
     meta = {
         'description': 'edgecam SignNet road-sign detector (synthetic data)',
         'task': 'detect',
-        'imgsz': f'[{size}, {size}]',
+        'imgsz': f'[{h_in}, {w_in}]',  # Ultralytics order: height, width
         'stride': '32',
         'names': '{' + ', '.join(f"{i}: '{n}'" for i, n in enumerate(CLASSES)) + '}',
     }

@@ -23,6 +23,22 @@ from torch.nn import functional as F
 STRIDES = (8, 16, 32)
 
 
+def input_wh(size) -> tuple[int, int]:
+    """An input size as (width, height): a square's side (384), a 'WxH' string or a (w, h) pair."""
+    if isinstance(size, str):
+        w, _, h = size.partition('x')
+        return int(w), int(h or w)
+    if isinstance(size, (tuple, list)):
+        return int(size[0]), int(size[1])
+    return int(size), int(size)
+
+
+def size_name(size) -> str:
+    """'384' for a square input, '448x336' otherwise (cache file names, metadata)."""
+    w, h = input_wh(size)
+    return str(w) if w == h else f'{w}x{h}'
+
+
 def conv_bn(cin, cout, k=3, s=1):
     return nn.Sequential(
         nn.Conv2d(cin, cout, k, s, k // 2, bias=False),
@@ -72,15 +88,16 @@ class SignNet(nn.Module):
         return self.levels(x)
 
 
-def grid_points(size: int, device=None):
+def grid_points(size, device=None):
     """Cell centres of every level, concatenated: (points [N, 2] in input pixels, stride [N])."""
+    w, h = input_wh(size)
     pts, strides = [], []
     for s in STRIDES:
-        n = size // s
-        ys, xs = torch.meshgrid(torch.arange(n, device=device), torch.arange(n, device=device), indexing='ij')
+        nw, nh = w // s, h // s
+        ys, xs = torch.meshgrid(torch.arange(nh, device=device), torch.arange(nw, device=device), indexing='ij')
         p = torch.stack([xs.reshape(-1), ys.reshape(-1)], 1).float() * s + s / 2
         pts.append(p)
-        strides.append(torch.full((n * n,), float(s), device=device))
+        strides.append(torch.full((nw * nh,), float(s), device=device))
     return torch.cat(pts), torch.cat(strides)
 
 
@@ -98,13 +115,13 @@ def decode_ltrb(reg, points, strides):
 
 
 class YoloLayout(nn.Module):
-    """Export wrapper: image [1, 3, S, S] RGB 0..1 -> [1, 4+C, N] as an Ultralytics YOLOv8 export.
+    """Export wrapper: image [1, 3, H, W] RGB 0..1 -> [1, 4+C, N] as an Ultralytics YOLOv8 export.
 
     The decode is written with ops that stay static and ONNX-simple (Exp, Mul, Add, MatMul, Concat,
     Sigmoid) so a QDQ quantiser can leave it float after the last convolutions.
     """
 
-    def __init__(self, net: SignNet, size: int):
+    def __init__(self, net: SignNet, size):
         super().__init__()
         self.net = net
         pts, strides = grid_points(size)
@@ -145,8 +162,8 @@ def fold_batchnorm(model: nn.Module) -> nn.Module:
     return model
 
 
-def count_macs(model: nn.Module, size: int) -> int:
-    """Multiply-accumulates of the convolutions for one [1, 3, size, size] image."""
+def count_macs(model: nn.Module, size) -> int:
+    """Multiply-accumulates of the convolutions for one [1, 3, H, W] image."""
     total = 0
 
     def hook(m, inp, out):
@@ -157,7 +174,8 @@ def count_macs(model: nn.Module, size: int) -> int:
     handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, nn.Conv2d)]
     with torch.no_grad():
         model.eval()
-        model(torch.zeros(1, 3, size, size))
+        w, h = input_wh(size)
+        model(torch.zeros(1, 3, h, w))
     for h in handles:
         h.remove()
     return total

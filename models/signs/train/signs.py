@@ -815,8 +815,9 @@ def read_yolo(path, w, h) -> list[Box]:
     return boxes
 
 
-def letterbox(img: np.ndarray, size: int, pad: int = 114, area: bool = False) -> tuple[np.ndarray, float, int, int]:
-    """Scale to fit size x size keeping aspect, centre, pad; returns (image, scale, pad_x, pad_y).
+def letterbox(img: np.ndarray, size, pad: int = 114, area: bool = False) -> tuple[np.ndarray, float, int, int]:
+    """Scale to fit the input (a square's side, or (width, height)) keeping aspect, centre, pad;
+    returns (image, scale, pad_x, pad_y).
 
     Bilinear by default, as edgecam's runtime resamples (src/inference/tensor.ts: a 2x2 mean at an
     exact halving, which is what cv2's bilinear gives there too, a two-tap bilinear otherwise), so
@@ -824,10 +825,11 @@ def letterbox(img: np.ndarray, size: int, pad: int = 114, area: bool = False) ->
     some of those, for frames a camera or a caller has already scaled down smoothly).
     """
     h, w = img.shape[:2]
-    s = min(size / w, size / h)
+    ow, oh = (size, size) if isinstance(size, int) else size
+    s = min(ow / w, oh / h)
     nw, nh = int(round(w * s)), int(round(h * s))
-    out = np.full((size, size, 3), pad, np.uint8)
-    px, py = (size - nw) // 2, (size - nh) // 2
+    out = np.full((oh, ow, 3), pad, np.uint8)
+    px, py = (ow - nw) // 2, (oh - nh) // 2
     interp = cv2.INTER_AREA if area and s < 1 else cv2.INTER_LINEAR
     out[py:py + nh, px:px + nw] = cv2.resize(img, (nw, nh), interpolation=interp)
     return out, s, px, py

@@ -34,7 +34,7 @@ from torch.nn import functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from evaluate import evaluate  # noqa: E402
-from model import STRIDES, SignNet, decode_ltrb, flatten, grid_points  # noqa: E402
+from model import STRIDES, SignNet, decode_ltrb, flatten, grid_points, input_wh, size_name  # noqa: E402
 from signs import CLASSES, letterbox, read_rgb, read_yolo  # noqa: E402
 
 # Longest side (input pixels) each level answers for; the overlaps give borderline signs two chances.
@@ -74,24 +74,25 @@ def freeze_batchnorm(net: torch.nn.Module) -> None:
             m.eval()
 
 
-def build_cache(data: Path, size: int):
-    """Letterbox every image once; returns (images memmap [N, S, S, 3], boxes per image, pad boxes)."""
+def build_cache(data: Path, size):
+    """Letterbox every image once; returns (images memmap [N, H, W, 3], boxes per image, pad boxes)."""
     files = sorted((data / 'images').glob('*.jpg'))
-    path = data / f'cache-{size}.u8'
-    meta_path = data / f'cache-{size}.npz'
+    w_in, h_in = input_wh(size)
+    path = data / f'cache-{size_name(size)}.u8'
+    meta_path = data / f'cache-{size_name(size)}.npz'
     if meta_path.exists():
         meta = np.load(meta_path, allow_pickle=True)
-        images = np.memmap(path, np.uint8, 'r', shape=(len(files), size, size, 3))
+        images = np.memmap(path, np.uint8, 'r', shape=(len(files), h_in, w_in, 3))
         # np.array of equal-shaped box arrays (a folder of sign-free frames: all [0, 5]) is one
         # [N, 0, 5] object array, not N arrays: back to float32 per image either way
         return images, [np.asarray(b, np.float32).reshape(-1, 5) for b in meta['boxes']], meta['content']
-    images = np.memmap(path, np.uint8, 'w+', shape=(len(files), size, size, 3))
+    images = np.memmap(path, np.uint8, 'w+', shape=(len(files), h_in, w_in, 3))
     boxes, content = [], np.zeros((len(files), 4), np.int32)
     t0 = time.time()
     for i, f in enumerate(files):
         img = read_rgb(f)
         h, w = img.shape[:2]
-        lb, s, px, py = letterbox(img, size, area=i % 4 == 3)  # bilinear as at run time, 1 in 4 averaged
+        lb, s, px, py = letterbox(img, (w_in, h_in), area=i % 4 == 3)  # bilinear as at run time, 1 in 4 averaged
         images[i] = lb
         content[i] = (px, py, px + int(round(w * s)), py + int(round(h * s)))
         b = read_yolo(data / 'labels' / (f.stem + '.txt'), w, h)
@@ -136,7 +137,7 @@ def level_ranges(strides: torch.Tensor):
     return _RANGES[key]
 
 
-def assign(gt: torch.Tensor, points: torch.Tensor, strides: torch.Tensor, size: int):
+def assign(gt: torch.Tensor, points: torch.Tensor, strides: torch.Tensor, size):
     """For one image's boxes [M, 5] (x1, y1, x2, y2, cls): index of the box each cell learns, or -1."""
     n = points.shape[0]
     if gt.shape[0] == 0:
@@ -153,12 +154,13 @@ def assign(gt: torch.Tensor, points: torch.Tensor, strides: torch.Tensor, size: 
     pos = inside & central
     # the cell holding the centre, on every level that fits, even for signs smaller than a cell
     offset = 0
+    w_in, h_in = input_wh(size)
     for s in STRIDES:
-        g = size // s
-        col = (cx / s).long().clamp(0, g - 1)
-        row = (cy / s).long().clamp(0, g - 1)
-        pos[offset + row * g + col, torch.arange(gt.shape[0])] = True
-        offset += g * g
+        gw, gh = w_in // s, h_in // s
+        col = (cx / s).long().clamp(0, gw - 1)
+        row = (cy / s).long().clamp(0, gh - 1)
+        pos[offset + row * gw + col, torch.arange(gt.shape[0])] = True
+        offset += gw * gh
     pos &= fits
     area = ((x2 - x1) * (y2 - y1))[None].expand(n, -1).clone()
     area[~pos] = float('inf')
@@ -211,7 +213,7 @@ def loss_fn(levels, targets, points, strides, size, num_classes):
 
 
 def batches(images, boxes, content, order, batch, rng: np.random.Generator):
-    """Yield (images [B, 3, S, S] float, targets); the letterbox padding's colour is randomised."""
+    """Yield (images [B, 3, H, W] float, targets); the letterbox padding's colour is randomised."""
     for start in range(0, len(order) - batch + 1, batch):
         idx = np.sort(order[start:start + batch])
         x = np.array(images[idx])  # copy out of the memmap
@@ -232,7 +234,8 @@ def main() -> None:
     ap.add_argument('data', type=Path, nargs='+', help='one or more generated folders')
     ap.add_argument('--test', type=Path, required=True)
     ap.add_argument('--out', type=Path, required=True)
-    ap.add_argument('--size', type=int, default=320)
+    ap.add_argument('--size', type=input_wh, default=(320, 320),
+                    help="the input: a square's side (384) or WIDTHxHEIGHT (448x336)")
     ap.add_argument('--width', type=float, default=1.0)
     ap.add_argument('--neck', type=int, default=64)
     ap.add_argument('--epochs', type=int, default=10)
@@ -302,7 +305,7 @@ def main() -> None:
                       f'{step * args.batch / el:.0f} img/s, eta {el / step * (total - step) / 60:.1f} min', flush=True)
                 run_cls = run_box = 0.0
         arch = {'width': args.width, 'neck': args.neck}
-        state = {'model': net.state_dict(), 'arch': arch, 'size': args.size, 'epoch': epoch + 1}
+        state = {'model': net.state_dict(), 'arch': arch, 'size': size_name(args.size), 'epoch': epoch + 1}
         torch.save(state, args.out)
         torch.save(state, args.out.with_name(f'{args.out.stem}-e{epoch + 1}{args.out.suffix}'))
         if epoch + 1 in (args.epochs // 2, args.epochs) or args.epochs <= 2:

@@ -11,7 +11,8 @@ import { loadModelPackage } from '../../../src/inference/model.js';
 import { ROOT } from './helpers.js';
 
 /** The shipped sign model's input side, from its manifest. */
-const SIGNS_SIZE = (await loadModelPackage(join(ROOT, 'models/signs'))).manifest.input.width;
+const { width: SIGNS_WIDTH, height: SIGNS_HEIGHT } = (await loadModelPackage(join(ROOT, 'models/signs')))
+  .manifest.input;
 
 let dir: string;
 beforeAll(async () => {
@@ -46,7 +47,7 @@ describe("the armv7 bundle's onnxruntime-web", () => {
         "import * as ort from 'onnxruntime-web';",
         'ort.env.wasm.numThreads = 2;',
         `const session = await ort.InferenceSession.create(readFileSync(${JSON.stringify(join(ROOT, 'models/signs/model.int8.onnx'))}));`,
-        `const images = new ort.Tensor('float32', new Float32Array(3 * ${SIGNS_SIZE} * ${SIGNS_SIZE}).fill(0.5), [1, 3, ${SIGNS_SIZE}, ${SIGNS_SIZE}]);`,
+        `const images = new ort.Tensor('float32', new Float32Array(3 * ${SIGNS_WIDTH} * ${SIGNS_HEIGHT}).fill(0.5), [1, 3, ${SIGNS_HEIGHT}, ${SIGNS_WIDTH}]);`,
         'const { output0 } = await session.run({ images });',
         'console.log(JSON.stringify(output0.dims));',
       ].join('\n'),
@@ -57,7 +58,7 @@ describe("the armv7 bundle's onnxruntime-web", () => {
       );
     });
     // The YOLOv8 head: 4 box rows and 10 scores, one column per cell of the stride 8, 16 and 32 grids.
-    const cells = [8, 16, 32].reduce((n, stride) => n + (SIGNS_SIZE / stride) ** 2, 0);
+    const cells = [8, 16, 32].reduce((n, stride) => n + (SIGNS_WIDTH / stride) * (SIGNS_HEIGHT / stride), 0);
     expect(JSON.parse(stdout)).toEqual([1, 14, cells]);
   });
 });
