@@ -56,7 +56,7 @@ describe('config/default.yaml', () => {
       id: 'demo',
       source: { kind: 'file', path: 'models/signs/samples', loop: true },
       model: 'models/signs',
-      threshold: 0.65,
+      threshold: 0.67,
     });
     expect(cameras[0]!.preprocess).toEqual([]);
   });
