@@ -103,11 +103,7 @@ interface BenchModel {
 }
 
 /** Prints the per-model table; returns each model's median total (as the caller sees it), by name. */
-async function perModel(
-  models: readonly BenchModel[],
-  frame: Image<Uint8Array>,
-): Promise<Map<string, number>> {
-  const totals = new Map<string, number>();
+async function perModel(models: readonly BenchModel[], frame: Image<Uint8Array>): Promise<void> {
   console.log(
     `\n## Per model, through a Detector (worker thread, ORT CPU, threads = cores), ${frame.width}x${frame.height} frame (ms, median)\n`,
   );
@@ -129,7 +125,6 @@ async function perModel(
       const p = median(pre);
       const r = median(run);
       const d = median(dec);
-      totals.set(m.name, total);
       const share = (total - r) / total;
       const prePost = (p + d) / r;
       console.log(
@@ -140,7 +135,6 @@ async function perModel(
       await detector.close();
     }
   }
-  return totals;
 }
 
 /**
