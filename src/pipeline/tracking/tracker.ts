@@ -180,12 +180,10 @@ export class MultiObjectTracker {
     }
     if (rows.length === 0 || cols === 0) return;
     const cost = this.#costs(detections, rows, cols);
-    if (this.#match.length < rows.length) this.#match = new Int32Array(rows.length * 2);
-    this.#assignment.solve(cost, rows.length, cols, this.#match);
-    const gate = 1 - this.#settings.iou;
+    const match = this.#solve(cost, rows.length, cols);
     for (let r = 0; r < rows.length; r++) {
-      const c = this.#match[r]!;
-      if (c < 0 || cost[r * cols + c]! > gate) continue;
+      const c = match[r]!;
+      if (c < 0 || cost[r * cols + c]! >= INFEASIBLE) continue;
       const i = this.#cols[c]!;
       const track = rows[r]!;
       const d = detections[i]!;
@@ -199,8 +197,7 @@ export class MultiObjectTracker {
 
   /** 1 - IoU of each row's predicted box with each column's detection; INFEASIBLE across labels or below the gate. */
   #costs(detections: readonly Detection[], rows: readonly Track[], cols: number): Float64Array {
-    if (this.#cost.length < rows.length * cols) this.#cost = new Float64Array(rows.length * cols * 2);
-    const cost = this.#cost;
+    const cost = this.#costMatrix(rows.length * cols);
     const gate = this.#settings.iou;
     for (let r = 0; r < rows.length; r++) {
       const track = rows[r]!;
@@ -229,10 +226,8 @@ export class MultiObjectTracker {
       } else if (!track.confirmed && track.hits >= this.#settings.hits) births.push(track);
     }
     if (missing.length === 0 || births.length === 0) return;
-    if (this.#cost.length < missing.length * births.length)
-      this.#cost = new Float64Array(missing.length * births.length * 2);
-    const cost = this.#cost;
     const cols = births.length;
+    const cost = this.#costMatrix(missing.length * cols);
     for (let r = 0; r < missing.length; r++) {
       const track = missing[r]!;
       for (let c = 0; c < cols; c++) {
@@ -242,10 +237,9 @@ export class MultiObjectTracker {
         cost[r * cols + c] = distance < 0 ? INFEASIBLE : distance;
       }
     }
-    if (this.#match.length < missing.length) this.#match = new Int32Array(missing.length * 2);
-    this.#assignment.solve(cost, missing.length, cols, this.#match);
+    const match = this.#solve(cost, missing.length, cols);
     for (let r = 0; r < missing.length; r++) {
-      const c = this.#match[r]!;
+      const c = match[r]!;
       if (c < 0 || cost[r * cols + c]! >= INFEASIBLE) continue;
       const track = missing[r]!;
       const born = births[c]!;
@@ -257,6 +251,19 @@ export class MultiObjectTracker {
       born.matched = false; // a tentative track unmatched: dropped by #settle
       for (let i = 0; i < n; i++) if (this.#trackOf[i] === born) this.#trackOf[i] = track;
     }
+  }
+
+  /** The kept cost buffer, grown to hold `size` costs. */
+  #costMatrix(size: number): Float64Array {
+    if (this.#cost.length < size) this.#cost = new Float64Array(size * 2);
+    return this.#cost;
+  }
+
+  /** Minimum-cost assignment of `rows` x `cols` into the kept match buffer (row r -> column, or -1). */
+  #solve(cost: Float64Array, rows: number, cols: number): Int32Array {
+    if (this.#match.length < rows) this.#match = new Int32Array(rows * 2);
+    this.#assignment.solve(cost, rows, cols, this.#match);
+    return this.#match;
   }
 
   /** After the stages: births, misses and deaths; the live list compacted in place. */
