@@ -1,6 +1,6 @@
 import type { Box } from '../src/detection.js';
 import { Assignment } from '../src/pipeline/tracking/assignment.js';
-import { iou } from '../src/pipeline/tracking/tracker.js';
+import { iou } from '../src/pipeline/tracking/box-measures.js';
 
 /**
  * The standard multi-object tracking figures, as py-motmetrics computes them

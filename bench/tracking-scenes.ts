@@ -1,5 +1,5 @@
 import type { Box, Detection } from '../src/detection.js';
-import { iou } from '../src/pipeline/tracking/tracker.js';
+import { iou } from '../src/pipeline/tracking/box-measures.js';
 import { seededRandom } from '../src/random.js';
 import type { MotBox } from './mot-metrics.js';
 

@@ -143,9 +143,24 @@ async function cost(
   return { tracker: trackerMs / batch, withEvents: withEventsMs / batch, filter: filterMs / batch, objects };
 }
 
+/**
+ * The scenes' seeds: 1, 2 and 3 (the figures the tracker was tuned on), or `--seeds FIRST-LAST`
+ * to check it on others.
+ */
+function seedsOf(args: readonly string[]): number[] {
+  const at = args.indexOf('--seeds');
+  if (at < 0) return [1, 2, 3];
+  const range = /^(\d+)-(\d+)$/.exec(args[at + 1] ?? '');
+  if (range === null)
+    throw new Error(`--seeds wants FIRST-LAST, e.g. --seeds 4-13; got ${args[at + 1] ?? 'nothing'}`);
+  const first = Number(range[1]);
+  const last = Number(range[2]);
+  return Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
+}
+
 async function main(): Promise<void> {
   const settings: TrackerSettings = DEFAULT_TRACKING;
-  const seeds = [1, 2, 3];
+  const seeds = seedsOf(process.argv.slice(2));
   const sequences: { name: string; scenes: Scene[] }[] = [
     { name: 'drive', scenes: seeds.map((k) => drive(k, 0.33)) },
     { name: 'drive, 1 m/frame', scenes: seeds.map((k) => drive(k, 1)) },

@@ -14,7 +14,7 @@ const unit = z.number().min(0).max(1);
 export const trackingSchema = z.strictObject({
   /** Frames in a row a new object must be detected in before it gets an id. */
   hits: z.number().int().min(1).max(100).default(2),
-  /** Frames in a row a tracked object may be missed (hidden, or not detected) before its track ends. */
+  /** Frames in a row a tracked object may be missed before its track ends (up to twice that while hidden behind a tracked object). */
   misses: z.number().int().min(1).max(1000).default(30),
   /** Smallest IoU between where a track is expected and a detection for them to be one object. */
   iou: z.number().gt(0).max(1).default(0.2),

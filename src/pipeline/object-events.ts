@@ -5,10 +5,11 @@ import { insidePolygon } from './zones.js';
 
 /**
  * Per-object events (`events.level: object`), from the tracker's confirmed tracks: a track's birth
- * is its object's `start`, its death (after `tracking.misses` missed frames) its `end`, with the
- * path it took. Between them an `update` says its label or its zones changed (at once), or that it
- * was seen with a better score than its last snapshot (at most once per `snapshotInterval`, so that
- * a slowly sharpening sign does not flood the outbox). The tracker's birth after N hits and death
+ * is its object's `start`, its death (after `tracking.misses` missed frames, up to twice that for
+ * one hidden behind another tracked object) its `end`, with the path it took. Between them an
+ * `update` says its label or its zones changed (at once), or that it was seen with a better score
+ * than its last snapshot (at most once per `snapshotInterval`, so that a slowly sharpening sign
+ * does not flood the outbox). The tracker's birth after N hits and death
  * after M misses are the hysteresis here, as the smoothed score is for label events.
  */
 

@@ -1,4 +1,5 @@
 import type { Box } from '../../detection.js';
+import { sizeChange } from './box-measures.js';
 
 /**
  * Whether an object that comes back is one the tracker lost, and how well it fits: the gate of
@@ -30,7 +31,7 @@ export function reappearDistance(predicted: Box, missed: number, box: Box): numb
   const dx = box.x + box.w / 2 - (predicted.x + predicted.w / 2);
   const dy = box.y + box.h / 2 - (predicted.y + predicted.h / 2);
   const distance = Math.hypot(dx, dy) / reach;
-  const ratio = Math.abs(Math.log((box.w * box.h) / (predicted.w * predicted.h))) / 2;
+  const ratio = sizeChange(predicted, box);
   if (distance > 1 || ratio > Math.log(SIZE_RATIO)) return -1;
   return distance + ratio;
 }

@@ -60,8 +60,17 @@ export class Track implements TrackView {
   hits = 0;
   misses = 0;
   confirmed = false;
-  /** Matched in this update (the tracker's bookkeeping between its stages). */
+  /** Matched in this update (the tracker's bookkeeping between its steps). */
   matched = false;
+  /** In the tracker's list (false once ended, while it waits in the pool). */
+  live = false;
+  /** While missed: the object it went missing behind (occlusion.ts), with that object's id then. */
+  occluder: Track | undefined = undefined;
+  occluderId: string | undefined = undefined;
+  /** Its place relative to the occluder: centre offset and size, in the occluder's sizes. */
+  readonly behind: MutableBox = { x: 0, y: 0, w: 0, h: 0 };
+  /** Of its missed frames in a row, how many its occluder was still tracked in. */
+  hidden = 0;
   /** The Kalman filter's state (box-filter.ts). */
   readonly filter = new Float64Array(FILTER_SIZE);
 
@@ -77,6 +86,9 @@ export class Track implements TrackView {
     this.misses = 0;
     this.confirmed = false;
     this.matched = true;
+    this.live = true;
+    this.occluder = undefined;
+    this.hidden = 0;
     copyBox(this.box, box);
     copyBox(this.firstBox, box);
     copyBox(this.bestBox, box);
@@ -89,6 +101,8 @@ export class Track implements TrackView {
     this.score = score;
     this.hits++;
     this.misses = 0;
+    this.occluder = undefined;
+    this.hidden = 0;
     copyBox(this.box, box);
     if (score > this.bestScore) {
       this.bestScore = score;
@@ -100,5 +114,11 @@ export class Track implements TrackView {
   missed(): void {
     this.misses++;
     filterBox(this.filter, this.box);
+  }
+
+  /** It ended: out of the tracker's list (its view stays readable until the next update). */
+  end(): void {
+    this.live = false;
+    this.occluder = undefined;
   }
 }

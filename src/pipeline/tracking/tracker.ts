@@ -1,35 +1,46 @@
 import type { Box, Detection } from '../../detection.js';
 import { Assignment } from './assignment.js';
 import { filterBox, predictFilter, updateFilter } from './box-filter.js';
+import { iou, sizeChange } from './box-measures.js';
+import { boxBehind, findOccluder, hideBehind, occluderOf } from './occlusion.js';
 import { reappearDistance } from './reappear.js';
-import { Track, type TrackView } from './track.js';
+import { type MutableBox, Track, type TrackView } from './track.js';
 import type { TrackIds } from './track-ids.js';
 
 /**
- * A camera's multi-object tracker, after ByteTrack (https://arxiv.org/abs/2110.06864): each
- * track's box is predicted by a constant-velocity Kalman filter (box-filter.ts), then matched to
- * the frame's detections by IoU with minimum-cost assignment (assignment.ts), in two stages:
+ * A camera's multi-object tracker, after SORT and ByteTrack (https://arxiv.org/abs/1602.00763,
+ * https://arxiv.org/abs/2110.06864): each track's box is predicted by a constant-velocity Kalman
+ * filter (box-filter.ts), then matched to the frame's detections by IoU with minimum-cost
+ * assignment (assignment.ts). As in ByteTrack, detections below the camera's threshold (down to
+ * `tracking.low`) take part: an object half hidden scores lower, and its low score keeps its track
+ * alive without publishing a detection the user's threshold refuses.
  *
- * 1. born tracks (including ones missed lately) with all the detections, those below the
- *    camera's threshold (down to `tracking.low`) too: an object half hidden scores lower, and its
- *    low score keeps its track alive without publishing a detection the user's threshold refuses.
- *    ByteTrack matches the high scores first and the low ones after; on a drive that handed a
- *    sign's track to a neighbour of its label coming out from behind it, in a frame where the sign
- *    itself scored low, so here IoU alone decides (bench/tracking.ts: 18 ID switches to 16);
- * 2. tentative tracks with the high-score detections left.
+ * One assignment takes every track, born and tentative, and every detection, by IoU alone; a
+ * tentative track only takes a detection scoring at least the threshold. ByteTrack matches born
+ * tracks first, then tentative ones, and high scores before low ones; on the drive of
+ * bench/tracking.ts both orders handed a sign's track to a neighbour of its label in a frame
+ * where the sign itself went undetected or scored low, while the neighbour's own new track fitted
+ * the detection better. A pair is refused across labels (a sign is one kind of sign; a track
+ * whose label flickers for one frame is missed that frame and coasts), below the IoU gate, and
+ * when the detection is more than 1.5 times larger or smaller than the prediction: a sign does
+ * not change size that much from one frame to the next, but a smaller sign behind it, coming out,
+ * overlaps the prediction enough.
  *
- * A detection only ever matches a track of its own label (a sign is one kind of sign; a track
- * whose label flickers for one frame is missed that frame and coasts). High-score detections left
- * over start tentative tracks; a tentative track is born after `hits` frames in a row and dropped
- * at its first miss, so a one-frame false detection never becomes a track. A born track ends after
- * `misses` frames in a row without a detection, or at once when, missed, its predicted centre has
- * left the frame.
+ * High-score detections left over start tentative tracks; a tentative track is born after `hits`
+ * frames in a row and dropped at its first miss, so a one-frame false detection never becomes a
+ * track. A born track ends after `misses` frames in a row without a detection, or at once when,
+ * missed, its predicted centre has left the frame.
  *
  * Re-finding (reappear.ts): a tentative track about to be born first looks for a missing born
- * track of its label where it now is; if one is near enough, that track takes it over and keeps
- * its id. A sign hidden behind a nearer one for longer than the motion model can follow comes back
- * as itself, not as a new object (the drive's ID switches 16 to 8). With `hits` 1 a new track is
- * born at once, so nothing is re-found.
+ * track of its label, lost before the new one was first seen, where it now is; if one is near
+ * enough, that track takes it over and keeps its id. A sign hidden behind a nearer one for longer
+ * than the motion model can follow comes back as itself, not as a new object. With `hits` 1 a new
+ * track is born at once, so nothing is re-found.
+ *
+ * Occlusion (occlusion.ts): a born track that goes missing behind objects detected in the same
+ * frame remembers where it is relative to the one in front; while that one is tracked, the missed
+ * frames do not count towards `misses` (up to `misses` of them: such a track ends after at most
+ * twice `misses`), and re-finding also looks for it at that place.
  *
  * Tracks are pooled and every buffer is kept between frames: an update allocates nothing but
  * the id string of a track that is born.
@@ -38,7 +49,7 @@ import type { TrackIds } from './track-ids.js';
 export interface TrackerSettings {
   /** Frames in a row a new object must be detected in before it is born (gets an id). */
   readonly hits: number;
-  /** Frames in a row a born track may be missed; at this many, it ends. */
+  /** Frames in a row a born track may be missed; at this many, it ends (hidden frames aside, tracker.ts). */
   readonly misses: number;
   /** Smallest IoU between a track's predicted box and a detection for them to match. */
   readonly iou: number;
@@ -47,15 +58,8 @@ export interface TrackerSettings {
 /** A cost above any 1 - IoU: a pair that may not match (so the solver pairs feasible ones first). */
 const INFEASIBLE = 1e6;
 
-/** IoU of two boxes (0 when they do not overlap). */
-export function iou(a: Box, b: Box): number {
-  const ix = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
-  if (ix <= 0) return 0;
-  const iy = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
-  if (iy <= 0) return 0;
-  const inter = ix * iy;
-  return inter / (a.w * a.h + b.w * b.h - inter);
-}
+/** Largest change of size (sizeChange) between a track's prediction and its detection: 1.5x. */
+const MAX_SIZE_CHANGE = Math.log(1.5);
 
 /** Whether a box's centre has left the frame (normalised coordinates). */
 function outOfFrame(box: Box): boolean {
@@ -83,8 +87,8 @@ export class MultiObjectTracker {
   #rows: Track[] = [];
   #births: Track[] = [];
   #cols = new Int32Array(16);
-  /** Per detection: matched in an earlier stage of this update. */
-  #taken = new Uint8Array(16);
+  /** Where a hidden track is by its occluder (re-finding's scratch box). */
+  readonly #behind: MutableBox = { x: 0, y: 0, w: 0, h: 0 };
 
   constructor(settings: TrackerSettings, ids: TrackIds) {
     this.#settings = settings;
@@ -126,21 +130,18 @@ export class MultiObjectTracker {
     const n = detections.length;
     this.#trackOf.length = n;
     for (let i = 0; i < n; i++) this.#trackOf[i] = undefined;
-    if (this.#taken.length < n) this.#taken = new Uint8Array(n * 2);
-    this.#taken.fill(0, 0, n);
     for (const track of this.#tracks) {
       predictFilter(track.filter);
       filterBox(track.filter, track.predicted);
       track.age++;
       track.matched = false;
     }
-    this.#associate(detections, high, true);
-    this.#associate(detections, high, false);
+    this.#associate(detections, high);
     this.#reappear(n);
     this.#settle();
     for (let i = 0; i < n; i++) {
       const d = detections[i]!;
-      if (this.#taken[i] === 1 || d.box === undefined || d.score < high) continue;
+      if (this.#trackOf[i] !== undefined || d.box === undefined || d.score < high) continue;
       this.#start(i, d, d.box);
     }
   }
@@ -150,6 +151,7 @@ export class MultiObjectTracker {
     this.#recycleEnded();
     this.#born.length = 0;
     for (const track of this.#tracks) {
+      track.end();
       if (track.confirmed) this.#ended.push(track);
       else this.#pool.push(track);
     }
@@ -162,24 +164,15 @@ export class MultiObjectTracker {
     this.#ended.length = 0;
   }
 
-  /**
-   * One stage: the unmatched tracks that are born (`confirmed`: against every unmatched
-   * detection) or tentative (against the unmatched ones scoring at least `high`).
-   */
-  #associate(detections: readonly Detection[], high: number, confirmed: boolean): void {
-    const rows = this.#rows;
-    rows.length = 0;
-    for (const track of this.#tracks) if (track.confirmed === confirmed && !track.matched) rows.push(track);
+  /** Every track against every detection with a box, in one minimum-cost assignment. */
+  #associate(detections: readonly Detection[], high: number): void {
+    const rows = this.#tracks;
     let cols = 0;
     const n = detections.length;
     if (this.#cols.length < n) this.#cols = new Int32Array(n * 2);
-    for (let i = 0; i < n; i++) {
-      const d = detections[i]!;
-      if (this.#taken[i] === 1 || d.box === undefined || (!confirmed && d.score < high)) continue;
-      this.#cols[cols++] = i;
-    }
+    for (let i = 0; i < n; i++) if (detections[i]!.box !== undefined) this.#cols[cols++] = i;
     if (rows.length === 0 || cols === 0) return;
-    const cost = this.#costs(detections, rows, cols);
+    const cost = this.#costs(detections, high, cols);
     const match = this.#solve(cost, rows.length, cols);
     for (let r = 0; r < rows.length; r++) {
       const c = match[r]!;
@@ -190,20 +183,27 @@ export class MultiObjectTracker {
       updateFilter(track.filter, d.box!);
       track.detected(d.score, d.box!);
       track.matched = true;
-      this.#taken[i] = 1;
       this.#trackOf[i] = track;
     }
   }
 
-  /** 1 - IoU of each row's predicted box with each column's detection; INFEASIBLE across labels or below the gate. */
-  #costs(detections: readonly Detection[], rows: readonly Track[], cols: number): Float64Array {
+  /**
+   * 1 - IoU of each track's predicted box with each column's detection; INFEASIBLE across labels,
+   * below the gate, past the size change, and for a tentative track a score below `high`.
+   */
+  #costs(detections: readonly Detection[], high: number, cols: number): Float64Array {
+    const rows = this.#tracks;
     const cost = this.#costMatrix(rows.length * cols);
     const gate = this.#settings.iou;
     for (let r = 0; r < rows.length; r++) {
       const track = rows[r]!;
       for (let c = 0; c < cols; c++) {
         const d = detections[this.#cols[c]!]!;
-        const overlap = d.label === track.label ? iou(track.predicted, d.box!) : 0;
+        const feasible =
+          d.label === track.label &&
+          (track.confirmed || d.score >= high) &&
+          sizeChange(track.predicted, d.box!) <= MAX_SIZE_CHANGE;
+        const overlap = feasible ? iou(track.predicted, d.box!) : 0;
         cost[r * cols + c] = overlap > 0 && overlap >= gate ? 1 - overlap : INFEASIBLE;
       }
     }
@@ -213,7 +213,9 @@ export class MultiObjectTracker {
   /**
    * Tentative tracks reaching `hits` in this update, before they are born: each one that a missing
    * born track of its label re-finds (reappear.ts) hands it its detection, state and all, and is
-   * dropped, so the object keeps its id.
+   * dropped, so the object keeps its id. Only a track lost before the new one was first seen can
+   * re-find it (two tracks seen in one frame are two objects); a hidden track is looked for both
+   * where its own motion and where its occluder puts it, whichever is nearer.
    */
   #reappear(n: number): void {
     const missing = this.#rows;
@@ -233,7 +235,7 @@ export class MultiObjectTracker {
       for (let c = 0; c < cols; c++) {
         const born = births[c]!;
         const distance =
-          born.label === track.label ? reappearDistance(track.predicted, track.misses + 1, born.box) : -1;
+          born.label === track.label && track.misses + 1 >= born.age ? this.#refind(track, born.box) : -1;
         cost[r * cols + c] = distance < 0 ? INFEASIBLE : distance;
       }
     }
@@ -253,6 +255,14 @@ export class MultiObjectTracker {
     }
   }
 
+  /** reappearDistance of a missing track to `box`, by its own prediction or its occluder's place. */
+  #refind(track: Track, box: Box): number {
+    const own = reappearDistance(track.predicted, track.misses + 1, box);
+    // Behind its occluder it is where it was a frame after its loss, as far as the occluder goes.
+    const behind = boxBehind(track, this.#behind) ? reappearDistance(this.#behind, 1, box) : -1;
+    return own < 0 || (behind >= 0 && behind < own) ? behind : own;
+  }
+
   /** The kept cost buffer, grown to hold `size` costs. */
   #costMatrix(size: number): Float64Array {
     if (this.#cost.length < size) this.#cost = new Float64Array(size * 2);
@@ -266,26 +276,44 @@ export class MultiObjectTracker {
     return this.#match;
   }
 
-  /** After the stages: births, misses and deaths; the live list compacted in place. */
+  /** After the matching: births, misses and deaths; the live list compacted in place. */
   #settle(): void {
     const { hits, misses } = this.#settings;
+    // Misses first, while the list is whole: whether a track is hidden depends on the others.
+    for (const track of this.#tracks) {
+      if (track.matched || !track.confirmed) continue;
+      track.missed();
+      this.#hide(track);
+    }
     let kept = 0;
     for (const track of this.#tracks) {
       if (track.matched) {
         if (!track.confirmed && track.hits >= hits) this.#confirm(track);
       } else if (!track.confirmed) {
+        track.end();
         this.#pool.push(track);
         continue;
-      } else {
-        track.missed();
-        if (track.misses >= misses || outOfFrame(track.box)) {
-          this.#ended.push(track);
-          continue;
-        }
+      } else if (track.misses - Math.min(track.hidden, misses) >= misses || outOfFrame(track.box)) {
+        track.end();
+        this.#ended.push(track);
+        continue;
       }
       this.#tracks[kept++] = track;
     }
     this.#tracks.length = kept;
+  }
+
+  /**
+   * A born track just missed: at its first miss, whether detected objects hide it (occlusion.ts);
+   * then, each missed frame its occluder is still tracked, one more hidden frame.
+   */
+  #hide(track: Track): void {
+    if (track.misses === 1) {
+      const occluder = findOccluder(track.box, this.#tracks);
+      if (occluder !== undefined) hideBehind(track, occluder);
+    }
+    if (occluderOf(track) !== undefined) track.hidden++;
+    else track.occluder = undefined;
   }
 
   #confirm(track: Track): void {

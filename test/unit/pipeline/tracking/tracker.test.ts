@@ -15,6 +15,10 @@ const det = (label: string, x: number, y: number, score = 0.9, size = 0.1): Dete
   box: { x, y, w: size, h: size },
 });
 
+/** A square detection by its centre. */
+const at = (label: string, cx: number, cy: number, size: number, score = 0.9): Detection =>
+  det(label, cx - size / 2, cy - size / 2, score, size);
+
 /** Runs `frames` through a new tracker; per frame, the id given to each detection ('' while tentative, '-' when none). */
 function idsOver(frames: readonly (readonly Detection[])[], settings = SETTINGS): string[][] {
   const tracker = new MultiObjectTracker(settings, new TrackIds(1));
@@ -74,6 +78,65 @@ describe('MultiObjectTracker', () => {
       frames.push([det('stop', 0.2 + 0.01 * (t - 10), 0.7), det('yield', 0.2, 0.4)]);
     const ids = idsOver(frames, { hits: 2, misses: 30, iou: 0.2 });
     expect(ids[15]).toEqual(['1-2', '1-3']);
+  });
+
+  it('keeps a sign hidden behind a nearer one longer than `misses` frames, and finds it where that one took it', () => {
+    // A stop sign in front and a yield sign just behind it, to its right. The yield sign is hidden
+    // in frames 5..22 (18 frames, misses 10), while the stop sign speeds off to the left at 0.025
+    // a frame and grows; the yield sign comes out at its right edge, 0.45 away from where its own
+    // motion would put it (beyond that prediction's reach), but where it sat behind the stop sign.
+    const nx = (t: number) => (t < 5 ? 0.75 : 0.75 - 0.025 * (t - 5));
+    const nw = (t: number) => 0.1 + 0.003 * t;
+    const frames = Array.from({ length: 30 }, (_, t) => {
+      const found = [at('stop', nx(t), 0.5, nw(t))];
+      if (t < 5 || t >= 23) found.push(at('yield', nx(t) + (t < 5 ? 0.3 : 0.7) * nw(t), 0.5, 0.6 * nw(t)));
+      return found;
+    });
+    const ids = idsOver(frames, { hits: 2, misses: 10, iou: 0.2 });
+    expect(ids[4]).toEqual(['1-1', '1-2']);
+    expect(ids[23]).toEqual(['1-1', '']);
+    for (const frame of ids.slice(24)) expect(frame).toEqual(['1-1', '1-2']);
+  });
+
+  it('ends a hidden track after at most twice `misses` missed frames', () => {
+    const tracker = new MultiObjectTracker({ hits: 2, misses: 10, iou: 0.2 }, new TrackIds(1));
+    for (let t = 0; t < 3; t++)
+      tracker.update([at('stop', 0.5, 0.5, 0.2), at('yield', 0.52, 0.5, 0.1)], HIGH);
+    const endedAt: number[] = [];
+    for (let miss = 1; miss <= 25; miss++) {
+      tracker.update([at('stop', 0.5, 0.5, 0.2)], HIGH);
+      endedAt.push(...tracker.ended.map(() => miss));
+    }
+    expect(endedAt).toEqual([20]);
+  });
+
+  it('gives a new sign seen beside a tracked one its own id, though that one goes undetected a frame', () => {
+    // A tracked from frame 0; B (same label) appears at frame 8, 0.04 to its right (IoU 0.43 with
+    // A). In frame 9 A goes undetected: its prediction overlaps B's box well enough, but B's own
+    // new track fits it better, and A, seen together with B in frame 8, is not B.
+    const frames = Array.from({ length: 15 }, (_, t) => {
+      const ax = 0.3 + 0.005 * t;
+      const found = t === 9 ? [] : [at('stop', ax, 0.5, 0.1)];
+      if (t >= 8) found.push(at('stop', ax + 0.04, 0.5, 0.1));
+      return found;
+    });
+    const ids = idsOver(frames, { hits: 2, misses: 10, iou: 0.2 });
+    expect(ids[8]).toEqual(['1-1', '']);
+    expect(ids[9]).toEqual(['1-2']);
+    for (const frame of ids.slice(10)) expect(frame).toEqual(['1-1', '1-2']);
+  });
+
+  it('never continues a track with a detection 1.5 times smaller or larger than its prediction', () => {
+    // A still sign of size 0.1 goes undetected a frame, and a sign of its label 0.06 wide appears
+    // inside its box (IoU 0.36, above the gate): a sign does not shrink that much in a frame.
+    const frames = Array.from({ length: 10 }, (_, t) => {
+      const found = t === 6 ? [] : [at('stop', 0.5, 0.5, 0.1)];
+      if (t >= 6) found.push(at('stop', 0.52, 0.52, 0.06));
+      return found;
+    });
+    const ids = idsOver(frames, { hits: 2, misses: 10, iou: 0.2 });
+    expect(ids[6]).toEqual(['']);
+    for (const frame of ids.slice(7)) expect(frame).toEqual(['1-1', '1-2']);
   });
 
   it('ends a missed track as soon as its predicted centre leaves the frame', () => {
