@@ -2,9 +2,10 @@ import type { Shape } from '../frame.js';
 import { conv2dShape } from '../kernels/conv2d.js';
 import { separate } from '../kernels/kernel.js';
 import { filterEngine } from '../kernels/plan.js';
-import { type ChainConfig, INLINE_KERNEL_NAME } from './chain-schema.js';
+import type { ChainConfig } from './chain-schema.js';
 import { chainFor, resolveChain } from './chains.js';
 import type { PathProblem } from './issues.js';
+import { INLINE_KERNEL_NAME } from './kernel-ref.js';
 import type { CameraConfig, Config } from './schema.js';
 import { frameSize } from './source-schema.js';
 

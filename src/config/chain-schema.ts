@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isEdgecamError } from '../errors.js';
 import { kernelNames } from '../kernels/library.js';
 import { didYouMean } from '../suggest.js';
-import { buildKernel, type KernelRef } from './kernel-ref.js';
+import { buildKernel, INLINE_KERNEL_NAME, type KernelRef } from './kernel-ref.js';
 import { splitRemedy } from './remedy.js';
 
 /**
@@ -73,9 +73,6 @@ export type StepConfig = z.infer<typeof chainStepSchema>;
 export type ChainConfig = z.infer<typeof chainSchema>;
 /** What a camera's `preprocess` or `edges` holds: a chain name or inline steps. */
 export type ChainRefConfig = z.infer<typeof chainRefSchema>;
-
-/** The name an inline kernel without a `name` gets in messages and in the resolved chain. */
-export const INLINE_KERNEL_NAME = 'inline';
 
 function checkKernelStep(
   step: { kernel: KernelRef; padding?: number | string | undefined },

@@ -1,13 +1,8 @@
 import type { EdgeMapOptions } from '../kernels/edges.js';
 import { type ResolvedConvOptions, resolveConvOptions } from '../kernels/options.js';
 import type { Kernel, Uint8Policy } from '../kernels/types.js';
-import {
-  type ChainConfig,
-  type ChainRefConfig,
-  INLINE_KERNEL_NAME,
-  type StepConfig,
-} from './chain-schema.js';
-import { buildKernel } from './kernel-ref.js';
+import type { ChainConfig, ChainRefConfig, StepConfig } from './chain-schema.js';
+import { buildKernel, INLINE_KERNEL_NAME } from './kernel-ref.js';
 import type { CameraConfig, Config } from './schema.js';
 
 /**

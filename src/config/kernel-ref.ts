@@ -2,6 +2,10 @@ import { createKernel } from '../kernels/kernel.js';
 import { resolveKernel } from '../kernels/library.js';
 import type { Kernel } from '../kernels/types.js';
 
+/** The name an inline kernel without a `name` gets in messages and in the resolved chain (here, not
+ * in chain-schema.ts, so that the kernel worker resolves chains without loading zod). */
+export const INLINE_KERNEL_NAME = 'inline';
+
 /** A kernel as a config names it: a library name, or inline weights. */
 export type KernelRef =
   | string

@@ -5,6 +5,7 @@ import type { CameraImage } from '../frame.js';
 import { i420Size } from '../kernels/i420.js';
 import { fromWire, startWorker, type WorkerOrigin } from '../worker-thread.js';
 import type { BackendOptions, InferenceLogger } from './backend.js';
+import { loadModelPackage } from './model.js';
 import type { ModelInfo, RunTimings } from './model-info.js';
 import { DEFAULT_INFERENCE_OPTIONS } from './options.js';
 import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol.js';
@@ -43,7 +44,10 @@ const ORIGIN: WorkerOrigin = { worker: 'inference worker', fallback: 'EDGECAM_ER
  */
 export async function createDetector(options: DetectorOptions): Promise<Detector> {
   const { model, logger = SILENT, ...rest } = options;
-  const start: WorkerStart = { model, options: { ...DEFAULT_INFERENCE_OPTIONS, ...definedOnly(rest) } };
+  // The package is read and its manifest checked here, where the config's schema library is
+  // loaded anyway: the worker gets it checked and never loads that library (about 7 MB a thread).
+  const pkg = await loadModelPackage(model);
+  const start: WorkerStart = { model: pkg, options: { ...DEFAULT_INFERENCE_OPTIONS, ...definedOnly(rest) } };
   // worker.js beside this file (worker.ts when running from the sources).
   const worker = startWorker(new URL('./worker.js', import.meta.url), { workerData: start });
   const detector = new WorkerDetector(worker, logger);

@@ -6,7 +6,7 @@ import { loadBackendPlugin } from './backend-plugin.js';
 import { BACKENDS } from './backends.js';
 import { inputMismatches, manifestInput } from './check.js';
 import { createDecoder, type Decoder } from './decode/index.js';
-import { loadModelPackage, type ModelPackage } from './model.js';
+import type { ModelPackage } from './model.js';
 import type { ModelInfo, RunTimings } from './model-info.js';
 import { frameBox } from './placement.js';
 import { InputTensor } from './tensor.js';
@@ -31,7 +31,9 @@ export async function loadEngine(
   options: BackendOptions,
   log: InferenceLogger,
 ): Promise<InferenceEngine> {
-  const pkg = typeof path === 'string' ? await loadModelPackage(path) : path;
+  // Imported on demand: the inference worker is given a checked package, and so never loads
+  // model.js's manifest schema and its schema library.
+  const pkg = typeof path === 'string' ? await (await import('./model.js')).loadModelPackage(path) : path;
   const { manifest } = pkg;
   const load =
     options.backend === undefined || options.backend === ''

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
+// Types only from the config's schema: the inference worker imports this file, and must not load
+// the schema library (about 7 MB of memory a thread).
 import type { InferenceConfig } from '../config/inference-schema.js';
-
-export { ACCELERATORS, GRAPH_OPTIMIZATION_LEVELS } from '../config/inference-schema.js';
 
 export type Accelerator = InferenceConfig['accelerator'];
 export type GraphOptimizationLevel = InferenceConfig['graphOptimizationLevel'];

@@ -1,11 +1,13 @@
 import type { Detection } from '../detection.js';
 import type { WireError } from '../worker-thread.js';
 import type { BackendOptions } from './backend.js';
+import type { ModelPackage } from './model.js';
 import type { ModelInfo, RunTimings } from './model-info.js';
 
 /** What the inference worker starts with. */
 export interface WorkerStart {
-  readonly model: string;
+  /** Read and checked by the main thread (createDetector). */
+  readonly model: ModelPackage;
   readonly options: BackendOptions;
 }
 
