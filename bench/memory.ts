@@ -5,6 +5,9 @@
 // anonymous part (the rest is shared library code: node, ONNX Runtime, libvips), and CPU
 // milliseconds per frame (the daemon's threads; ffmpeg's are its own). Goal (issue 18): RSS under
 // 150 MB on the default config with no more CPU per frame than today.
+// [-- --baseline DIR] runs, instead of those variants, this build and an earlier one side by side,
+// both as shipped; DIR is a checkout with dist/ built, e.g. from this one:
+//   git worktree add /tmp/base HEAD~1 && ln -s $PWD/node_modules /tmp/base/ && (cd /tmp/base && npm run build)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +16,8 @@ import { join } from 'node:path';
 const args = process.argv.slice(2);
 const at = args.indexOf('--seconds');
 const SECONDS = at >= 0 ? Number(args[at + 1]) : 60;
+const baselineAt = args.indexOf('--baseline');
+const BASELINE = baselineAt >= 0 ? args[baselineAt + 1] : undefined;
 /** Left out of the figures: start-up (model load, first frames). */
 const WARMUP_SECONDS = 10;
 const CLI = 'dist/cli.js';
@@ -21,6 +26,8 @@ interface Variant {
   readonly name: string;
   readonly env: Record<string, string>;
   readonly nodeArgs: readonly string[];
+  /** The checkout it runs from (its dist/, config and models); this one when left out. */
+  readonly cwd?: string;
 }
 
 // The settings of systemd/edgecam.service and `npm start` today.
@@ -29,7 +36,7 @@ const TODAY: Variant = {
   env: { MALLOC_ARENA_MAX: '2' },
   nodeArgs: ['--max-semi-space-size=2'],
 };
-const VARIANTS: Variant[] = [
+const SETTINGS: Variant[] = [
   TODAY,
   {
     name: 'glibc returns freed heap: + MALLOC_TRIM_THRESHOLD_=65536 MALLOC_TOP_PAD_=0',
@@ -38,6 +45,10 @@ const VARIANTS: Variant[] = [
   },
   { name: "Node's defaults (no settings)", env: {}, nodeArgs: [] },
 ];
+const VARIANTS: Variant[] =
+  BASELINE === undefined
+    ? SETTINGS
+    : [TODAY, { ...TODAY, name: `baseline ${BASELINE}, as shipped`, cwd: BASELINE }];
 
 interface Figures {
   rssMb: number;
@@ -83,6 +94,7 @@ async function run(variant: Variant): Promise<Figures> {
       EDGECAM_LOG__LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
+    ...(variant.cwd === undefined ? {} : { cwd: variant.cwd }),
   });
   try {
     const url = await new Promise<string>((resolve, reject) => {
