@@ -104,6 +104,11 @@ async function createSession(
       // ORT's pool threads spin after each run by default; on a 2-4 core board that spinning takes
       // the cores the main thread needs to receive the result (measured: +2 ms per frame on 2 cores).
       extra: { session: { intra_op: { allow_spinning: '0' } } },
+      // With a memory pattern, ORT plans each run's intermediate tensors into one block after the
+      // first run; the arena, which never gives memory back, already holds what that first run
+      // took, so the block comes on top (the sign model: 8 MB more). Without it the same arena
+      // serves every run, for the same CPU a frame (bench:memory).
+      enableMemPattern: false,
     };
     try {
       const session = await runtime.ort.InferenceSession.create(bytes, sessionOptions);

@@ -3,6 +3,7 @@
 // synchronous native call in setImmediate), so it runs here, leaving the main thread free for
 // MQTT keepalives and HTTP.
 import { parentPort, workerData } from 'node:worker_threads';
+import { youngCollector } from '../heap-growth.js';
 import { I420Image, i420Size } from '../kernels/i420.js';
 import { toWire } from '../worker-thread.js';
 import type { InferenceLogger } from './backend.js';
@@ -28,6 +29,12 @@ try {
 }
 
 const queue: Extract<ToWorker, { type: 'run' }>[] = [];
+// Frees the runs' output tensors every few runs (heap-growth.ts says why). A collection costs
+// about 2 ms of CPU here, measured against none on the default config: after every run 1.9 ms a
+// frame more, every 8 runs 0.3, every 32 runs 0.1 (within noise), for the same memory.
+const COLLECT_EVERY_RUNS = 16;
+const collectYoung = youngCollector();
+let runsSinceCollection = 0;
 
 async function runQueued(): Promise<void> {
   while (queue.length > 0) {
@@ -42,6 +49,10 @@ async function runQueued(): Promise<void> {
       try {
         const { detections, timings } = await engine.run(frame);
         send({ type: 'result', id, detections, timings });
+        if (++runsSinceCollection >= COLLECT_EVERY_RUNS) {
+          runsSinceCollection = 0;
+          collectYoung?.();
+        }
       } catch (err) {
         send({ type: 'failed', id, error: toWire(err) });
       }
