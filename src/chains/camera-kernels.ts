@@ -1,17 +1,21 @@
 import type { ChainConfig } from '../config/chain-schema.js';
 import type { Frame } from '../frame.js';
 import type { KernelOutput } from '../kernel-output.js';
-import type { KernelSlot, KernelWorker } from './kernel-worker-client.js';
+import { InThreadPlans } from './in-thread-plans.js';
+import { runsInThread } from './kernel-placement.js';
+import type { KernelPlans } from './kernel-plans.js';
+import type { KernelWorker } from './kernel-worker-client.js';
 
 /**
- * A camera's chains in the kernel worker, planned for the size its frames actually have: the
- * first frame (or one of a new size, or new chains after a reload) plans them once; every other
- * frame runs the plans. Old plans are removed from the worker once replaced. It fits the
+ * A camera's chains, planned for the size its frames actually have: the first frame (or one of a
+ * new size, or new chains after a reload) plans them once; every other frame runs the plans. They
+ * run in the kernel worker, or on the main thread when they are cheap and not needed every frame
+ * (kernel-placement.ts). Old plans are removed from the worker once replaced. It fits the
  * pipeline's FrameKernels port (checked where the daemon hands it to a CameraPipeline).
  * @example const kernels = new CameraKernels(worker, 'front', chains.preprocess, chains.edges); await kernels.run(frame, want)
  */
 export class CameraKernels {
-  #slot: KernelSlot | undefined;
+  #slot: KernelPlans | undefined;
   #key: string | undefined;
   #generation = 0;
   #preprocess: ChainConfig | undefined;
@@ -55,9 +59,14 @@ export class CameraKernels {
       input!.height !== frame.height ||
       input!.channels !== frame.channels
     ) {
-      const key = `${this.camera}#${this.#generation++}`;
       const shape = { width: frame.width, height: frame.height, channels: frame.channels };
-      slot = await this.worker.camera(key, shape, this.#preprocess, this.#edges);
+      const key = runsInThread(this.#preprocess, this.#edges, shape)
+        ? undefined
+        : `${this.camera}#${this.#generation++}`;
+      slot =
+        key === undefined
+          ? new InThreadPlans(shape, this.#preprocess, this.#edges)
+          : await this.worker.camera(key, shape, this.#preprocess, this.#edges);
       if (this.#key !== undefined) this.worker.remove(this.#key);
       this.#key = key;
       this.#slot = slot;

@@ -4,6 +4,7 @@ import { EdgecamError } from '../errors.js';
 import type { Image, Shape } from '../frame.js';
 import type { KernelOutput } from '../kernel-output.js';
 import { fromWire, startWorker, type WorkerOrigin } from '../worker-thread.js';
+import type { KernelPlans } from './kernel-plans.js';
 import type { FromKernelWorker, ToKernelWorker } from './kernel-protocol.js';
 
 const ORIGIN: WorkerOrigin = { worker: 'kernel worker', fallback: 'EDGECAM_ERR_KERNEL' };
@@ -117,7 +118,7 @@ export class KernelWorker {
 }
 
 /** One camera's plans in the kernel worker. */
-export class KernelSlot {
+export class KernelSlot implements KernelPlans {
   readonly input: Shape;
   /** The engine of the camera's chains: 'wasm-simd', 'typescript' or 'none'. */
   readonly engine: string;
