@@ -5,20 +5,8 @@ import { InThreadPlans } from '../../../src/chains/in-thread-plans.js';
 import { IN_THREAD_BUDGET_SECONDS, runsInThread } from '../../../src/chains/kernel-placement.js';
 import { KernelWorker } from '../../../src/chains/kernel-worker-client.js';
 import type { StepConfig } from '../../../src/config/chain-schema.js';
-import type { Frame } from '../../../src/frame.js';
-import { seededRandom } from '../../../src/random.js';
+import { randomFrame as frame, shape } from './random-frame.js';
 
-const shape = { width: 64, height: 48, channels: 3 } as const;
-function frame(seed: number): Frame {
-  const rand = seededRandom(seed);
-  return {
-    ...shape,
-    seq: seed,
-    timestamp: 0,
-    source: 'test',
-    data: Uint8Array.from({ length: 64 * 48 * 3 }, () => Math.floor(rand() * 256)),
-  };
-}
 const denoise: StepConfig[] = [{ kernel: 'gaussian5' }];
 const edges: StepConfig[] = [{ kernel: 'gaussian5' }, { edges: 'L1' }];
 

@@ -4,19 +4,8 @@ import { KernelWorker } from '../../../src/chains/kernel-worker-client.js';
 import type { Frame } from '../../../src/frame.js';
 import { resolveKernel } from '../../../src/kernels/library.js';
 import { createChainPlan, createEdgePlan } from '../../../src/kernels/plan.js';
-import { seededRandom } from '../../../src/random.js';
+import { randomFrame as frame, shape } from './random-frame.js';
 
-const shape = { width: 64, height: 48, channels: 3 } as const;
-function frame(seed: number): Frame {
-  const rand = seededRandom(seed);
-  return {
-    ...shape,
-    seq: seed,
-    timestamp: 0,
-    source: 'test',
-    data: Uint8Array.from({ length: 64 * 48 * 3 }, () => Math.floor(rand() * 256)),
-  };
-}
 const expectedEdges = (f: Frame) => {
   const blurred = createChainPlan([{ kernel: resolveKernel('gaussian5') }], shape).run(f);
   return createEdgePlan(blurred, { norm: 'L1' }).run(blurred).data;
