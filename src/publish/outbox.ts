@@ -1,5 +1,6 @@
 import { EdgecamError } from '../errors.js';
 import { type Clock, systemClock } from '../time/clock.js';
+import { type BatchOp, BatchQueue } from './outbox-batches.js';
 import { diskFullMessage, freeBytes, isDiskFull, SizeWatch } from './outbox-disk.js';
 import { type Discard, type DiscardReason, OutboxLedger, type OutboxLimits } from './outbox-ledger.js';
 import { entriesAfter, HeldEntries, RecentEntries } from './outbox-memory.js';
@@ -25,7 +26,7 @@ export type { OutboxEntry, OutboxMessage } from './outbox-record.js';
  * a compaction), the store is compacted.
  *
  * Appends made while a write is in progress go together in the next batch: one fsync for many
- * events. What this process appended stays in memory too (up to RECENT_BYTES) until it is
+ * events (outbox-batches.ts). What this process appended stays in memory too (up to RECENT_BYTES) until it is
  * removed, so the pump reads new entries without a trip through LevelDB.
  *
  * When the disk is full (at a write, or already at start-up) nothing fails: new entries are held
@@ -49,8 +50,6 @@ export const RETRY_MS = 5000;
 /** Free bytes, besides what is held, that the disk needs before the store is written again. */
 const HEADROOM = 64 << 10;
 
-type BatchOp = { type: 'put'; key: string; value: Buffer } | { type: 'del'; key: string };
-
 export interface OutboxOptions {
   /** For the full-disk retries (the system clock by default). */
   readonly clock?: Clock;
@@ -70,10 +69,7 @@ export interface OutboxFault {
 export class Outbox {
   readonly #ledger: OutboxLedger;
   #nextSeq: number;
-  #pending: BatchOp[] = [];
-  #waiters: (() => void)[] = [];
-  #failers: ((err: unknown) => void)[] = [];
-  #writing: Promise<void> | undefined;
+  readonly #batches: BatchQueue;
   #closed = false;
   readonly #recent: RecentEntries;
   readonly #held: HeldEntries;
@@ -111,6 +107,10 @@ export class Outbox {
     this.#recent = new RecentEntries(RECENT_BYTES, nextSeq);
     this.#held = new HeldEntries(limits.maxMessages);
     this.#unopened = false;
+    this.#batches = new BatchQueue(
+      (ops) => this.#commit(ops),
+      (err) => this.onError(err),
+    );
     const range = [keyOf(0), keyOf(Number.MAX_SAFE_INTEGER)] as const;
     const compactable = db as unknown as ConstructorParameters<typeof SizeWatch>[1];
     this.#sizeWatch = new SizeWatch(dir, compactable, limits.maxBytes, range, (err) => this.onError(err));
@@ -137,7 +137,7 @@ export class Outbox {
     const outbox = new Outbox(db, limits, dir, (sizes.at(-1)?.seq ?? -1) + 1, clock);
     // A smaller bound than the last run's applies at once.
     outbox.#discard(outbox.#ledger.prepend(sizes));
-    if (outbox.#pending.length > 0) await outbox.#flush();
+    if (outbox.#batches.length > 0) await outbox.#batches.flush();
     return outbox;
   }
 
@@ -180,8 +180,8 @@ export class Outbox {
     this.#discard(this.#ledger.add(seq, value.length, message.droppable === true, message.topic), seq);
     // Given up at once (a snapshot past its share): never written, so nothing to delete either.
     if (!this.#ledger.has(seq)) return seq;
-    this.#pending.push({ type: 'put', key, value });
-    await this.#flush();
+    this.#batches.push({ type: 'put', key, value });
+    await this.#batches.flush();
     return seq;
   }
 
@@ -232,8 +232,8 @@ export class Outbox {
     clearTimeout(this.#deleteTimer);
     this.#deleteTimer = undefined;
     this.#cancelRetry?.();
-    await this.#flush();
-    await this.#writing;
+    await this.#batches.flush();
+    await this.#batches.idle();
     this.#closed = true;
     if (this.db.status === 'open') await this.db.close();
   }
@@ -243,7 +243,7 @@ export class Outbox {
     // A held entry was never written: nothing to delete.
     if (this.#held.release(seq)) return;
     this.#recent.forget(seq);
-    this.#pending.push({ type: 'del', key: keyOf(seq) });
+    this.#batches.push({ type: 'del', key: keyOf(seq) });
     // Deletes wait up to DELETE_DELAY_MS, so that one write carries many (and the next append's
     // puts). A delete lost to a crash, or that fails, costs a duplicate delivery after a restart
     // (the event id lets subscribers drop it); a failure is reported, not thrown at the caller,
@@ -251,7 +251,7 @@ export class Outbox {
     if (this.#deleteTimer !== undefined) return;
     this.#deleteTimer = setTimeout(() => {
       this.#deleteTimer = undefined;
-      this.#flush().catch((err: unknown) => this.onError(err));
+      this.#batches.flush().catch((err: unknown) => this.onError(err));
     }, DELETE_DELAY_MS);
     this.#deleteTimer.unref();
   }
@@ -268,52 +268,25 @@ export class Outbox {
     if (full > 0) this.onDrop(full);
   }
 
-  /** Resolves when everything pending now is written (or held); one batch in flight at a time. */
-  #flush(): Promise<void> {
-    // Nothing to write and nothing being written. (A write loop started with nothing pending
-    // would end before `??=` below stored it, and that finished loop would then block every later
-    // flush.)
-    if (this.#pending.length === 0 && this.#writing === undefined) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.#waiters.push(resolve);
-      this.#failers.push(reject);
-      this.#writing ??= this.#writeLoop();
-    });
-  }
-
-  async #writeLoop(): Promise<void> {
-    while (this.#pending.length > 0) {
-      const taken = this.#pending;
-      const waiters = this.#waiters;
-      const failers = this.#failers;
-      this.#pending = [];
-      this.#waiters = [];
-      this.#failers = [];
-      // Puts first: a put and the delete of the same (dropped) key may share a batch. Puts of
-      // entries given up meanwhile (a snapshot a newer one replaced) are not written at all.
-      const ops = taken
-        .filter((op) => op.type === 'del' || this.#ledger.has(seqOf(op.key)))
-        .sort((a, b) => (a.type === b.type ? 0 : a.type === 'put' ? -1 : 1));
-      const error = await this.#write(ops);
-      if (error !== undefined && isDiskFull(error)) this.#unwritable(error);
-      if (this.#fault !== undefined) {
-        this.#hold(ops);
-        for (const done of waiters) done();
-        continue;
-      }
-      if (error !== undefined) {
-        this.#failed(ops, failers, error);
-        continue;
-      }
-      this.#written(ops);
-      for (const done of waiters) done();
+  /**
+   * Writes one batch, or holds it in memory while the disk is full; resolves with the error that
+   * fails its appends when it could not be written for another reason.
+   */
+  async #commit(taken: readonly BatchOp[]): Promise<Error | undefined> {
+    // Puts first: a put and the delete of the same (dropped) key may share a batch. Puts of
+    // entries given up meanwhile (a snapshot a newer one replaced) are not written at all.
+    const ops = taken
+      .filter((op) => op.type === 'del' || this.#ledger.has(seqOf(op.key)))
+      .sort((a, b) => (a.type === b.type ? 0 : a.type === 'put' ? -1 : 1));
+    const error = await this.#write(ops);
+    if (error !== undefined && isDiskFull(error)) this.#unwritable(error);
+    if (this.#fault !== undefined) {
+      this.#hold(ops);
+      return undefined;
     }
-    // Waiters that arrived with nothing left to write (a remove of an unknown seq).
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    this.#failers = [];
-    this.#writing = undefined;
-    for (const done of waiters) done();
+    if (error !== undefined) return this.#failed(ops, error);
+    this.#written(ops);
+    return undefined;
   }
 
   /** Writes one batch; returns the error instead of throwing it (none while the disk is full). */
@@ -342,12 +315,9 @@ export class Outbox {
   }
 
   /** A batch failed for another reason than a full disk: its appends fail with EDGECAM_ERR_STATE_DIR. */
-  #failed(ops: readonly BatchOp[], failers: readonly ((err: unknown) => void)[], err: Error): void {
+  #failed(ops: readonly BatchOp[], err: Error): Error {
     for (const op of ops) if (op.type === 'put') this.#ledger.remove(seqOf(op.key));
-    const error = stateDirError(this.dir, err);
-    for (const fail of failers) fail(error);
-    // Deletes alone have no caller waiting.
-    if (failers.length === 0) this.onError(error);
+    return stateDirError(this.dir, err);
   }
 
   /** Keeps a batch the disk could not take in memory, within HELD_BYTES. */
@@ -389,7 +359,7 @@ export class Outbox {
   async #recover(): Promise<void> {
     if (this.#closed) return;
     if ((await freeBytes(this.dir)) < this.#held.bytes + HEADROOM) return this.#unwritable(this.#fault!);
-    await this.#writing;
+    await this.#batches.idle();
     try {
       if (this.db.status === 'open') await this.db.close();
       await openStore(this.db);
@@ -407,12 +377,12 @@ export class Outbox {
       value: encodeEntry(e),
     }));
     const dels: BatchOp[] = held.deletes.map((key) => ({ type: 'del', key }));
-    this.#pending = [...puts, ...this.#pending, ...dels];
+    this.#batches.surround(puts, dels);
     // Still reported until what was held is written.
     const fault = this.#fault;
     this.#fault = undefined;
     this.#recovering = fault;
-    await this.#flush();
+    await this.#batches.flush();
     this.#recovering = undefined;
     if (this.#fault === undefined) this.onWritable(undefined);
   }
