@@ -41,6 +41,7 @@ case "$arch" in
       test/unit/publish/outbox.test.ts
       test/unit/publish/outbox-ledger.test.ts
       test/unit/publish/outbox-flood.test.ts
+      test/unit/publish/outbox-batches.test.ts
     )
     ;;
   armv7)
