@@ -53,3 +53,14 @@ export function chainRunner(steps: readonly StepConfig[], input: Shape): ChainRu
     },
   };
 }
+
+/**
+ * The engine a camera's chains run on, as reported: 'none' without chains, 'wasm-simd' when every
+ * step of every chain runs on WebAssembly, else 'typescript'.
+ * @example chainsEngine(chainRunner(edges, shape), undefined) // 'wasm-simd'
+ */
+export function chainsEngine(...runners: (ChainRunner | undefined)[]): string {
+  const engines = runners.filter((r) => r !== undefined).map((r) => r.engine);
+  if (engines.length === 0) return 'none';
+  return engines.every((e) => e === 'wasm-simd') ? 'wasm-simd' : 'typescript';
+}

@@ -1,7 +1,7 @@
 import type { ChainConfig } from '../config/chain-schema.js';
 import type { Frame, Image, Shape } from '../frame.js';
 import type { KernelOutput } from '../kernel-output.js';
-import { type ChainRunner, chainRunner } from './chain-runner.js';
+import { type ChainRunner, chainRunner, chainsEngine } from './chain-runner.js';
 import type { KernelPlans } from './kernel-plans.js';
 
 /**
@@ -23,9 +23,7 @@ export class InThreadPlans implements KernelPlans {
     const edge = edges === undefined ? undefined : chainRunner(edges, input);
     this.#preprocess = pre === undefined ? undefined : { runner: pre, out: [outputOf(pre), outputOf(pre)] };
     this.#edges = edge === undefined ? undefined : { runner: edge, out: outputOf(edge) };
-    const engines = [pre?.engine, edge?.engine].filter((e) => e !== undefined);
-    this.engine =
-      engines.length === 0 ? 'none' : engines.every((e) => e === 'wasm-simd') ? 'wasm-simd' : 'typescript';
+    this.engine = chainsEngine(pre, edge);
   }
 
   async run(frame: Frame, want: { preprocess: boolean; edges: boolean }): Promise<KernelOutput> {

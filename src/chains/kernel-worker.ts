@@ -4,7 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { Image } from '../frame.js';
 import { toWire } from '../worker-thread.js';
-import { type ChainRunner, chainRunner } from './chain-runner.js';
+import { type ChainRunner, chainRunner, chainsEngine } from './chain-runner.js';
 import type { ChainBuffers, FromKernelWorker, ToKernelWorker } from './kernel-protocol.js';
 
 const port = parentPort;
@@ -50,19 +50,13 @@ port.on('message', (message: ToKernelWorker) => {
           pre === undefined ? undefined : { runner: pre, out: [preOut![0].image, preOut![1].image] },
         edges: edges === undefined ? undefined : { runner: edges, out: edgesOut!.image },
       });
-      const engines = [pre?.engine, edges?.engine].filter((e) => e !== undefined);
       send({
         type: 'configured',
         id,
         input: inputBuffer,
         preprocess: preOut === undefined ? undefined : [preOut[0].buffers, preOut[1].buffers],
         edges: edgesOut?.buffers,
-        engine:
-          engines.length === 0
-            ? 'none'
-            : engines.every((e) => e === 'wasm-simd')
-              ? 'wasm-simd'
-              : 'typescript',
+        engine: chainsEngine(pre, edges),
       });
       return;
     }
