@@ -26,8 +26,8 @@ export type { OutboxEntry, OutboxMessage } from './outbox-record.js';
  * a compaction), the store is compacted.
  *
  * Appends made while a write is in progress go together in the next batch: one fsync for many
- * events (outbox-batches.ts). What this process appended stays in memory too (up to RECENT_BYTES) until it is
- * removed, so the pump reads new entries without a trip through LevelDB.
+ * events (outbox-batches.ts). What this process appended stays in memory too (up to RECENT_BYTES)
+ * until it is removed, so the pump reads new entries without a trip through LevelDB.
  *
  * When the disk is full (at a write, or already at start-up) nothing fails: new entries are held
  * in memory, in order, up to HELD_BYTES (then the oldest are dropped and counted), and delivered
