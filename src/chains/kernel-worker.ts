@@ -4,7 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { Image } from '../frame.js';
 import { toWire } from '../worker-thread.js';
-import { type ChainRunner, chainRunner, chainsEngine } from './chain-runner.js';
+import { CameraChains } from './camera-chains.js';
 import type { ChainBuffers, FromKernelWorker, ToKernelWorker } from './kernel-protocol.js';
 
 const port = parentPort;
@@ -12,20 +12,18 @@ if (port === null) throw new Error('kernel-worker.ts runs as a worker thread, st
 
 interface CameraPlans {
   readonly input: Image<Uint8Array>;
-  readonly preprocess: { runner: ChainRunner; out: [Image<Uint8Array>, Image<Uint8Array>] } | undefined;
-  readonly edges: { runner: ChainRunner; out: Image<Uint8Array> } | undefined;
+  readonly chains: CameraChains;
 }
 
 const cameras = new Map<string, CameraPlans>();
 const send = (message: FromKernelWorker) => port.postMessage(message);
 
-function shared(runner: ChainRunner): { buffers: ChainBuffers; image: Image<Uint8Array> } {
-  const { width, height, channels } = runner.output;
-  const buffer = new SharedArrayBuffer(width * height * channels);
-  return {
-    buffers: { shape: runner.output, buffer },
-    image: { ...runner.output, data: new Uint8Array(buffer) },
-  };
+/** Bytes in shared memory, which the main thread maps too. */
+const sharedBytes = (bytes: number) => new Uint8Array(new SharedArrayBuffer(bytes));
+
+/** An output as the main thread gets it: its shape and its shared buffer. */
+function buffersOf({ width, height, channels, data }: Image<Uint8Array>): ChainBuffers {
+  return { shape: { width, height, channels }, buffer: data.buffer as SharedArrayBuffer };
 }
 
 port.on('message', (message: ToKernelWorker) => {
@@ -37,35 +35,23 @@ port.on('message', (message: ToKernelWorker) => {
   try {
     if (message.type === 'configure') {
       const { width, height, channels } = message.input;
-      const inputBuffer = new SharedArrayBuffer(width * height * channels);
-      const input = { width, height, channels, data: new Uint8Array(inputBuffer) };
-      const pre =
-        message.preprocess === undefined ? undefined : chainRunner(message.preprocess, message.input);
-      const edges = message.edges === undefined ? undefined : chainRunner(message.edges, message.input);
-      const preOut = pre === undefined ? undefined : ([shared(pre), shared(pre)] as const);
-      const edgesOut = edges === undefined ? undefined : shared(edges);
-      cameras.set(message.camera, {
-        input,
-        preprocess:
-          pre === undefined ? undefined : { runner: pre, out: [preOut![0].image, preOut![1].image] },
-        edges: edges === undefined ? undefined : { runner: edges, out: edgesOut!.image },
-      });
+      const input = { width, height, channels, data: sharedBytes(width * height * channels) };
+      const chains = new CameraChains(message.input, message.preprocess, message.edges, sharedBytes);
+      cameras.set(message.camera, { input, chains });
+      const pre = chains.preprocess;
       send({
         type: 'configured',
         id,
-        input: inputBuffer,
-        preprocess: preOut === undefined ? undefined : [preOut[0].buffers, preOut[1].buffers],
-        edges: edgesOut?.buffers,
-        engine: chainsEngine(pre, edges),
+        input: input.data.buffer as SharedArrayBuffer,
+        preprocess: pre === undefined ? undefined : [buffersOf(pre[0]), buffersOf(pre[1])],
+        edges: chains.edges === undefined ? undefined : buffersOf(chains.edges),
+        engine: chains.engine,
       });
       return;
     }
     const plans = cameras.get(message.camera);
     if (plans === undefined) throw new Error(`camera "${message.camera}" is not configured`);
-    if (message.preprocess && plans.preprocess !== undefined) {
-      plans.preprocess.runner.run(plans.input, plans.preprocess.out[message.slot]);
-    }
-    if (message.edges && plans.edges !== undefined) plans.edges.runner.run(plans.input, plans.edges.out);
+    plans.chains.run(plans.input, message, message.slot);
     send({ type: 'done', id });
   } catch (err) {
     send({ type: 'failed', id, error: toWire(err) });
