@@ -8,7 +8,4 @@
 
 export { CameraKernels } from './camera-kernels.js';
 export { type ChainRunner, chainRunner } from './chain-runner.js';
-export { InThreadPlans } from './in-thread-plans.js';
-export { runsInThread } from './kernel-placement.js';
-export type { KernelPlans } from './kernel-plans.js';
 export { KernelSlot, KernelWorker } from './kernel-worker-client.js';
