@@ -1,7 +1,7 @@
 import { EdgecamError } from '../errors.js';
 import type { CameraImage, Image, Shape } from '../frame.js';
 import { grayLevel } from './gray.js';
-import { checkShape } from './image.js';
+import { checkShape, shapeOf } from './image.js';
 
 /**
  * A small gray copy of a camera frame, for work that needs the picture's layout but not its
@@ -33,11 +33,13 @@ export function downscaledSize(input: { width: number; height: number }, width: 
 }
 
 /**
- * Plans a gray downscale of frames shaped `input` to `width` columns.
+ * Plans a gray downscale of frames shaped `shape` to `width` columns.
  * @example const small = createGrayDownscale({ width: 1280, height: 720, channels: 3 }, 160); small.run(frame, out)
  */
-export function createGrayDownscale(input: Shape, width: number): GrayDownscale {
-  checkShape(input, 'input');
+export function createGrayDownscale(shape: Shape, width: number): GrayDownscale {
+  checkShape(shape, 'input');
+  // Callers plan from their first frame: keep its shape, not its pixels.
+  const input = shapeOf(shape);
   if (input.channels !== 1 && input.channels !== 3) {
     throw new EdgecamError(
       'EDGECAM_ERR_ARGUMENT',

@@ -120,3 +120,12 @@ function overlaps(a: Pixels, b: Pixels): boolean {
 function argumentError(message: string): EdgecamError {
   return new EdgecamError('EDGECAM_ERR_ARGUMENT', message);
 }
+
+/**
+ * The shape of `s` alone, frozen: what a plan keeps of the image it was planned from, so that it
+ * does not hold that image's pixels (a camera frame) for as long as the plan lives.
+ * @example const shape = shapeOf(frame); // { width: 640, height: 480, channels: 3 }
+ */
+export function shapeOf(s: Shape): Shape {
+  return Object.freeze({ width: s.width, height: s.height, channels: s.channels });
+}

@@ -7,7 +7,7 @@ import { policyGain } from './fast/output-mode.js';
 import { chooseRecipe, type KernelRecipe } from './fast/quantize.js';
 import { createReferenceEdges, createReferenceFilter } from './fast/reference-pass.js';
 import { type ConvGeometry, planConv } from './geometry.js';
-import { checkShape, shapeText } from './image.js';
+import { checkShape, shapeOf, shapeText } from './image.js';
 import { checkKernel, flippedWeights, separate } from './kernel.js';
 import type { ConvOptions, Kernel, Uint8Policy } from './types.js';
 import { toUint8 } from './uint8.js';
@@ -227,10 +227,6 @@ function checkRunImage(img: Image<Uint8Array>, shape: Shape, length: number, wha
 function checkPolicy(policy: Uint8Policy): void {
   // toUint8 owns the policy rules and messages; one pixel is enough to apply them.
   toUint8({ width: 1, height: 1, channels: 1, data: new Float32Array(1) }, policy);
-}
-
-function shapeOf(s: Shape): Shape {
-  return Object.freeze({ width: s.width, height: s.height, channels: s.channels });
 }
 
 /** False when ENGINE_ENV keeps plans (and the model input's resampling) off WebAssembly. */

@@ -14,6 +14,13 @@ describe('createGrayDownscale', () => {
     expect(downscaledSize({ width: 100, height: 50 }, 160)).toEqual({ width: 100, height: 50, channels: 1 });
   });
 
+  it('keeps the shape of the frame it was planned from, not the frame (its pixels stay collectable)', () => {
+    const frame = { width: 8, height: 4, channels: 3, data: new Uint8Array(8 * 4 * 3) };
+    const plan = createGrayDownscale(frame, 2);
+    expect(plan.input).toEqual({ width: 8, height: 4, channels: 3 });
+    expect(plan.input).not.toHaveProperty('data');
+  });
+
   it('averages gray samples of each block: a frame of flat blocks gives each block its gray level', () => {
     // 8x4 RGB: the left half one colour, the right half another; to 2x1.
     const data = new Uint8Array(8 * 4 * 3);
