@@ -6,7 +6,7 @@
 // milliseconds per frame (the daemon's threads; ffmpeg's are its own). Goal (issue 18): RSS under
 // 150 MB on the default config with no more CPU per frame than today.
 // [-- --baseline DIR] runs, instead of those variants, this build and an earlier one side by side,
-// both as shipped; DIR is a checkout with dist/ built, e.g. from this one:
+// each with the memory settings of its own `npm start` script; DIR is a checkout with dist/ built, e.g. from this one:
 //   git worktree add /tmp/base HEAD~1 && ln -s $PWD/node_modules /tmp/base/ && (cd /tmp/base && npm run build)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -30,12 +30,28 @@ interface Variant {
   readonly cwd?: string;
 }
 
-// The settings of systemd/edgecam.service and `npm start` today.
-const TODAY: Variant = {
-  name: 'as shipped (MALLOC_ARENA_MAX=2, --max-semi-space-size=2)',
-  env: { MALLOC_ARENA_MAX: '2' },
-  nodeArgs: ['--max-semi-space-size=2'],
-};
+/**
+ * The memory settings a checkout ships, read from its `npm start` script (systemd/edgecam.service
+ * sets the same): the environment before `exec node`, and node's flags before the script.
+ */
+function shipped(dir: string, name: string): Variant {
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.split(/\s+/);
+  const env: Record<string, string> = {};
+  for (const w of words.slice(0, words.indexOf('node'))) {
+    const m = /^([A-Z_]+)=(.*)$/.exec(w);
+    if (m) env[m[1]!] = m[2]!;
+  }
+  const nodeArgs: string[] = [];
+  for (const w of words.slice(words.indexOf('node') + 1)) {
+    if (!w.startsWith('--')) break;
+    nodeArgs.push(w);
+  }
+  const settings = [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...nodeArgs].join(' ');
+  return { name: `${name} (${settings})`, env, nodeArgs, ...(dir === '.' ? {} : { cwd: dir }) };
+}
+
+const TODAY = shipped('.', 'as shipped');
 const SETTINGS: Variant[] = [
   TODAY,
   {
@@ -46,9 +62,7 @@ const SETTINGS: Variant[] = [
   { name: "Node's defaults (no settings)", env: {}, nodeArgs: [] },
 ];
 const VARIANTS: Variant[] =
-  BASELINE === undefined
-    ? SETTINGS
-    : [TODAY, { ...TODAY, name: `baseline ${BASELINE}, as shipped`, cwd: BASELINE }];
+  BASELINE === undefined ? SETTINGS : [TODAY, shipped(BASELINE, `baseline ${BASELINE}, as it shipped`)];
 
 interface Figures {
   rssMb: number;
