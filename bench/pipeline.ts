@@ -141,7 +141,7 @@ function childRun(file: string): Promise<DaemonRun & HealthFigures> {
     // The memory settings edgecam runs with under systemd and npm start (systemd/edgecam.service).
     const child = spawn(
       process.execPath,
-      ['--max-semi-space-size=2', script, file, String(FRAMES), String(WARMUP)],
+      ['--max-semi-space-size=2', '--optimize-for-size', script, file, String(FRAMES), String(WARMUP)],
       { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MALLOC_ARENA_MAX: '2' } },
     );
     let out = '';

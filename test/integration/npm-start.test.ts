@@ -158,7 +158,9 @@ describe('npm start', () => {
     expect(started.stderr()).not.toMatch(/npm warn/i);
     // The memory settings of README's Memory section, on the daemon process itself.
     expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=2');
-    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=2');
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    expect(cmdline).toContain('--max-semi-space-size=2');
+    expect(cmdline).toContain('--optimize-for-size');
     started.npm.kill('SIGTERM');
     await once(started.npm, 'exit');
   });

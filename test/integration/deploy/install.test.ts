@@ -96,7 +96,7 @@ describe('deploy/install.sh', { timeout: 600_000 }, () => {
 
     const unit = await readFile(join(prefix, 'etc/systemd/system/edgecam.service'), 'utf8');
     expect(unit).toMatch(
-      /^ExecStart=\/\S*node \/opt\/edgecam\/dist\/cli\.js --config \/etc\/edgecam\/config\.yaml run$/m,
+      /^ExecStart=\/\S*node --optimize-for-size \/opt\/edgecam\/dist\/cli\.js --config \/etc\/edgecam\/config\.yaml run$/m,
     );
     const dropin = join(prefix, 'etc/systemd/system/edgecam.service.d/jetson.conf');
     expect(existsSync(dropin)).toBe(true);
