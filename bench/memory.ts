@@ -6,7 +6,8 @@
 // milliseconds per frame (the daemon's threads; ffmpeg's are its own). Goal (issue 18): RSS under
 // 150 MB on the default config with no more CPU per frame than today.
 // [-- --baseline DIR] runs, instead of those variants, this build and an earlier one side by side,
-// each with the memory settings of its own `npm start` script; DIR is a checkout with dist/ built, e.g. from this one:
+// each with the memory settings of its own `npm start` script; DIR is a checkout with dist/ built,
+// e.g. from this one:
 //   git worktree add /tmp/base HEAD~1 && ln -s $PWD/node_modules /tmp/base/ && (cd /tmp/base && npm run build)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -37,6 +38,8 @@ interface Variant {
 function shipped(dir: string, name: string): Variant {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: { start: string } };
   const words = pkg.scripts.start.split(/\s+/);
+  if (!words.includes('node'))
+    throw new Error(`${dir}/package.json: npm start does not run node: ${pkg.scripts.start}`);
   const env: Record<string, string> = {};
   for (const w of words.slice(0, words.indexOf('node'))) {
     const m = /^([A-Z_]+)=(.*)$/.exec(w);
