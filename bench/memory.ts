@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { settingsText, shippedSettings } from './shipped-settings.js';
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--seconds');
@@ -31,27 +32,10 @@ interface Variant {
   readonly cwd?: string;
 }
 
-/**
- * The memory settings a checkout ships, read from its `npm start` script (systemd/edgecam.service
- * sets the same): the environment before `exec node`, and node's flags before the script.
- */
+/** A checkout's shipped settings (shipped-settings.ts), run from that checkout. */
 function shipped(dir: string, name: string): Variant {
-  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const words = pkg.scripts.start.split(/\s+/);
-  if (!words.includes('node'))
-    throw new Error(`${dir}/package.json: npm start does not run node: ${pkg.scripts.start}`);
-  const env: Record<string, string> = {};
-  for (const w of words.slice(0, words.indexOf('node'))) {
-    const m = /^([A-Z_]+)=(.*)$/.exec(w);
-    if (m) env[m[1]!] = m[2]!;
-  }
-  const nodeArgs: string[] = [];
-  for (const w of words.slice(words.indexOf('node') + 1)) {
-    if (!w.startsWith('--')) break;
-    nodeArgs.push(w);
-  }
-  const settings = [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...nodeArgs].join(' ');
-  return { name: `${name} (${settings})`, env, nodeArgs, ...(dir === '.' ? {} : { cwd: dir }) };
+  const settings = shippedSettings(dir);
+  return { name: `${name} (${settingsText(settings)})`, ...settings, ...(dir === '.' ? {} : { cwd: dir }) };
 }
 
 const TODAY = shipped('.', 'as shipped');

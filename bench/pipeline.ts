@@ -23,6 +23,7 @@ import type { TimedStage } from '../src/pipeline/index.js';
 import { seededRandom } from '../src/random.js';
 import { calibrate } from '../test/onnx-builder/calibrate.js';
 import { mobileNetLike, quantizeQdq, writePackage } from '../test/onnx-builder/models.js';
+import { shippedSettings } from './shipped-settings.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) => {
@@ -33,6 +34,8 @@ const FRAMES = flag('--frames', 2000);
 const WARMUP = 50;
 /** The pause between one /healthz answer and the next request. */
 const HEALTH_POLL_MS = 10;
+/** The daemon's memory settings as npm start gives them (MALLOC_ARENA_MAX, node's flags). */
+const MEMORY_SETTINGS = shippedSettings('.');
 const SAMPLES = 'models/signs/samples';
 const SHIPPED = 'models/signs';
 
@@ -138,11 +141,14 @@ async function pollHealth(url: string, stopped: () => boolean): Promise<{ times:
 function childRun(file: string): Promise<DaemonRun & HealthFigures> {
   return new Promise((resolve, reject) => {
     const script = fileURLToPath(new URL('./pipeline-daemon.mjs', import.meta.url));
-    // The memory settings edgecam runs with under systemd and npm start (systemd/edgecam.service).
+    // The memory settings edgecam runs with under systemd and npm start.
     const child = spawn(
       process.execPath,
-      ['--max-semi-space-size=2', '--optimize-for-size', script, file, String(FRAMES), String(WARMUP)],
-      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MALLOC_ARENA_MAX: '2' } },
+      [...MEMORY_SETTINGS.nodeArgs, script, file, String(FRAMES), String(WARMUP)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, ...MEMORY_SETTINGS.env },
+      },
     );
     let out = '';
     let seen = 0;
