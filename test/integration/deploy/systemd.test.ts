@@ -2,6 +2,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shippedSettings } from '../../../bench/shipped-settings.js';
 import { missingTool } from '../system-tools.js';
 import { JETSON_DROPIN, run, UNIT } from './helpers.js';
 
@@ -75,6 +76,23 @@ describe('systemd/edgecam.service', () => {
     ]);
     const missing = await installedUnit('missing', (t) => t.replace(process.execPath, '/nonexistent/node'));
     expect((await run('systemd-analyze', ['verify', missing])).code).not.toBe(0);
+  });
+
+  it('runs the daemon with the memory settings npm start gives it (README, Memory), no more and no fewer', async () => {
+    const unit = settings(await readFile(UNIT, 'utf8'));
+    const shipped = shippedSettings('.');
+    const environment = unit.get('Environment') ?? [];
+    for (const [key, value] of Object.entries(shipped.env)) expect(environment).toContain(`${key}=${value}`);
+    // node's flags: those before the script on ExecStart, and NODE_OPTIONS (where V8 allows them).
+    const execStart = unit.get('ExecStart')![0]!.split(' ');
+    const onCommandLine = execStart.slice(
+      1,
+      execStart.findIndex((w) => w.endsWith('dist/cli.js')),
+    );
+    const inOptions = environment
+      .filter((e) => e.startsWith('NODE_OPTIONS='))
+      .flatMap((e) => e.slice('NODE_OPTIONS='.length).split(' '));
+    expect([...onCommandLine, ...inOptions].sort()).toEqual([...shipped.nodeArgs].sort());
   });
 
   it('has what a board needs: notify with watchdog, no restart loop on a bad config, its own user, hardening', async () => {
