@@ -106,8 +106,8 @@ async function createSession(
       extra: { session: { intra_op: { allow_spinning: '0' } } },
       // With a memory pattern, ORT plans each run's intermediate tensors into one block after the
       // first run; the arena, which never gives memory back, already holds what that first run
-      // took, so the block comes on top (the sign model: a new 8 MB chunk, 5 MB of it used). Without it the same arena
-      // serves every run, for the same CPU a frame (bench:memory).
+      // took, so the block comes on top (the sign model: a new 8 MB chunk, 5 MB of it used).
+      // Without it the same arena serves every run, for the same CPU a frame (bench:memory).
       enableMemPattern: false,
     };
     try {
