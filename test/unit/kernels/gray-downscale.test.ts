@@ -62,4 +62,53 @@ describe('dilate', () => {
     expect([...out.data]).toEqual([1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0]);
     expect([...dilate({ width: 5, height: 4, channels: 1, data }, 0).data]).toEqual([...data]);
   });
+
+  /** The definition: each pixel the largest value of the window around it, inside the image. */
+  function windowMax(data: Uint8Array, w: number, h: number, r: number): number[] {
+    const out: number[] = [];
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        let m = 0;
+        for (let j = Math.max(0, y - r); j <= Math.min(h - 1, y + r); j++)
+          for (let i = Math.max(0, x - r); i <= Math.min(w - 1, x + r); i++)
+            m = Math.max(m, data[j * w + i]!);
+        out.push(m);
+      }
+    }
+    return out;
+  }
+
+  it('equals the window max on gray images, sparse to full, of any size, radius and alignment', () => {
+    const random = seededRandom(7);
+    for (const [w, h] of [
+      [160, 120],
+      [37, 23],
+      [5, 1],
+      [1, 6],
+      [3, 3],
+    ] as const) {
+      for (const radius of [0, 1, 2, 5]) {
+        for (const density of [0, 0.02, 0.3, 1]) {
+          // One byte in: the pixels start at an odd offset, where 32-bit words cannot be read.
+          for (const offset of [0, 1]) {
+            const data = new Uint8Array(offset + w * h).subarray(offset);
+            for (let i = 0; i < data.length; i++)
+              data[i] = random() < density ? 1 + Math.floor(random() * 255) : 0;
+            const got = dilate({ width: w, height: h, channels: 1, data }, radius);
+            expect([...got.data], `${w}x${h} r${radius} density ${density} offset ${offset}`).toEqual(
+              windowMax(data, w, h, radius),
+            );
+          }
+        }
+      }
+    }
+  });
+
+  it('writes every pixel of an output and a scratch that held other pixels', () => {
+    const random = seededRandom(8);
+    const data = new Uint8Array(40 * 30).map(() => (random() < 0.05 ? 255 : 0));
+    const out = { width: 40, height: 30, channels: 1, data: new Uint8Array(40 * 30).fill(77) };
+    dilate({ width: 40, height: 30, channels: 1, data }, 2, out, new Uint8Array(40 * 30).fill(99));
+    expect([...out.data]).toEqual(windowMax(data, 40, 30, 2));
+  });
 });
