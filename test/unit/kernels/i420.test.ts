@@ -12,9 +12,7 @@ function randomI420(width: number, height: number, seed: number): Uint8Array {
 }
 
 function convert(i420: Uint8Array, width: number, height: number): Uint8Array {
-  const converter = new I420ToRgb(width, height);
-  converter.input.set(i420);
-  return converter.convert();
+  return new I420ToRgb(width, height).convert(i420);
 }
 
 function typescript(i420: Uint8Array, width: number, height: number): Uint8Array {
@@ -72,6 +70,9 @@ describe('I420 to RGB', () => {
       [16, 2],
       [18, 4],
       [46, 6],
+      // Bands of 32 rows: a last band of 6 rows, and one of 2.
+      [48, 70],
+      [32, 34],
       [640, 480],
       [1282, 2],
     ] as const) {
@@ -84,26 +85,20 @@ describe('I420 to RGB', () => {
     const i420 = randomI420(64, 4, 3);
     const simd = convert(i420, 64, 4);
     process.env.EDGECAM_KERNEL_ENGINE = 'typescript';
-    const converter = new I420ToRgb(64, 4);
-    // The TypeScript route's input is a plain array, not a view of the kernel module's memory.
-    expect(converter.input.buffer.byteLength).toBe(i420Size(64, 4));
-    converter.input.set(i420);
-    expect(converter.convert()).toEqual(simd);
+    expect(new I420ToRgb(64, 4).convert(i420)).toEqual(simd);
     delete process.env.EDGECAM_KERNEL_ENGINE;
     const narrow = randomI420(6, 2, 4);
     expect(convert(narrow, 6, 2)).toEqual(typescript(narrow, 6, 2));
   });
 
-  it('gives a new array for each frame, and keeps one input', () => {
+  it('gives a new array for each frame, and refuses planes too short for its size', () => {
     const converter = new I420ToRgb(32, 2);
-    const input = converter.input;
-    input.set(randomI420(32, 2, 5));
-    const first = converter.convert();
-    input.set(randomI420(32, 2, 6));
-    const second = converter.convert();
-    expect(converter.input).toBe(input);
+    const first = converter.convert(randomI420(32, 2, 5));
+    const second = converter.convert(randomI420(32, 2, 6));
     expect(second).not.toBe(first);
     expect(first).toEqual(typescript(randomI420(32, 2, 5), 32, 2));
+    expect(second).toEqual(typescript(randomI420(32, 2, 6), 32, 2));
+    expect(() => converter.convert(new Uint8Array(95))).toThrow(/32x2 I420 frame takes 96 bytes, not 95/);
   });
 
   it('refuses an odd or empty size', () => {
