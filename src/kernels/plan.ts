@@ -178,10 +178,11 @@ export function createEdgePlan(input: Shape, options: EdgeMapOptions): FilterPla
 }
 
 function makePlan(input: Shape, output: Shape, engine: FilterPlan['engine'], pass: WasmPass): FilterPlan {
-  const own: Image<Uint8Array> = {
-    ...output,
-    data: new Uint8Array(output.width * output.height * output.channels),
-  };
+  // The plan's own output is made on the first run without `out`: a plan whose caller always passes
+  // one (a chain's last step, an edge map written into the camera's buffer) never holds a second
+  // (the default edge chain held 1.2 MB it never wrote).
+  let own: Image<Uint8Array> | undefined;
+  const outLength = output.width * output.height * output.channels;
   const inLength = input.width * input.height * input.channels;
   return Object.freeze({
     input,
@@ -189,9 +190,8 @@ function makePlan(input: Shape, output: Shape, engine: FilterPlan['engine'], pas
     engine,
     run(frame: Image<Uint8Array>, out?: Image<Uint8Array>): Image<Uint8Array> {
       checkRunImage(frame, input, inLength, 'input');
-      const target = out ?? own;
       if (out !== undefined) {
-        checkRunImage(out, output, own.data.length, 'out');
+        checkRunImage(out, output, outLength, 'out');
         if (out.data.buffer === frame.data.buffer) {
           throw new EdgecamError(
             'EDGECAM_ERR_ARGUMENT',
@@ -199,6 +199,7 @@ function makePlan(input: Shape, output: Shape, engine: FilterPlan['engine'], pas
           );
         }
       }
+      const target = out ?? (own ??= { ...output, data: new Uint8Array(outLength) });
       pass.run(frame, target.data);
       return target;
     },

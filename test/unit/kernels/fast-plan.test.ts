@@ -221,6 +221,18 @@ describe('plans in steady state', () => {
     expect(out.data).toEqual(firstBytes);
   });
 
+  it('make their own output only when run without out, and keep it apart from any out', () => {
+    const a = syntheticPhoto(64, 48, 3, 1);
+    const plan = createEdgePlan(a, { norm: 'L1' });
+    const out = { width: 64, height: 48, channels: 1, data: new Uint8Array(64 * 48) };
+    expect(plan.run(a, out)).toBe(out);
+    const own = plan.run(a);
+    expect(own).not.toBe(out);
+    expect(own.data.buffer).not.toBe(out.data.buffer);
+    expect(own.data).toEqual(out.data);
+    expect(plan.run(a)).toBe(own);
+  });
+
   it('keep giving right answers after another plan grows the shared wasm memory', () => {
     const small = syntheticPhoto(16, 16, 1);
     const plan = createFilterPlan(resolveKernel('sharpen'), small);
