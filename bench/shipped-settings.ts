@@ -11,7 +11,7 @@ export interface MemorySettings {
  * The memory settings a checkout ships, read from its `npm start` script (systemd/edgecam.service
  * sets the same): the environment before `exec node`, and node's flags before the script. The
  * benches run the daemon with these, so a change to them is measured without editing each bench.
- * @example shippedSettings('.') // { env: { MALLOC_ARENA_MAX: '2' }, nodeArgs: ['--max-semi-space-size=2', '--optimize-for-size'] }
+ * @example shippedSettings('.') // { env: { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '65536', MALLOC_TOP_PAD_: '0' }, nodeArgs: ['--max-semi-space-size=2', '--optimize-for-size'] }
  */
 export function shippedSettings(dir: string): MemorySettings {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: { start: string } };

@@ -1,7 +1,7 @@
 // `npm start`: `edgecam run --announce` (the live-view URL and a mosquitto_sub command as the first
 // lines on stdout, then the JSON logs), on config/default.yaml unless `npm start -- --config FILE`;
 // dist/ is built first only when the sources changed since the last build (scripts/build-stamp.mjs).
-// package.json runs this as `MALLOC_ARENA_MAX=2 exec node ... scripts/start.mjs`: with `exec`, the
+// package.json runs this as `MALLOC_ARENA_MAX=2 ... exec node ... scripts/start.mjs`: with `exec`, the
 // shell npm starts becomes this node process, so the SIGTERM or SIGINT npm forwards reaches the
 // daemon itself. Without it, dash forks node, dies of the signal alone, and leaves the daemon
 // running under PID 1. The daemon then runs in this same process: no second one to forward to.

@@ -157,7 +157,9 @@ describe('npm start', () => {
     expect(page.status).toBe(200);
     expect(started.stderr()).not.toMatch(/npm warn/i);
     // The memory settings of README's Memory section, on the daemon process itself.
-    expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=2');
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    for (const setting of ['MALLOC_ARENA_MAX=2', 'MALLOC_TRIM_THRESHOLD_=65536', 'MALLOC_TOP_PAD_=0'])
+      expect(environ).toContain(setting);
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     expect(cmdline).toContain('--max-semi-space-size=2');
     expect(cmdline).toContain('--optimize-for-size');
