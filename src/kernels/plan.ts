@@ -199,7 +199,11 @@ function makePlan(input: Shape, output: Shape, engine: FilterPlan['engine'], pas
           );
         }
       }
-      const target = out ?? (own ??= { ...output, data: new Uint8Array(outLength) });
+      let target = out;
+      if (target === undefined) {
+        own ??= { ...output, data: new Uint8Array(outLength) };
+        target = own;
+      }
       pass.run(frame, target.data);
       return target;
     },
