@@ -66,6 +66,8 @@ export class I420ToRgb {
   readonly #width: number;
   readonly #height: number;
   readonly #module: KernelModule | undefined;
+  /** Where a band's planes and RGB go in the module's scratch; a shorter last band uses less of each. */
+  readonly #band: BandLayout;
 
   constructor(width: number, height: number) {
     if (width % 2 !== 0 || height % 2 !== 0 || width <= 0 || height <= 0)
@@ -74,8 +76,9 @@ export class I420ToRgb {
     this.#height = height;
     // The pass takes 16 pixels a step and needs at least one step a row.
     const mod = width >= 16 && fastEngineAllowed() ? createKernelModule() : undefined;
+    this.#band = bandLayout(width, BAND_ROWS);
     // Reserved once: the memory never grows after this, so the views stay valid.
-    mod?.reserve(bandLayout(width, BAND_ROWS).bytes);
+    mod?.reserve(this.#band.bytes);
     this.#module = mod;
   }
 
@@ -96,14 +99,12 @@ export class I420ToRgb {
     const half = width >> 1;
     const uPlane = width * height;
     const vPlane = uPlane + half * (height >> 1);
-    const { bytes, base } = mod;
+    const { bytes, base: y } = mod;
+    const u = y + this.#band.u;
+    const v = y + this.#band.v;
+    const out = y + this.#band.rgb;
     for (let row = 0; row < height; row += BAND_ROWS) {
       const rows = Math.min(BAND_ROWS, height - row);
-      const band = bandLayout(width, rows);
-      const y = base;
-      const u = y + band.u;
-      const v = y + band.v;
-      const out = y + band.rgb;
       const chroma = (row >> 1) * half;
       const chromaBytes = (rows >> 1) * half;
       bytes.set(i420.subarray(row * width, (row + rows) * width), y);
@@ -116,8 +117,15 @@ export class I420ToRgb {
   }
 }
 
+interface BandLayout {
+  readonly u: number;
+  readonly v: number;
+  readonly rgb: number;
+  readonly bytes: number;
+}
+
 /** Where a band of `rows` rows keeps its planes and its RGB, from the scratch area's start (RGB 64-byte aligned). */
-function bandLayout(width: number, rows: number): { u: number; v: number; rgb: number; bytes: number } {
+function bandLayout(width: number, rows: number): BandLayout {
   const u = width * rows;
   const v = u + (width >> 1) * (rows >> 1);
   const rgb = Math.ceil((v + (width >> 1) * (rows >> 1)) / 64) * 64;
