@@ -1,6 +1,7 @@
 // Whether dist/ was built from the sources as they are now: a SHA-256 of every build input (the
 // files under src/ that tsc or copy-assets read, the tsconfigs, package.json's `type` and
-// `imports`, the build scripts and the compiler's version), recorded in dist/.build-stamp after a build that succeeded.
+// `imports`, the build scripts, the compiler's version, and the lockfile, since dist/cli.js holds
+// the packages it bundles), recorded in dist/.build-stamp after a build that succeeded.
 // A content hash, not mtimes: a `git checkout` of an older branch, a renamed or a deleted file all
 // change it, and reading ~250 small files takes a few ms, against ~3 s for a no-op `tsc --incremental`.
 import { createHash } from 'node:crypto';
@@ -17,6 +18,8 @@ const CONFIG_INPUTS = [
   'tsconfig.build.json',
   'scripts/build.mjs',
   'scripts/copy-assets.mjs',
+  'scripts/bundle-cli.mjs',
+  'package-lock.json',
 ];
 /** tsconfig.build.json excludes these, and copy-assets skips them: they compile to a committed .wasm. */
 const NOT_INPUTS = [join('src', 'kernels', 'wasm', 'assembly')];

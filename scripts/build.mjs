@@ -1,5 +1,5 @@
-// `npm run build` (node scripts/build.mjs): tsc, then the assets tsc does not copy, then the stamp
-// that lets `npm start` skip the build while nothing changed (scripts/build-stamp.mjs).
+// `npm run build` (node scripts/build.mjs): tsc, then the assets tsc does not copy, then dist/cli.js
+// as one minified file (scripts/bundle-cli.mjs), then the stamp that lets `npm start` skip the build while nothing changed (scripts/build-stamp.mjs).
 // `node scripts/build.mjs --if-stale` builds only when the stamp does not match the sources.
 // tsc runs with --incremental (its state in dist/.tsbuildinfo): after a small change it rebuilds
 // in about half the time of a full build.
@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildInputsHash, buildState, removeStamp, writeStamp } from './build-stamp.mjs';
+import { bundleCli } from './bundle-cli.mjs';
 import { copyAssets } from './copy-assets.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,9 +40,15 @@ export async function build(root, { ifStale = false } = {}) {
     return code;
   }
   const assets = copyAssets(root);
+  try {
+    await bundleCli(root);
+  } catch (err) {
+    process.stderr.write(`edgecam: the build failed making dist/cli.js one file: ${err.message}\n`);
+    return 1;
+  }
   writeStamp(root, hash);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  process.stderr.write(`edgecam: built dist/ (tsc and ${assets} asset file(s)) in ${seconds} s\n`);
+  process.stderr.write(`edgecam: built dist/ (tsc, ${assets} asset file(s), one-file CLI) in ${seconds} s\n`);
   return 0;
 }
 
