@@ -10,10 +10,29 @@ export type Store = Level<string, Buffer>;
 
 /** The store in `dir` (not opened yet). */
 export function storeFor(dir: string, limits: OutboxLimits): Store {
-  // A small write buffer keeps LevelDB's log (not counted in the bounds) small beside maxBytes.
-  const writeBufferSize = Math.min(4 << 20, Math.max(64 << 10, Math.floor(limits.maxBytes / 16)));
-  return new Level<string, Buffer>(dir, { keyEncoding: 'utf8', valueEncoding: 'buffer', writeBufferSize });
+  return new Level<string, Buffer>(dir, {
+    keyEncoding: 'utf8',
+    valueEncoding: 'buffer',
+    writeBufferSize: writeBufferSize(limits),
+    cacheSize: BLOCK_CACHE_BYTES,
+  });
 }
+
+/**
+ * LevelDB's write buffer: what it holds in memory (and in its log, not counted in the bounds)
+ * before it writes a table file. 512 KB at most: LevelDB's 4 MB default took the daemon's memory
+ * up by 4 MB every few minutes of snapshots (a camera writes about 25 KB a second), then down
+ * again (issue 18).
+ */
+export function writeBufferSize(limits: OutboxLimits): number {
+  return Math.min(512 << 10, Math.max(64 << 10, Math.floor(limits.maxBytes / 16)));
+}
+
+/**
+ * LevelDB's cache of table blocks read back, 8 MB by default. The outbox reads each entry once,
+ * oldest first, and its recent entries from memory (outbox.ts), so a small cache does.
+ */
+const BLOCK_CACHE_BYTES = 512 << 10;
 
 /** Opens the store (again), making its folder first. */
 export async function openStore(db: Store): Promise<void> {

@@ -1,8 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isEdgecamError } from '../../../src/errors.js';
 import { DELETE_DELAY_MS, Outbox, type OutboxEntry } from '../../../src/publish/outbox.js';
 import { OutboxPump } from '../../../src/publish/outbox-pump.js';
+import { writeBufferSize } from '../../../src/publish/outbox-store.js';
 
 const dirs: string[] = [];
 const boxes: Outbox[] = [];
@@ -88,6 +89,20 @@ describe('Outbox', () => {
       ['t/2', 'payload 2', true],
       ['t/3', 'payload 3', false],
     ]);
+  });
+
+  it("holds at most 512 KB of writes in LevelDB's memory: past it, they go to a table file", async () => {
+    const { box, dir } = await openBox({ maxMessages: 100, maxBytes: 64 << 20 });
+    expect(writeBufferSize({ maxMessages: 100, maxBytes: 64 << 20 })).toBe(512 << 10);
+    // 1.5 MB of snapshots, under LevelDB's 4 MB default write buffer.
+    const snapshot = (i: number) => ({ topic: `snap/${i}`, payload: Buffer.alloc(50_000, i), retain: true });
+    for (let i = 0; i < 30; i++) await box.append(snapshot(i));
+    // Closing waits for LevelDB's background writes.
+    await box.close();
+    boxes.pop();
+    expect((await readdir(dir)).filter((f) => f.endsWith('.ldb')).length).toBeGreaterThan(0);
+    const { box: again } = await openBox({ maxMessages: 100, maxBytes: 64 << 20 }, dir);
+    expect((await again.readAfter(-1, 100)).map((e) => e.payload[0])).toEqual([...Array(30).keys()]);
   });
 
   it('writes deletes together after DELETE_DELAY_MS, or with the next append, and at close', async () => {
