@@ -1,5 +1,6 @@
 // `npm run build` (node scripts/build.mjs): tsc, then the assets tsc does not copy, then dist/cli.js
-// as one minified file (scripts/bundle-cli.mjs), then the stamp that lets `npm start` skip the build while nothing changed (scripts/build-stamp.mjs).
+// as one minified file (scripts/bundle-cli.mjs), then the stamp that lets `npm start` skip the
+// build while nothing changed (scripts/build-stamp.mjs).
 // `node scripts/build.mjs --if-stale` builds only when the stamp does not match the sources.
 // tsc runs with --incremental (its state in dist/.tsbuildinfo): after a small change it rebuilds
 // in about half the time of a full build.
@@ -40,15 +41,17 @@ export async function build(root, { ifStale = false } = {}) {
     return code;
   }
   const assets = copyAssets(root);
+  let cliBytes;
   try {
-    await bundleCli(root);
+    cliBytes = await bundleCli(root);
   } catch (err) {
     process.stderr.write(`edgecam: the build failed making dist/cli.js one file: ${err.message}\n`);
     return 1;
   }
   writeStamp(root, hash);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  process.stderr.write(`edgecam: built dist/ (tsc, ${assets} asset file(s), one-file CLI) in ${seconds} s\n`);
+  const cli = `one-file CLI of ${(cliBytes / 1e6).toFixed(1)} MB`;
+  process.stderr.write(`edgecam: built dist/ (tsc, ${assets} asset file(s), ${cli}) in ${seconds} s\n`);
   return 0;
 }
 

@@ -20,9 +20,9 @@ export function storeFor(dir: string, limits: OutboxLimits): Store {
 
 /**
  * LevelDB's write buffer: what it holds in memory (and in its log, not counted in the bounds)
- * before it writes a table file. 512 KB at most: LevelDB's 4 MB default took the daemon's memory
- * up by 4 MB every few minutes of snapshots (a camera writes about 25 KB a second), then down
- * again (issue 18).
+ * before it writes a table file. 512 KB at most: with 4 MB (LevelDB's default, and the cap here
+ * before) the daemon's memory rose by 4 MB over a few minutes of snapshots (a camera writes about
+ * 25 KB a second), then fell again (issue 18).
  */
 export function writeBufferSize(limits: OutboxLimits): number {
   return Math.min(512 << 10, Math.max(64 << 10, Math.floor(limits.maxBytes / 16)));
