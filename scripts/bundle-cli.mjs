@@ -16,8 +16,9 @@ import { join, relative } from 'node:path';
 /**
  * Packages left out of the file, loaded from node_modules at run time as before: those with
  * native binaries or programs found beside their own files (sharp, onnxruntime-node, classic-level
- * under `level`, unix-dgram, ffmpeg), and those loaded only for some models, which find their
- * WebAssembly files beside them (onnxruntime-web, TensorFlow.js).
+ * under `level`, unix-dgram, ffmpeg), those loaded only for some models, which find their
+ * WebAssembly files beside them (onnxruntime-web, TensorFlow.js), and node-webcam, loaded only for
+ * a USB camera read through fswebcam.
  */
 export const EXTERNAL_PACKAGES = [
   'sharp',
