@@ -18,6 +18,14 @@ export function i420Size(width: number, height: number): number {
   return (width * height * 3) / 2;
 }
 
+/** Throws a RangeError naming the sizes when `i420` is shorter than a width x height I420 `what`. */
+function checkI420Length(i420: Uint8Array, width: number, height: number, what: 'frame' | 'image'): void {
+  if (i420.length < i420Size(width, height))
+    throw new RangeError(
+      `a ${width}x${height} I420 ${what} takes ${i420Size(width, height)} bytes, not ${i420.length}`,
+    );
+}
+
 // Q14 coefficients: R from V, G from U, G from V, B from U (1.402, 0.344136, 0.714136, 1.772).
 const RV = 22970;
 const GU = 5638;
@@ -86,10 +94,7 @@ export class I420ToRgb {
   convert(i420: Uint8Array): Uint8Array {
     const width = this.#width;
     const height = this.#height;
-    if (i420.length < i420Size(width, height))
-      throw new RangeError(
-        `a ${width}x${height} I420 frame takes ${i420Size(width, height)} bytes, not ${i420.length}`,
-      );
+    checkI420Length(i420, width, height, 'frame');
     const rgb = new Uint8Array(width * height * 3);
     const mod = this.#module;
     if (mod === undefined) {
@@ -164,10 +169,7 @@ export class I420Image implements CameraImage {
     readonly height: number,
     readonly i420: Uint8Array,
   ) {
-    if (i420.length < i420Size(width, height))
-      throw new RangeError(
-        `a ${width}x${height} I420 image takes ${i420Size(width, height)} bytes, not ${i420.length}`,
-      );
+    checkI420Length(i420, width, height, 'image');
   }
 
   get data(): Uint8Array {
