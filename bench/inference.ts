@@ -25,7 +25,7 @@ import { calibrate } from '../test/onnx-builder/calibrate.js';
 import { knownOutputsModel, mobileNetLike, quantizeQdq, writePackage } from '../test/onnx-builder/models.js';
 import { SIGNS_HEIGHT, SIGNS_WIDTH, webgpuBeside } from './inference-webgpu.js';
 import { syntheticPhoto } from './photo.js';
-import { medianMs } from './timing.js';
+import { median, medianMs } from './timing.js';
 
 const fmt = (ms: number) => ms.toFixed(3).padStart(8);
 const MOBILENET = { size: 224, width: 32, classes: 10 };
@@ -251,11 +251,6 @@ function randomImage(rand: () => number, width = MOBILENET.size, height = width)
     Float32Array.from({ length: n }, () => rand()),
     [1, 3, height, width],
   );
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
 }
 
 async function main(): Promise<void> {

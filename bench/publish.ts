@@ -12,6 +12,7 @@ import { configSchema } from '../src/config/schema.js';
 import type { CameraPublisher } from '../src/publish/camera-publisher.js';
 import { MqttPublisher } from '../src/publish/publisher.js';
 import { startMosquitto } from '../test/integration/publish/mosquitto.js';
+import { median } from './timing.js';
 
 const RUNS = 3;
 /** BENCH_SCALE=0.1 runs a tenth of the messages (a quick look). */
@@ -213,11 +214,6 @@ async function timed(receiver: Receiver, count: number, send: () => Promise<void
   await send();
   const end = await done;
   return count / ((end - start) / 1000);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
 }
 
 function fmt(rate: number): string {

@@ -12,6 +12,15 @@ export async function medianMs(fn: () => unknown, budgetMs = 400): Promise<numbe
     await fn();
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1]!;
+  return median(times);
+}
+
+/**
+ * The middle value of `values` (the upper of the two middles when their number is even), as every
+ * bench reports its noisy samples.
+ * @example median([3, 1, 2, 4]) // 3
+ */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1]!;
 }
