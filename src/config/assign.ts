@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { editDistance } from '../suggest.js';
 import { formatPath, isMapping, type PathSegment } from './key-path.js';
 import {

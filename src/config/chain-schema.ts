@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isEdgecamError } from '../errors.js';
 import { kernelNames } from '../kernels/library.js';
 import { didYouMean } from '../suggest.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { onReload } from './reload-policy.js';
 import { trackingSchema } from './tracking-schema.js';
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type AssignFailure, assignAt, closestKeyPath } from './assign.js';
 import { formatPath } from './key-path.js';
 import type { Origin } from './origin.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Execution providers a user can ask for; `auto` picks the best one the board has. `wasm` runs ONNX

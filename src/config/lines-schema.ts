@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ZONE_NAME_PATTERN } from './detection-schema.js';
 import { onReload } from './reload-policy.js';
 

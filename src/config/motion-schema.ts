@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { polygonSchema } from './detection-schema.js';
 import { onReload } from './reload-policy.js';
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { deepFreeze } from './freeze.js';
 import { isMapping } from './key-path.js';
 import { declaredPolicy, type ReloadPolicy } from './reload-policy.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * Reading the zod schema as data, so that unknown-key suggestions, env variable mapping,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHAIN_NAME_PATTERN, chainRefSchema, chainSchema } from './chain-schema.js';
 import { detectionShape } from './detection-schema.js';
 import { inferenceSchema } from './inference-schema.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A camera's tracking keys: how its multi-object tracker (src/pipeline/tracking/) follows each

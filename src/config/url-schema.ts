@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * Parses `url` for a schema's superRefine: the URL when it parses and its scheme is one of

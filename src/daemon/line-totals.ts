@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LineCrossing } from '../detection.js';
 import type { LineTotals } from '../publish/payloads.js';
 import type { Clock } from '../time/clock.js';

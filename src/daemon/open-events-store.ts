@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CameraEvent, isObjectEvent, type ObjectEvent } from '../detection.js';
 import type { Clock } from '../time/clock.js';
 

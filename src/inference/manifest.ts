@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The model manifest, `models/<name>/model.json`: what the model is, how a frame becomes its input

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { EdgecamError, firstLine } from '../errors.js';
 import { type Manifest, manifestSchema } from './manifest.js';
 

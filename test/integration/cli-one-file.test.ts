@@ -52,6 +52,15 @@ describe('dist/cli.js', () => {
     expect(imports.filter((s) => !allowed(s))).toEqual([]);
   });
 
+  it("holds zod's English messages only, not its 40-odd locales", () => {
+    // `import { z } from 'zod'` pulls every locale in (260 KB of the file, all of it in the daemon's
+    // heap as source text); edgecam imports zod as a namespace, which esbuild can shake.
+    const text = readFileSync(CLI, 'utf8');
+    expect(text).toContain('Invalid input');
+    expect(text).not.toContain('Eingabe'); // German
+    expect(text).not.toContain('Entrada inv'); // Spanish
+  });
+
   let daemon: ChildProcess | undefined;
   let state: string | undefined;
   afterEach(async () => {
