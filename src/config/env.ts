@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import { codeUnitOrder } from '../code-unit-order.js';
 import { type AssignFailure, assignAt, closestKeyPath } from './assign.js';
 import { formatPath } from './key-path.js';
 import type { Origin } from './origin.js';
@@ -43,7 +44,7 @@ export function applyEnv(
   const names = Object.keys(env)
     .filter((name) => name.startsWith(ENV_PREFIX) && !ENV_ALLOWLIST.includes(name) && env[name] !== undefined)
     .map((name) => ({ name, segments: name.slice(ENV_PREFIX.length).split(ENV_SEPARATOR) }))
-    .sort((a, b) => a.segments.length - b.segments.length || a.name.localeCompare(b.name));
+    .sort((a, b) => a.segments.length - b.segments.length || codeUnitOrder(a.name, b.name));
   for (const { name, segments } of names) {
     const value = env[name]!;
     if (segments.some((s) => s === '')) {

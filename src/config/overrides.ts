@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import { codeUnitOrder } from '../code-unit-order.js';
 import { assignAt, closestKeyPath } from './assign.js';
 import { formatPath, splitKeyPath } from './key-path.js';
 import type { Origin } from './origin.js';
@@ -20,7 +21,7 @@ export function applyOverrides(
   const problems: ConfigProblem[] = [];
   const origins: Origin[] = [];
   const keys = Object.keys(overrides).sort(
-    (a, b) => splitKeyPath(a).length - splitKeyPath(b).length || a.localeCompare(b),
+    (a, b) => splitKeyPath(a).length - splitKeyPath(b).length || codeUnitOrder(a, b),
   );
   for (const key of keys) {
     const value = overrides[key];

@@ -1,5 +1,6 @@
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { codeUnitOrder } from '../code-unit-order.js';
 import type { Detection } from '../detection.js';
 import type { Frame } from '../frame.js';
 import type { ObjectSnapshotOp } from '../health/metrics.js';
@@ -148,7 +149,7 @@ export class ObjectSnapshots {
         this.options.failed('index', err);
       }
     }
-    found.sort((a, b) => a.mtimeMs - b.mtimeMs || a.id.localeCompare(b.id));
+    found.sort((a, b) => a.mtimeMs - b.mtimeMs || codeUnitOrder(a.id, b.id));
     for (const { id } of found) this.#stored.set(id, true);
     await this.#trim(this.options.keep);
   }

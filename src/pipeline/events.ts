@@ -1,3 +1,4 @@
+import { codeUnitOrder } from '../code-unit-order.js';
 import type { Box, Detection, EndReason, PresenceEvent } from '../detection.js';
 import { ScoreSmoother, type SmoothingKernel, smoothingWeights } from './smoothing.js';
 
@@ -93,7 +94,7 @@ export class PresenceTracker {
     for (const label of seen.keys()) if (!this.#labels.has(label)) this.#labels.set(label, this.#newState());
     const events: PresenceEvent[] = [];
     const { start, end } = this.#settings;
-    for (const [label, state] of [...this.#labels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const [label, state] of [...this.#labels].sort(([a], [b]) => codeUnitOrder(a, b))) {
       const now = seen.get(label);
       const score = state.score.push(now?.score ?? 0);
       const count = Math.round(state.count.push(now?.count ?? 0));

@@ -14,6 +14,7 @@ import { FFMPEG_PREFIX, rawOutput } from './ffmpeg-args.js';
 import { ImageBytes } from './image-bytes.js';
 import { ImageScreen } from './image-screen.js';
 import { ffmpegPlays, playJpegs } from './jpeg-replay.js';
+import { naturalOrder } from './natural-order.js';
 import { type FolderReplay, nothingPlayable } from './replay-plan.js';
 
 /**
@@ -56,7 +57,7 @@ export async function resolveFileInput(
     if (names === undefined) throw fail(`is in a directory that cannot be read (${dir})`);
     const files = names
       .filter((n) => pattern.test(n) && isImage(n))
-      .sort(byName)
+      .sort(naturalOrder)
       .map((n) => join(dir, n));
     if (files.length === 0) throw fail('matches no image files');
     return { kind: 'images', files };
@@ -66,7 +67,7 @@ export async function resolveFileInput(
   if (info.isDirectory()) {
     const files = (await readdir(full))
       .filter(isImage)
-      .sort(byName)
+      .sort(naturalOrder)
       .map((n) => join(full, n));
     if (files.length === 0) throw fail(`is a directory with no images (${IMAGE_EXTENSIONS.join(', ')})`);
     return { kind: 'images', files };
@@ -77,12 +78,6 @@ export async function resolveFileInput(
 
 function isImage(name: string): boolean {
   return (IMAGE_EXTENSIONS as readonly string[]).includes(extname(name).toLowerCase());
-}
-
-// Names with numbers sort as people expect: frame2 before frame10.
-const collator = new Intl.Collator('en', { numeric: true });
-function byName(a: string, b: string): number {
-  return collator.compare(a, b);
 }
 
 function globToRegExp(glob: string): RegExp {
