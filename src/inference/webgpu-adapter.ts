@@ -141,7 +141,10 @@ export function autoSkipsWebGpu(probe: AdapterProbe): string | undefined {
 export function probeWebGpuAdapter(program = VULKANINFO): Promise<AdapterProbe> {
   const name = basename(program);
   return new Promise((resolve) => {
-    execFile(program, ['--summary'], { timeout: 10_000, maxBuffer: 4 << 20 }, (err, stdout, stderr) => {
+    // Listing devices compiles nothing, yet Mesa's drivers (lavapipe here) would write a 1.9 MB
+    // shader cache into the home directory at each start.
+    const env = { ...process.env, MESA_SHADER_CACHE_DISABLE: 'true' };
+    execFile(program, ['--summary'], { timeout: 10_000, maxBuffer: 4 << 20, env }, (err, stdout, stderr) => {
       if (err !== null) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') {
