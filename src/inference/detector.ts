@@ -8,6 +8,7 @@ import type { BackendOptions, InferenceLogger } from './backend.js';
 import { loadModelPackage } from './model.js';
 import type { ModelInfo, RunTimings } from './model-info.js';
 import { DEFAULT_INFERENCE_OPTIONS } from './options.js';
+import { disableOrtTelemetry } from './ort-telemetry.js';
 import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol.js';
 
 /** A model running in its own worker thread. */
@@ -48,6 +49,8 @@ export async function createDetector(options: DetectorOptions): Promise<Detector
   // loaded anyway: the worker gets it checked and never loads that library (about 7 MB a thread).
   const pkg = await loadModelPackage(model);
   const start: WorkerStart = { model: pkg, options: { ...DEFAULT_INFERENCE_OPTIONS, ...definedOnly(rest) } };
+  // Set in this thread's environment, which the worker's ONNX Runtime reads.
+  disableOrtTelemetry();
   // worker.js beside this file (worker.ts when running from the sources).
   const worker = startWorker(new URL('./worker.js', import.meta.url), { workerData: start });
   const detector = new WorkerDetector(worker, logger);

@@ -4,6 +4,7 @@ import { arch, platform } from 'node:process';
 import type * as OrtNode from 'onnxruntime-node';
 import { EdgecamError, firstLine } from '../errors.js';
 import { installCommand, OPTIONAL_PACKAGES } from './optional-packages.js';
+import { disableOrtTelemetry } from './ort-telemetry.js';
 
 /** The ONNX Runtime API both builds share (onnxruntime-common's): sessions, tensors, env. */
 export type OrtApi = Pick<typeof OrtNode, 'InferenceSession' | 'Tensor' | 'env'>;
@@ -55,6 +56,7 @@ export function loadNativeModule(): Promise<typeof OrtNode> {
 }
 
 async function importNativeModule(): Promise<typeof OrtNode> {
+  disableOrtTelemetry();
   try {
     return await import('onnxruntime-node');
   } catch (err) {

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ORT_TELEMETRY_ENV } from '../../src/inference/ort-telemetry.js';
 
 /** The built CLI, as `npm install` leaves it: tests run what users run. */
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
@@ -52,11 +53,15 @@ export function withoutRuntimeNotice(stderr: string): string {
   return stderr.replace(ONNXRUNTIME_VENDOR_LINE, '');
 }
 
-/** The parent's environment without EDGECAM_* variables, which would change the config under test. */
+/**
+ * The parent's environment without EDGECAM_* variables, which would change the config under test,
+ * and without ORT_DISABLE_TELEMETRY, which the CLI sets itself (a test process that loaded ONNX
+ * Runtime has it set, and passing it on would hide a CLI that does not).
+ */
 function cleanEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (!k.startsWith('EDGECAM_') && v !== undefined) env[k] = v;
+    if (!k.startsWith('EDGECAM_') && k !== ORT_TELEMETRY_ENV && v !== undefined) env[k] = v;
   }
   return env;
 }

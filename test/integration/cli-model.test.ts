@@ -1,4 +1,5 @@
 // edgecam model inspect / model run, as users run them: the built CLI in a child process.
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +106,15 @@ describe('edgecam model', () => {
     const y = Math.round(original.info.height / 2);
     const at = (b: Buffer, c: number) => b[(y * original.info.width + x) * c];
     expect(at(drawn.data, drawn.info.channels)).not.toBe(at(original.data, original.info.channels));
+  });
+
+  it("run keeps ONNX Runtime's telemetry off: no device id or event database in the home directory", async () => {
+    const home = join(dir, 'home');
+    await mkdir(home);
+    const r = await runCli(['model', 'run', pkg, FRUITS, '--accelerator', 'cpu'], { HOME: home });
+    expect(r.code).toBe(0);
+    // Left on, onnxruntime-node 1.30 writes .cache/Microsoft/DeveloperTools/.onnxruntime/ here.
+    expect(await readdir(home)).toEqual([]);
   });
 
   it('a bad model path is an error with its code', async () => {

@@ -3,7 +3,7 @@
 // the default config, package.json, the live page, the wasm kernels and the inference worker.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import * as esbuild from 'esbuild';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXTERNAL_PACKAGES, moduleUrlExpression } from '../../scripts/bundle-cli.mjs';
+import { ORT_TELEMETRY_ENV } from '../../src/inference/ort-telemetry.js';
 import { CLI } from './cli-helpers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -75,11 +76,20 @@ describe('dist/cli.js', () => {
     state = await mkdtemp(join(tmpdir(), 'edgecam-one-file-'));
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env))
-      if (v !== undefined && !k.startsWith('EDGECAM_')) env[k] = v;
+      if (v !== undefined && !k.startsWith('EDGECAM_') && k !== ORT_TELEMETRY_ENV) env[k] = v;
+    // Where ONNX Runtime would keep its telemetry, were it on (the model's worker loads it).
+    const home = join(state, 'home');
+    await mkdir(home);
     // No --config: the default config is found beside config/load.js, as `edgecam run` finds it.
     daemon = spawn(process.execPath, [CLI, 'run', '--announce'], {
       cwd: ROOT,
-      env: { ...env, EDGECAM_HTTP__PORT: '0', EDGECAM_MQTT__BROKER__PORT: '0', EDGECAM_STATEDIR: state },
+      env: {
+        ...env,
+        HOME: home,
+        EDGECAM_HTTP__PORT: '0',
+        EDGECAM_MQTT__BROKER__PORT: '0',
+        EDGECAM_STATEDIR: state,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -126,5 +136,6 @@ describe('dist/cli.js', () => {
       .map((l) => JSON.parse(l) as { msg: string; version?: string })
       .find((l) => l.msg === 'edgecam running');
     expect(running?.version).toBe(version);
+    expect(await readdir(home)).toEqual([]);
   }, 60_000);
 });
