@@ -10,5 +10,8 @@ export default defineConfig({
     // Integration tests spawn processes; two cores are all CI has.
     maxWorkers: 2,
     reporters: ['default', './test/summary-reporter.ts'],
+    // Tests that load ONNX Runtime in their own process keep its telemetry off, as edgecam does
+    // (src/inference/ort-telemetry.ts); the CLI's children are run without it, to check that.
+    env: { ORT_DISABLE_TELEMETRY: '1' },
   },
 });

@@ -1,6 +1,7 @@
 // `npm run bench:inference -- --accelerator webgpu`: ONNX Runtime's WebGPU provider beside its CPU
 // provider in one run, on whatever adapter Vulkan has here (vulkaninfo names it), and what moving
 // tensors between the CPU and the GPU costs per run.
+import './ort-telemetry-off.js';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -10,6 +10,7 @@
 // CPU provider, and what moving tensors to and from the GPU costs (bench/inference-webgpu.ts).
 // `-- --baseline DIR`: another sign package (say the previous release of models/signs, written out
 // of git) gets rows of its own beside the shipped one, so a retrained model's cost is compared in one run.
+import './ort-telemetry-off.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

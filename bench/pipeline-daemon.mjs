@@ -23,7 +23,15 @@ const STAGE_COUNT = STAGES.length;
 const stageMs = new Float64Array(FRAMES * STAGE_COUNT);
 const e2eMs = new Float64Array(FRAMES);
 const modelMs = new Float64Array(FRAMES);
-let rssAt1000;
+// RSS drift: the median of a reading every RSS_EVERY frames over RSS_WINDOW frames from frame 1,000,
+// and over the last RSS_WINDOW frames. One reading at each end, as before, took whichever point of
+// the 4 MB or so that garbage adds between two collections it fell on (+14 MB in one run, +4 in the next).
+const RSS_EVERY = 10;
+const RSS_WINDOW = 300;
+const RSS_FROM = 1000;
+const LAST = FRAMES + WARMUP;
+const rssStart = new Float64Array(RSS_WINDOW / RSS_EVERY);
+const rssEnd = new Float64Array(RSS_WINDOW / RSS_EVERY);
 let count = 0;
 let startedAt = 0;
 let cpuAtStart = process.cpuUsage();
@@ -46,8 +54,13 @@ const daemon = await Daemon.start(config, {
       e2eMs[i] = report.endToEndMs;
       modelMs[i] = report.modelRunMs ?? 0;
     }
-    if (count === 1000) rssAt1000 = process.memoryUsage().rss;
-    if (count === FRAMES + WARMUP) done();
+    const fromStart = count - RSS_FROM;
+    if (fromStart >= 0 && fromStart < RSS_WINDOW && fromStart % RSS_EVERY === 0)
+      rssStart[fromStart / RSS_EVERY] = process.memoryUsage().rss;
+    const fromEnd = LAST - count; // 0 at the last frame
+    if (fromEnd >= 0 && fromEnd < RSS_WINDOW && fromEnd % RSS_EVERY === 0)
+      rssEnd[fromEnd / RSS_EVERY] = process.memoryUsage().rss;
+    if (count === LAST) done();
   },
 });
 console.log(JSON.stringify({ url: daemon.url }));
@@ -55,7 +68,6 @@ await finished;
 const elapsed = performance.now() - startedAt;
 const cpu = process.cpuUsage(cpuAtStart);
 console.log(JSON.stringify({ measured: true }));
-const rssEnd = process.memoryUsage().rss;
 await daemon.stop();
 const n = FRAMES;
 // ffmpeg's CPU: the daemon's children once they exited (stop reaps the last one), in clock ticks
@@ -64,6 +76,9 @@ const stat = readFileSync('/proc/self/stat', 'utf8');
 const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 const childCpuS = (Number(fields[13]) + Number(fields[14])) / 100;
 const mean = (xs) => xs.reduce((a, x) => a + x, 0) / xs.length;
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+// The two windows must not overlap, nor the first start before the warm-up has settled.
+const drift = LAST >= RSS_FROM + 2 * RSS_WINDOW;
 const e2e = Array.from(e2eMs).sort((a, b) => a - b);
 const stages = {};
 for (const [k, stage] of STAGES.entries()) {
@@ -85,8 +100,8 @@ console.log(
     cpuSPerFrame: (cpu.user + cpu.system) / 1e6 / n,
     ffmpegCpuSPerFrame: childCpuS / count,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
-    rssAt1000Mb: rssAt1000 === undefined ? undefined : rssAt1000 / MB,
-    rssEndMb: rssEnd / MB,
+    rssAt1000Mb: drift ? median(rssStart) / MB : undefined,
+    rssEndMb: drift ? median(rssEnd) / MB : process.memoryUsage().rss / MB,
     stages,
   }),
 );
