@@ -25,7 +25,8 @@ const e2eMs = new Float64Array(FRAMES);
 const modelMs = new Float64Array(FRAMES);
 // RSS drift: the median of a reading every RSS_EVERY frames over RSS_WINDOW frames from frame 1,000,
 // and over the last RSS_WINDOW frames. One reading at each end, as before, took whichever point of
-// the 4 MB or so that garbage adds between two collections it fell on (+14 MB in one run, +4 in the next).
+// the 4 MB or so that garbage adds between two collections it fell on (+14 MB in one run of a
+// build, +2 in the next).
 const RSS_EVERY = 10;
 const RSS_WINDOW = 300;
 const RSS_FROM = 1000;

@@ -7,8 +7,9 @@
 // daemon's; ffmpeg's own is counted apart), and how long /healthz takes to answer meanwhile (polled
 // from this process, a request every 10 ms). Goals (640x480, the shipped int8 model, 2 cores):
 // overhead under 20% of the frame time; RSS under 250 MB; RSS over the last 300 frames of 10,000
-// within 10 MB of RSS over frames 1,000 to 1,300 (medians of a reading every 10 frames); /healthz answers within 50 ms while the pipeline runs flat out (kernels and the
-// model run in worker threads, so the main thread stays free for HTTP).
+// within 10 MB of RSS over frames 1,000 to 1,300 (medians of a reading every 10 frames); /healthz
+// answers within 50 ms while the pipeline runs flat out (kernels and the model run in worker
+// threads, so the main thread stays free for HTTP).
 import './ort-telemetry-off.js';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

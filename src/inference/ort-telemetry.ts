@@ -13,7 +13,7 @@ export const ORT_TELEMETRY_ENV = 'ORT_DISABLE_TELEMETRY';
  * ONNX Runtime reads the process's environment (getenv) when it starts. A worker thread's
  * process.env is a copy, so this acts on the main thread only, which calls it before it imports
  * onnxruntime-node or starts a thread that will.
- * @example disableOrtTelemetry(); const ort = await import('onnxruntime-node');
+ * @example disableOrtTelemetry(); const { ort } = await loadNativeRuntime();
  */
 export function disableOrtTelemetry(env: NodeJS.ProcessEnv = process.env): void {
   if (isMainThread) env[ORT_TELEMETRY_ENV] ??= '1';

@@ -6,7 +6,7 @@ import { codeUnitOrder } from '../../code-unit-order.js';
  * leading zeros only breaking ties, so the order is total and the same on every machine.
  *
  * Written out rather than `Intl.Collator('en', { numeric: true })`: a collator loads ICU's
- * collation data, about 3 MB of the daemon's resident memory for sorting a folder's names once.
+ * collation data, about 2 MB of the daemon's resident memory, for sorting a folder's names once.
  * @example ['frame10.jpg', 'frame2.jpg'].sort(naturalOrder) // ['frame2.jpg', 'frame10.jpg']
  */
 export function naturalOrder(a: string, b: string): number {
