@@ -58,7 +58,7 @@ export function withoutRuntimeNotice(stderr: string): string {
  * and without ORT_DISABLE_TELEMETRY, which the CLI sets itself (a test process that loaded ONNX
  * Runtime has it set, and passing it on would hide a CLI that does not).
  */
-function cleanEnv(): Record<string, string> {
+export function cleanEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (!k.startsWith('EDGECAM_') && k !== ORT_TELEMETRY_ENV && v !== undefined) env[k] = v;

@@ -12,8 +12,7 @@ import * as esbuild from 'esbuild';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXTERNAL_PACKAGES, moduleUrlExpression } from '../../scripts/bundle-cli.mjs';
-import { ORT_TELEMETRY_ENV } from '../../src/inference/ort-telemetry.js';
-import { CLI } from './cli-helpers.js';
+import { CLI, cleanEnv } from './cli-helpers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -74,9 +73,6 @@ describe('dist/cli.js', () => {
 
   it('runs the default config from dist/: publishes detections and an edge map, serves the live page', async () => {
     state = await mkdtemp(join(tmpdir(), 'edgecam-one-file-'));
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env))
-      if (v !== undefined && !k.startsWith('EDGECAM_') && k !== ORT_TELEMETRY_ENV) env[k] = v;
     // Where ONNX Runtime would keep its telemetry, were it on (the model's worker loads it).
     const home = join(state, 'home');
     await mkdir(home);
@@ -84,7 +80,7 @@ describe('dist/cli.js', () => {
     daemon = spawn(process.execPath, [CLI, 'run', '--announce'], {
       cwd: ROOT,
       env: {
-        ...env,
+        ...cleanEnv(),
         HOME: home,
         EDGECAM_HTTP__PORT: '0',
         EDGECAM_MQTT__BROKER__PORT: '0',
