@@ -11,10 +11,10 @@ export const ORT_TELEMETRY_ENV = 'ORT_DISABLE_TELEMETRY';
  * should not report on itself, nor write into a home directory (which systemd's ProtectHome hides).
  *
  * ONNX Runtime reads the process's environment (getenv) when it starts. A worker thread's
- * process.env is a copy, so this acts on the main thread only, which calls it before it imports
- * onnxruntime-node or starts a thread that will.
+ * process.env is a copy, so this acts on the main thread only (`mainThread`, for tests), which
+ * calls it before it imports onnxruntime-node or starts a thread that will.
  * @example disableOrtTelemetry(); const { ort } = await loadNativeRuntime();
  */
-export function disableOrtTelemetry(env: NodeJS.ProcessEnv = process.env): void {
-  if (isMainThread) env[ORT_TELEMETRY_ENV] ??= '1';
+export function disableOrtTelemetry(env: NodeJS.ProcessEnv = process.env, mainThread = isMainThread): void {
+  if (mainThread) env[ORT_TELEMETRY_ENV] ??= '1';
 }
