@@ -3,8 +3,8 @@
 // start and systemd run it, side by side with variants of its memory settings, all at once (so a
 // busy machine slows every variant alike). Prints per variant: RSS (the median of a sample a
 // second), peak RSS, its anonymous part (the rest is shared library code: node, ONNX Runtime,
-// libvips), and CPU milliseconds per frame (the daemon's threads; ffmpeg's are its own). Goal
-// (issue 18): RSS under 150 MB on the default config with no more CPU per frame than today.
+// libvips), and CPU milliseconds per frame (the daemon's threads; ffmpeg's are its own). Goal (the
+// README's Boards section): RSS under 150 MB on the default config with no more CPU per frame.
 // [-- --baseline DIR] runs, instead of those variants, this build and an earlier one side by side,
 // each with the memory settings of its own `npm start` script; DIR is a checkout with dist/ built,
 // e.g. from this one:

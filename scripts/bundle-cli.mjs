@@ -2,8 +2,8 @@
 // ~200 others, is replaced by one minified file holding them and the pure-JavaScript packages they
 // import (zod, mqtt.js, aedes, pino, prom-client, yaml, commander, ...). The daemon's main thread
 // then keeps one short source text in its heap instead of hundreds of long ones: 5 to 8 MB less
-// resident memory on the default config (issue 18; `npm run bench:memory -- --baseline DIR`
-// against a build without this step). Not to be confused with `npm run bundle`, the offline
+// resident memory on the default config (`npm run bench:memory -- --baseline DIR` against a build
+// without this step). Not to be confused with `npm run bundle`, the offline
 // install tarball.
 // Everything else under dist/ stays as tsc wrote it: the library (`edgecam` and `edgecam/backend`
 // imports) and the worker threads' entries, which load the modules beside them.
@@ -63,7 +63,7 @@ function ownModuleUrls(root) {
 /**
  * Writes dist/cli.js (and dist/cli.js.map) under `root` from src/cli.ts. Resolves with the
  * file's size in bytes.
- * @example await bundleCli('/work/edgecam') // 1601294
+ * @example await bundleCli('/work/edgecam') // 1244394
  */
 export async function bundleCli(root) {
   const esbuild = createRequire(join(root, 'package.json'))('esbuild');

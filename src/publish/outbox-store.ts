@@ -22,7 +22,7 @@ export function storeFor(dir: string, limits: OutboxLimits): Store {
  * LevelDB's write buffer: what it holds in memory (and in its log, not counted in the bounds)
  * before it writes a table file. 512 KB at most: with 4 MB (LevelDB's default, and the cap here
  * before) the daemon's memory rose by 4 MB over a few minutes of snapshots (a camera writes about
- * 25 KB a second), then fell again (issue 18).
+ * 25 KB a second), then fell again (`npm run bench:memory`, 5 minutes).
  */
 export function writeBufferSize(limits: OutboxLimits): number {
   return Math.min(512 << 10, Math.max(64 << 10, Math.floor(limits.maxBytes / 16)));
